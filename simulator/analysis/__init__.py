@@ -1,0 +1,1 @@
+"""Analysis: resilience metrics of runs, paired comparisons, plots and reports."""

@@ -1,0 +1,218 @@
+"""Resilience metrics of one run, per country × commodity and per group of countries.
+
+Each ``calc_*`` function is pure: daily series in (NumPy arrays over days),
+one number out, with its formula and unit in the docstring.  A group's series
+are the sums of its members' series, so every metric of a country is also
+defined for a coalition.  :func:`metrics_table` applies them to a
+:class:`~simulator.engine.RunResult`.
+
+Conventions: day ``t`` runs over ``0 … H-1``; ``d_t`` demand, ``c_t``
+consumption, ``s_t = d_t - c_t`` shortfall (units/day); ``t0`` the shock's
+effective day; a day "has shortfall" when ``s_t > EPS * d_t``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.engine.records import CommodityRecords, RunResult
+from simulator.model.scenario import Scenario
+
+__all__ = [
+    "METRICS",
+    "RECOVERY_FILL_RATE",
+    "calc_economic_loss_usd",
+    "calc_fill_rate",
+    "calc_lost_days",
+    "calc_min_coverage_days",
+    "calc_peak_shortfall_rate",
+    "calc_shortage_days",
+    "calc_shortfall",
+    "calc_stockpile_cost_usd",
+    "calc_ttr_days",
+    "calc_tts_days",
+    "metrics_table",
+]
+
+FloatArray = npt.NDArray[np.float64]
+EPS = 1e-9
+RECOVERY_FILL_RATE = 0.99
+"""Daily fill rate at or above which a country counts as recovered."""
+
+METRICS: tuple[str, ...] = (
+    "shortfall",
+    "fill_rate",
+    "tts_days",
+    "ttr_days",
+    "peak_shortfall_rate",
+    "shortage_days",
+    "lost_days",
+    "economic_loss_usd",
+    "min_coverage_days",
+    "stockpile_cost_usd",
+    "released",
+    "transfers_in",
+    "transfers_out",
+    "loans_outstanding",
+    "pool_level",
+)
+"""Metric columns of :func:`metrics_table`, in order."""
+
+
+def _short_days(demand: FloatArray, shortfall: FloatArray) -> npt.NDArray[np.bool_]:
+    return shortfall > EPS * np.maximum(demand, 1e-300)
+
+
+def calc_shortfall(shortfall: FloatArray) -> float:
+    """Total unmet demand over the horizon, ``sum_t s_t`` (units)."""
+    return float(shortfall.sum())
+
+
+def calc_fill_rate(demand: FloatArray, shortfall: FloatArray) -> float:
+    """Share of demand met, ``1 - sum_t s_t / sum_t d_t`` (1 when there is no demand)."""
+    total = float(demand.sum())
+    return 1.0 if total <= 0 else 1.0 - float(shortfall.sum()) / total
+
+
+def calc_tts_days(demand: FloatArray, shortfall: FloatArray, shock_day: int | None) -> int | None:
+    """Time to survive: ``min{t : s_t > 0} - t0`` (days).
+
+    ``None`` when there is no shortfall (the country survives the whole horizon)
+    or no shock took effect; 0 when short on the shock's first day.
+    """
+    days = np.flatnonzero(_short_days(demand, shortfall))
+    if shock_day is None or days.size == 0:
+        return None
+    return max(0, int(days[0]) - shock_day)
+
+
+def calc_ttr_days(demand: FloatArray, shortfall: FloatArray, shock_day: int | None) -> int | None:
+    """Time to recover: days from ``t0`` until the daily fill rate is >= 0.99 for good.
+
+    ``(1 + max{t : c_t / d_t < 0.99}) - t0``; 0 when the fill rate never fell
+    below 0.99 (nothing to recover from); ``None`` when it is still below 0.99
+    on the last day (no recovery within the horizon) or no shock took effect.
+    """
+    if shock_day is None:
+        return None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fill = np.where(demand > 0, 1.0 - shortfall / demand, 1.0)
+    low = np.flatnonzero(fill < RECOVERY_FILL_RATE)
+    if low.size == 0:
+        return 0
+    if low[-1] == len(fill) - 1:
+        return None
+    return max(0, int(low[-1]) + 1 - shock_day)
+
+
+def calc_peak_shortfall_rate(demand: FloatArray, shortfall: FloatArray) -> float:
+    """Largest daily shortfall as a share of that day's demand, ``max_t s_t / d_t``."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(demand > 0, shortfall / demand, 0.0)
+    return float(rate.max(initial=0.0))
+
+
+def calc_shortage_days(demand: FloatArray, shortfall: FloatArray) -> int:
+    """Days with any shortfall, ``#{t : s_t > 0}`` (days)."""
+    return int(_short_days(demand, shortfall).sum())
+
+
+def calc_lost_days(demand: FloatArray, shortfall: FloatArray) -> float:
+    """Resilience-triangle area, ``sum_t (1 - c_t / d_t)`` (days of demand)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lost = np.where(demand > 0, shortfall / demand, 0.0)
+    return float(lost.sum())
+
+
+def calc_economic_loss_usd(shortfall: FloatArray, value_at_risk_usd_per_unit: float) -> float:
+    """Downstream output lost, ``sum_t s_t * value_at_risk`` (USD)."""
+    return float(shortfall.sum()) * value_at_risk_usd_per_unit
+
+
+def calc_min_coverage_days(inventory: FloatArray, demand_per_day: float) -> float | None:
+    """Lowest end-of-day commercial inventory, ``min_t I_t / d`` (days of baseline demand)."""
+    if demand_per_day <= 0:
+        return None
+    return float(inventory.min(initial=np.inf)) / demand_per_day
+
+
+def calc_stockpile_cost_usd(
+    held: FloatArray, price_usd_per_unit: float, carrying_cost_per_year: float
+) -> float:
+    """Carrying cost of policy stocks, ``sum_t K_t * price * carrying / 365`` (USD).
+
+    ``K_t`` is the strategic stock held plus the owned share of joint stockpiles
+    at the end of day ``t``.
+    """
+    return float(held.sum()) * price_usd_per_unit * carrying_cost_per_year / 365.0
+
+
+def _row(
+    series: dict[str, FloatArray],
+    demand_per_day: float,
+    shock_day: int | None,
+    value_at_risk: float,
+    price: float,
+    carrying: float,
+) -> dict[str, Any]:
+    d, s = series["demand"], series["shortfall"]
+    return {
+        "shortfall": calc_shortfall(s),
+        "fill_rate": calc_fill_rate(d, s),
+        "tts_days": calc_tts_days(d, s, shock_day),
+        "ttr_days": calc_ttr_days(d, s, shock_day),
+        "peak_shortfall_rate": calc_peak_shortfall_rate(d, s),
+        "shortage_days": calc_shortage_days(d, s),
+        "lost_days": calc_lost_days(d, s),
+        "economic_loss_usd": calc_economic_loss_usd(s, value_at_risk),
+        "min_coverage_days": calc_min_coverage_days(series["inventory"], demand_per_day),
+        "stockpile_cost_usd": calc_stockpile_cost_usd(
+            series["strategic"] + series["pool"], price, carrying
+        ),
+        "released": float(series["released"].sum()),
+        "transfers_in": float(series["transfers_in"].sum()),
+        "transfers_out": float(series["transfers_out"].sum()),
+        "loans_outstanding": float(series["loans_outstanding"][-1]) if len(d) else 0.0,
+        "pool_level": float(series["pool"][-1]) if len(d) else 0.0,
+    }
+
+
+def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]:
+    """Every metric for every importing country × commodity, then for every coalition.
+
+    Rows carry ``country`` (a country code or a coalition name), ``commodity``,
+    ``group`` (True for coalitions) and the columns of :data:`METRICS`.
+    Countries without demand are left out.
+    """
+    rows: list[dict[str, Any]] = []
+    for commodity, rec in result.records.items():
+        spec = scenario.commodities[commodity]
+        shock_day = result.shock_start_day.get(commodity)
+        args = (shock_day, spec.value_at_risk_usd_per_unit, spec.price_usd_per_unit,
+                spec.carrying_cost_per_year)
+        for i, country in enumerate(rec.countries):
+            if rec.demand_per_day[i] <= 0:
+                continue
+            series = {name: arr[:, i] for name, arr in rec.arrays.items()}
+            rows.append({"country": country, "commodity": commodity, "group": False,
+                         **_row(series, float(rec.demand_per_day[i]), *args)})
+        for name, members in scenario.coalitions.items():
+            idx = [rec.countries.index(c) for c in members if c in rec.countries]
+            idx = [i for i in idx if rec.demand_per_day[i] > 0]
+            if not idx:
+                continue
+            series = _group_series(rec, idx)
+            rows.append({"country": name, "commodity": commodity, "group": True,
+                         **_row(series, float(rec.demand_per_day[idx].sum()), *args)})
+    return rows
+
+
+def _group_series(rec: CommodityRecords, members: list[int]) -> dict[str, FloatArray]:
+    series = {name: arr[:, members].sum(axis=1) for name, arr in rec.arrays.items()}
+    # Flows between members are internal to the group.
+    series["transfers_in"] = np.zeros(rec.days)
+    series["transfers_out"] = np.zeros(rec.days)
+    return series

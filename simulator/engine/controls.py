@@ -1,0 +1,260 @@
+"""Export controls and supplier expansion as SimPy processes over a :class:`Market`.
+
+A control is announced, takes effect and ends at its own moments (drawn from
+the shock-timing stream); each moment is a :class:`~simulator.engine.events.DayStart`
+event, so it applies to the flows of that same day.  Under licensing, each
+day's request on a controlled link waits a processing delay and is then
+approved or denied (licence stream, one sub-stream per control and link, one
+draw of each per link and day whatever the quantity, so variants stay paired).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import simpy
+
+from simulator.engine.events import at_day_start
+from simulator.engine.market import (
+    CONTROL_BAN,
+    CONTROL_LICENSING,
+    CONTROL_NONE,
+    CONTROL_QUOTA,
+    Market,
+)
+from simulator.engine.streams import Stream, Streams
+from simulator.model.distributions import Distribution, draw, expected
+from simulator.model.scenario import Expansion, ExportControl, Mode
+
+__all__ = ["ActiveControl", "ExpansionWatch", "LicenceQueue", "licence_target", "start_control"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+_MODE_CODE = {Mode.BAN: CONTROL_BAN, Mode.QUOTA: CONTROL_QUOTA, Mode.LICENSING: CONTROL_LICENSING}
+
+
+@dataclass
+class ActiveControl:
+    """One export control as drawn for this replication."""
+
+    spec: ExportControl
+    links: IntArray
+    announced_day: int | None
+    effective_day: int
+    end_day: int | None
+    expected_processing_days: float = 0.0
+    licence_queue: LicenceQueue | None = field(default=None, repr=False)
+
+    def in_effect(self, day: int) -> bool:
+        """Whether the control applies on ``day``."""
+        return self.effective_day <= day and (self.end_day is None or day < self.end_day)
+
+
+class LicenceQueue:
+    """Licence requests of one control, decided after their processing delay.
+
+    ``submit`` takes the day's requests on the controlled links; each is decided
+    at the start of its decision day (a SimPy event per decision day), when the
+    approved quantity joins that day's allowed shipments and the denied
+    quantity is lost (it is never produced).
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        market: Market,
+        links: IntArray,
+        processing: float | Distribution,
+        approval_probability: float,
+        rngs: list[np.random.Generator],
+    ) -> None:
+        self.env = env
+        self.market = market
+        self.links = links
+        self.processing = processing
+        self.approval_probability = approval_probability
+        self.rngs = rngs
+        self.approved: dict[int, FloatArray] = {}
+        self.decided: dict[int, FloatArray] = {}
+        self.denied_total = 0.0
+
+    def submit(self, day: int, requests: FloatArray) -> None:
+        """Queue ``requests`` (one per controlled link) made on ``day``."""
+        market = self.market
+        for k, link in enumerate(self.links):
+            rng = self.rngs[k]
+            delay = max(0, round(draw(self.processing, rng)))
+            approve = rng.uniform() < self.approval_probability
+            quantity = float(requests[k])
+            if quantity <= 0:
+                continue
+            decision_day = day + delay
+            if decision_day not in self.decided:
+                self.decided[decision_day] = np.zeros(market.m)
+                self.approved[decision_day] = np.zeros(market.m)
+                at_day_start(self.env, decision_day - day, lambda d=decision_day: self._decide(d))
+            self.decided[decision_day][link] += quantity
+            if approve:
+                self.approved[decision_day][link] += quantity
+            market.pending[market.importer[link]] += quantity
+
+    def _decide(self, day: int) -> None:
+        market = self.market
+        decided = self.decided.pop(day)
+        approved = self.approved.pop(day)
+        market.pending -= np.bincount(market.importer, decided, market.n)
+        market.approved_today = market.approved_today + approved
+        self.denied_total += float((decided - approved).sum())
+
+
+def start_control(
+    env: simpy.Environment, market: Market, spec: ExportControl, streams: Streams, horizon: int
+) -> ActiveControl:
+    """Draw a control's timing and schedule its announcement, effect and end."""
+    rng = streams.generator(Stream.SHOCK_TIMING, spec.id)
+    effective = max(0, round(draw(spec.effective_day, rng)))
+    duration = None if spec.duration_days is None else max(0, round(draw(spec.duration_days, rng)))
+    exporter = market.countries.index(spec.exporter) if spec.exporter in market.countries else -1
+    links = np.array(
+        [
+            link
+            for link in range(market.m)
+            if market.exporter[link] == exporter
+            and spec.targets_country(market.countries[market.importer[link]])
+        ],
+        dtype=np.int64,
+    )
+    control = ActiveControl(
+        spec=spec,
+        links=links,
+        announced_day=spec.announced_day,
+        effective_day=effective,
+        end_day=None if duration is None else effective + duration,
+    )
+    if spec.licence is not None:
+        control.expected_processing_days = expected(spec.licence.processing_days)
+        control.licence_queue = LicenceQueue(
+            env,
+            market,
+            links,
+            spec.licence.processing_days,
+            spec.licence.approval_probability,
+            [
+                streams.generator(
+                    Stream.LICENCE,
+                    f"{spec.id}:{market.countries[market.exporter[k]]}->{market.countries[market.importer[k]]}",
+                )
+                for k in links
+            ],
+        )
+    if links.size == 0:
+        return control
+    importers = np.unique(market.importer[links])
+    if spec.front_loading is not None and control.announced_day is not None:
+        extra = spec.front_loading.extra_inventory_days
+
+        def announce() -> None:
+            market.extra_inventory_days[importers] += extra
+
+        def stop_front_loading() -> None:
+            market.extra_inventory_days[importers] -= extra
+
+        if control.announced_day < effective:
+            at_day_start(env, control.announced_day, announce)
+            at_day_start(env, effective, stop_front_loading)
+
+    def take_effect() -> None:
+        market.control_mode[links] = _MODE_CODE[spec.mode]
+        market.controls_active += 1
+        if spec.mode is Mode.QUOTA and spec.quota_share is not None:
+            market.quota_per_day[links] = spec.quota_share * market.flow[links]
+        if spec.leakage is not None and spec.leakage.via in market.countries:
+            market.leak_share[links] = spec.leakage.share
+            market.leak_extra_days[links] = round(spec.leakage.extra_lead_time_days)
+
+    def end() -> None:
+        market.control_mode[links] = CONTROL_NONE
+        market.controls_active -= 1
+        market.quota_per_day[links] = 0.0
+        market.leak_share[links] = 0.0
+        market.leak_extra_days[links] = 0
+
+    if effective < horizon:
+        at_day_start(env, effective, take_effect)
+        if control.end_day is not None and control.end_day < horizon:
+            at_day_start(env, control.end_day, end)
+    return control
+
+
+def licence_target(market: Market, controls: list[ActiveControl], day: int) -> None:
+    """Expected licence pipeline of each importer (units), added to its order-up-to target.
+
+    On a licensed link the expected number of requests waiting is the baseline
+    flow times the expected processing time; it builds up linearly over that
+    time after the control takes effect and drains the same way after it ends,
+    as a queue of baseline requests would.
+    """
+    target = np.zeros(market.n)
+    for control in controls:
+        if control.licence_queue is None or control.links.size == 0:
+            continue
+        wait = control.expected_processing_days
+        if wait <= 0 or day < control.effective_day:
+            continue
+        level = min(day - control.effective_day, wait)
+        if control.end_day is not None and day >= control.end_day:
+            level = max(0.0, min(level, wait - (day - control.end_day)))
+        links = control.links
+        target += np.bincount(market.importer[links], market.flow[links] * level, market.n)
+    market.licence_target = target
+
+
+class ExpansionWatch:
+    """Suppliers facing sustained unmet extra requests invest and ramp up capacity.
+
+    After ``sustain_days`` consecutive days of unmet extra requests a supplier
+    decides to invest; after the drawn investment delay (ramp-up stream) its
+    capacity grows by ``ramp_per_year`` per year up to ``max_capacity_per_year``.
+    One expansion per supplier and run.
+    """
+
+    def __init__(
+        self,
+        env: simpy.Environment,
+        market: Market,
+        expansions: tuple[Expansion | None, ...],
+        streams: Streams,
+    ) -> None:
+        self.env = env
+        self.market = market
+        self.suppliers = [i for i, e in enumerate(expansions) if e is not None]
+        self.expansions = expansions
+        self.streams = streams
+        self.streak = {i: 0 for i in self.suppliers}
+        self.decided: set[int] = set()
+        self.online_day: dict[int, int] = {}
+
+    def observe(self, day: int) -> None:
+        """Update the streaks after the day's trade; start investments that are due."""
+        market = self.market
+        for i in self.suppliers:
+            if i in self.decided:
+                continue
+            self.streak[i] = self.streak[i] + 1 if market.unmet_extra[i] > 1e-12 else 0
+            spec = self.expansions[i]
+            if spec is not None and self.streak[i] >= spec.sustain_days:
+                self.decided.add(i)
+                rng = self.streams.generator(Stream.RAMP_UP, market.countries[i])
+                delay = max(1, round(draw(spec.delay_days, rng)))
+                self.online_day[i] = day + delay
+                at_day_start(self.env, delay, lambda i=i, spec=spec: self._online(i, spec))
+
+    def _online(self, supplier: int, spec: Expansion) -> None:
+        market = self.market
+        market.ramp_per_day[supplier] = spec.ramp_per_year / 365.0
+        market.capacity_ceiling[supplier] = max(
+            market.capacity[supplier], spec.max_capacity_per_year / 365.0
+        )

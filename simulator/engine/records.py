@@ -1,0 +1,127 @@
+"""What one replication returns: daily records per country and the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["DAILY_FIELDS", "CommodityRecords", "Ledger", "RunResult"]
+
+FloatArray = npt.NDArray[np.float64]
+
+DAILY_FIELDS: tuple[str, ...] = (
+    "demand",
+    "consumption",
+    "shortfall",
+    "inventory",
+    "strategic",
+    "pool",
+    "released",
+    "transfers_in",
+    "transfers_out",
+    "loans_outstanding",
+    "arrivals",
+    "production",
+    "imports_shipped",
+)
+"""Per day × country arrays recorded for each commodity (units; see :class:`CommodityRecords`)."""
+
+
+@dataclass(eq=False)
+class CommodityRecords:
+    """Daily figures of one commodity: each array has shape ``(horizon_days, n_countries)``.
+
+    - ``demand``: the day's demand (units/day).
+    - ``consumption``: what was consumed, ``min(demand, inventory)``.
+    - ``shortfall``: ``demand - consumption``.
+    - ``inventory``: commercial inventory at the end of the day.
+    - ``strategic``: national strategic stock held at the end of the day.
+    - ``pool``: the country's share of joint-stockpile stock at the end of the day.
+    - ``released``: strategic and joint-stockpile releases dispatched to the country.
+    - ``transfers_in`` / ``transfers_out``: mutual transfers (and loan repayments)
+      dispatched to / from the country.
+    - ``loans_outstanding``: transfers owed to the country (+) or by it (−).
+    - ``arrivals``: trade shipments that arrived.
+    - ``production``: what the country produced.
+    - ``imports_shipped``: trade shipments that left for the country.
+    """
+
+    commodity: str
+    countries: tuple[str, ...]
+    demand_per_day: FloatArray
+    inventory_target: FloatArray
+    days: int
+    arrays: dict[str, FloatArray] = field(default_factory=dict)
+
+    @classmethod
+    def empty(
+        cls,
+        commodity: str,
+        countries: tuple[str, ...],
+        demand_per_day: FloatArray,
+        inventory_target: FloatArray,
+        days: int,
+    ) -> CommodityRecords:
+        n = len(countries)
+        arrays = {name: np.zeros((days, n)) for name in DAILY_FIELDS}
+        return cls(commodity, countries, demand_per_day, inventory_target, days, arrays)
+
+    def __getitem__(self, name: str) -> FloatArray:
+        return self.arrays[name]
+
+    def coverage_days(self) -> FloatArray:
+        """End-of-day commercial inventory in days of baseline demand (NaN where demand is 0)."""
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(
+                self.demand_per_day > 0, self.arrays["inventory"] / self.demand_per_day, np.nan
+            )
+
+    def fill_rate(self) -> FloatArray:
+        """Daily fill rate ``consumption / demand`` (1 where demand is 0)."""
+        d = self.arrays["demand"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(d > 0, self.arrays["consumption"] / d, 1.0)
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """Material balance of one commodity over a run (units).
+
+    ``initial + production = consumption + final`` where stocks count commercial
+    inventory, national and joint stockpiles and everything in transit
+    (shipments, releases, transfers).  Denied licences and cut requests are
+    never produced, so they are not material and not in the ledger.
+    """
+
+    commodity: str
+    initial_stock: float
+    production: float
+    consumption: float
+    final_stock: float
+
+    @property
+    def gap(self) -> float:
+        return self.initial_stock + self.production - self.consumption - self.final_stock
+
+    @property
+    def relative_gap(self) -> float:
+        scale = max(self.initial_stock + self.production, 1.0)
+        return abs(self.gap) / scale
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """One replication: its identity, daily records and ledger per commodity."""
+
+    scenario: str
+    seed: int
+    replication: int
+    horizon_days: int
+    records: dict[str, CommodityRecords]
+    ledgers: dict[str, Ledger]
+    shock_start_day: dict[str, int | None]
+    """Per commodity: the first day a drawn shock took effect (None: no shock)."""
+    drawn: dict[str, float]
+    """Values drawn for this replication (shock timing, lead times, honour), by name."""

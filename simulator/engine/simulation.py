@@ -1,0 +1,300 @@
+"""One replication of a scenario: build fresh state, run SimPy, check the ledger.
+
+:func:`simulate` is a pure function of the frozen scenario, the seed and the
+replication index.  Nothing is kept between calls, so replications can run in
+any order, on any number of workers, with identical results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from simulator.engine.coalitions import JointPool, TransferAgreement, apply_joint_procurement
+from simulator.engine.controls import ActiveControl, ExpansionWatch, licence_target, start_control
+from simulator.engine.market import Market
+from simulator.engine.records import CommodityRecords, Ledger, RunResult
+from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
+from simulator.engine.streams import Stream, Streams
+from simulator.errors import ConservationError
+from simulator.model.distributions import draw
+from simulator.model.network import CommodityNetwork, TradeNetwork
+from simulator.model.scenario import Allocation, Scenario
+
+__all__ = ["CONSERVATION_RTOL", "simulate"]
+
+CONSERVATION_RTOL = 1e-9
+"""Largest relative gap of a commodity's material ledger before a run fails."""
+
+
+@dataclass
+class _Commodity:
+    """Everything one commodity needs during a run."""
+
+    market: Market
+    record: CommodityRecords
+    controls: list[ActiveControl] = field(default_factory=list)
+    stockpiles: list[NationalStockpile] = field(default_factory=list)
+    pools: list[JointPool] = field(default_factory=list)
+    transfers: list[TransferAgreement] = field(default_factory=list)
+    expansion: ExpansionWatch | None = None
+
+    def stock_held(self) -> float:
+        """All material of this commodity anywhere: inventories, reserves, pools, transit."""
+        m = self.market
+        return (
+            float(m.stock.sum())
+            + sum(s.level for s in self.stockpiles)
+            + sum(p.level for p in self.pools)
+            + m.in_transit()
+        )
+
+
+def simulate(
+    scenario: Scenario,
+    replication: int = 0,
+    *,
+    seed: int | None = None,
+    network: TradeNetwork | None = None,
+) -> RunResult:
+    """Simulate replication ``replication`` of ``scenario``.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario whose network is inline (as returned by
+        :func:`simulator.load_scenario`).
+    replication
+        Replication index ``r``: random streams are
+        ``SeedSequence(seed, spawn_key=(r, stream, ...))``.
+    seed
+        Root seed; the scenario's ``seed`` when omitted.
+    network
+        The scenario's :class:`TradeNetwork`, when already built (batches build
+        it once).
+
+    Returns
+    -------
+    RunResult
+        Daily records and the material ledger of every commodity.
+
+    Raises
+    ------
+    ConservationError
+        If a commodity's ledger does not balance to ``CONSERVATION_RTOL``.
+    """
+    root_seed = scenario.seed if seed is None else seed
+    streams = Streams(root_seed, replication)
+    network = network or TradeNetwork.from_scenario(scenario)
+    env = simpy.Environment()
+    horizon = scenario.horizon_days
+    drawn: dict[str, float] = {}
+
+    commodities = [
+        _build(env, scenario, network[c], streams, drawn) for c in network.commodities
+    ]
+    initial = {c.market.commodity: c.stock_held() for c in commodities}
+    env.process(_days(env, horizon, commodities))
+    env.run()
+
+    ledgers: dict[str, Ledger] = {}
+    for c in commodities:
+        m = c.market
+        ledger = Ledger(
+            commodity=m.commodity,
+            initial_stock=initial[m.commodity],
+            production=m.produced_total,
+            consumption=m.consumed_total,
+            final_stock=c.stock_held(),
+        )
+        if ledger.relative_gap > CONSERVATION_RTOL:
+            raise ConservationError(
+                f"material ledger of {m.commodity!r} does not balance: initial + production"
+                f" - consumption - final = {ledger.gap:.6g} units"
+                f" (relative {ledger.relative_gap:.3g} > {CONSERVATION_RTOL:g})"
+            )
+        ledgers[m.commodity] = ledger
+
+    starts: dict[str, int | None] = {}
+    for c in commodities:
+        days = [k.effective_day for k in c.controls if k.effective_day < horizon and k.links.size]
+        starts[c.market.commodity] = min(days) if days else None
+    return RunResult(
+        scenario=scenario.name,
+        seed=root_seed,
+        replication=replication,
+        horizon_days=horizon,
+        records={c.market.commodity: c.record for c in commodities},
+        ledgers=ledgers,
+        shock_start_day=starts,
+        drawn=drawn,
+    )
+
+
+def _lead_times(net: CommodityNetwork, streams: Streams, drawn: dict[str, float]) -> np.ndarray:
+    leads = np.empty(net.n_links, dtype=np.int64)
+    for k, q in enumerate(net.lead_time_days):
+        name = f"{net.commodity}:{net.countries[net.link_exporter[k]]}->{net.countries[net.link_importer[k]]}"
+        if isinstance(q, int | float):
+            value = float(q)
+        else:
+            value = draw(q, streams.generator(Stream.LEAD_TIMES, name))
+            drawn[f"lead_time_days:{name}"] = value
+        leads[k] = max(1, round(value))
+    return leads
+
+
+def _build(
+    env: simpy.Environment,
+    scenario: Scenario,
+    net: CommodityNetwork,
+    streams: Streams,
+    drawn: dict[str, float],
+) -> _Commodity:
+    commodity = net.commodity
+    horizon = scenario.horizon_days
+    policies = scenario.policies
+    index = net.index
+    shocks = [s for s in scenario.shocks if s.commodity == commodity]
+    extra_delay = max(
+        [round(s.leakage.extra_lead_time_days) for s in shocks if s.leakage is not None]
+        + [round(p.lead_time_days) for p in policies.joint_stockpiles if p.commodity == commodity]
+        + [round(p.lead_time_days) for p in policies.mutual_transfers if commodity in p.commodities]
+        + [0]
+    )
+    market = Market(
+        net, _lead_times(net, streams, drawn), horizon, scenario.ordering.adjustment_days, extra_delay
+    )
+    record = CommodityRecords.empty(
+        commodity, net.countries, market.demand, market.inventory_target(), horizon
+    )
+    state = _Commodity(market, record)
+
+    for spec in shocks:
+        control = start_control(env, market, spec, streams, horizon)
+        drawn[f"shocks.{spec.id}.effective_day"] = control.effective_day
+        if control.end_day is not None:
+            drawn[f"shocks.{spec.id}.duration_days"] = control.end_day - control.effective_day
+        state.controls.append(control)
+
+    for sp in policies.stockpiles:
+        if sp.commodity != commodity or sp.country not in index:
+            continue
+        i = index[sp.country]
+        daily = market.demand[i]
+        size = sp.size_units if sp.size_units is not None else (sp.size_days or 0.0) * daily
+        rule = ReleaseRule(
+            env, sp.id, sp.trigger, sp.trigger_coverage_days, sp.decision_delay_days, streams
+        )
+        state.stockpiles.append(
+            NationalStockpile(
+                env, market, sp.id, i, size, sp.floor_days * daily,
+                sp.max_release_per_day, sp.replenish_per_day, rule,
+            )
+        )
+
+    for pool in policies.joint_stockpiles:
+        if pool.commodity != commodity:
+            continue
+        codes = [c for c in scenario.coalitions[pool.coalition] if c in index]
+        members = np.array([index[c] for c in codes], dtype=np.int64)
+        combined = float(market.demand[members].sum())
+        size = pool.size_units if pool.size_units is not None else (pool.size_days or 0.0) * combined
+        if pool.shares is not None:
+            shares = np.array([pool.shares.get(c, 0.0) for c in codes])
+        else:
+            shares = market.demand[members] / combined if combined > 0 else np.full(len(codes), 1 / len(codes))
+        rule = ReleaseRule(
+            env, pool.id, pool.trigger, pool.trigger_coverage_days, pool.decision_delay_days, streams
+        )
+        state.pools.append(
+            JointPool(
+                market, pool.id, members, index.get(pool.location, -1), size,
+                pool.floor_days * combined,
+                pool.allocation if pool.shares is not None else Allocation.NEED,
+                shares, pool.max_release_per_day, pool.replenish_per_day,
+                round(pool.lead_time_days), rule,
+            )
+        )
+
+    for spec in policies.mutual_transfers:
+        if commodity not in spec.commodities:
+            continue
+        codes = [c for c in scenario.coalitions[spec.coalition] if c in index]
+        members = np.array([index[c] for c in codes], dtype=np.int64)
+        agreement = TransferAgreement(market, spec, members, codes, streams)
+        for code, honours in zip(codes, agreement.honours, strict=True):
+            drawn[f"policies.mutual_transfers.{spec.id}.honours.{code}"] = float(honours)
+        state.transfers.append(agreement)
+
+    for proc in policies.joint_procurement:
+        if commodity in proc.commodities and (proc.priority or proc.share is not None):
+            members = np.array(
+                [index[c] for c in scenario.coalitions[proc.coalition] if c in index], dtype=np.int64
+            )
+            apply_joint_procurement(market, proc, members)
+
+    if any(e is not None for e in net.expansions):
+        state.expansion = ExpansionWatch(env, market, net.expansions, streams)
+    return state
+
+
+def _days(env: simpy.Environment, horizon: int, commodities: list[_Commodity]):  # type: ignore[no-untyped-def]
+    """The daily process: every day, every commodity, steps 1–9 in order."""
+    for day in range(horizon):
+        for c in commodities:
+            _one_day(day, c)
+        yield env.timeout(1)
+
+
+def _one_day(day: int, c: _Commodity) -> None:
+    m, record = c.market, c.record
+    licensed = [k for k in c.controls if k.licence_queue is not None]
+    if licensed:
+        licence_target(m, licensed, day)
+    if c.stockpiles or c.pools or c.transfers:
+        _replenishment_targets(c)
+    m.receive(day, record)                                   # 1. arrivals
+    m.trade(day, record)                                     # 2–5. orders … shipping
+    for k in licensed:
+        queue = k.licence_queue
+        if queue is not None and k.in_effect(day) and k.links.size:
+            queue.submit(day, m.licence_requests[k.links])
+    if c.expansion is not None:
+        c.expansion.observe(day)
+    m.grow_capacity()
+    for sp in c.stockpiles:                                   # 6. releases, transfers
+        sp.release(day, record)
+    for pool in c.pools:
+        pool.release(day, record)
+    for agreement in c.transfers:
+        agreement.transfer(day, record)
+    m.consume(day, record)                                   # 7. consumption
+    for sp in c.stockpiles:                                  # 8. replenishment, repayment
+        sp.replenish(day)
+    for pool in c.pools:
+        pool.replenish(day)
+    for agreement in c.transfers:
+        agreement.repay(day, record)
+        agreement.record_loans(day, record)
+    for sp in c.stockpiles:                                  # 9. record
+        record.arrays["strategic"][day, sp.country] += sp.level
+    for pool in c.pools:
+        record.arrays["pool"][day, pool.members] += pool.shares * pool.level
+
+
+def _replenishment_targets(c: _Commodity) -> None:
+    m = c.market
+    target = np.zeros(m.n)
+    for sp in c.stockpiles:
+        target[sp.country] += sp.replenishment_order()
+    for pool in c.pools:
+        target[pool.members] += pool.replenishment_orders()
+    for agreement in c.transfers:
+        target[agreement.members] += agreement.repayment_orders()
+    m.replenish_target = target
+
+
+

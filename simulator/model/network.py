@@ -1,0 +1,318 @@
+"""The trade network of a scenario: one directed graph per commodity.
+
+Nodes are countries (ISO 3166-1 alpha-3 codes, or regions the scenario
+declares) carrying production, capacity, demand and inventory; edges are trade
+links carrying the baseline flow and the lead time.  The engine does not walk
+the graphs: :class:`CommodityNetwork` hands it compact integer indexes and
+arrays built once from them.
+
+The baseline must balance, for every country and commodity::
+
+    production + imports = demand + exports
+
+within a relative tolerance of :data:`BALANCE_RTOL` (of the larger side), and a
+country's exports come from its own production (``exports <= production``):
+the model has no transit trade, so a re-export is written as a link from the
+producer.  ``reconcile: true`` absorbs balance gaps into demand (apparent
+consumption) and reports each one in :attr:`TradeNetwork.reconciliations`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+
+from simulator.errors import InputError, Issue, PathPart
+from simulator.model.countries import ISO3166_ALPHA3
+from simulator.model.distributions import RandomQuantity, expected
+from simulator.model.scenario import Expansion, Scenario
+
+__all__ = ["BALANCE_RTOL", "CommodityNetwork", "Imbalance", "TradeNetwork"]
+
+BALANCE_RTOL = 1e-6
+"""Relative tolerance of the balance check, as a share of supply (production + imports)."""
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class Imbalance:
+    """A country whose baseline does not balance: ``gap = supply - use`` (units/yr)."""
+
+    commodity: str
+    country: str
+    supply_per_year: float
+    use_per_year: float
+
+    @property
+    def gap(self) -> float:
+        return self.supply_per_year - self.use_per_year
+
+
+@dataclass(frozen=True, eq=False)
+class CommodityNetwork:
+    """One commodity's network as arrays over countries (index order) and links.
+
+    All flows are per year, as in the scenario; the engine converts to days.
+    """
+
+    commodity: str
+    countries: tuple[str, ...]
+    production_per_year: FloatArray
+    capacity_per_year: FloatArray
+    demand_per_year: FloatArray
+    inventory_days: FloatArray
+    expansions: tuple[Expansion | None, ...]
+    link_exporter: IntArray
+    link_importer: IntArray
+    flow_per_year: FloatArray
+    lead_time_days: tuple[RandomQuantity, ...]
+    graph: nx.DiGraph = field(repr=False)
+    index: Mapping[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", {c: i for i, c in enumerate(self.countries)})
+
+    @property
+    def n_countries(self) -> int:
+        return len(self.countries)
+
+    @property
+    def n_links(self) -> int:
+        return len(self.flow_per_year)
+
+    @property
+    def imports_per_year(self) -> FloatArray:
+        """Baseline imports of each country."""
+        return np.bincount(self.link_importer, self.flow_per_year, self.n_countries)
+
+    @property
+    def exports_per_year(self) -> FloatArray:
+        """Baseline exports of each country."""
+        return np.bincount(self.link_exporter, self.flow_per_year, self.n_countries)
+
+    @property
+    def domestic_supply_per_year(self) -> FloatArray:
+        """Production a country keeps for itself: ``production - exports`` (>= 0)."""
+        return self.production_per_year - self.exports_per_year
+
+    def expected_lead_time_days(self) -> FloatArray:
+        """Mean lead time of each link."""
+        return np.array([expected(q) for q in self.lead_time_days], dtype=float)
+
+
+class TradeNetwork:
+    """Per-commodity trade graphs of a scenario, validated and balanced.
+
+    Build it from a scenario whose network is inline (see
+    :func:`simulator.model.resolve.resolve_dataset` for ``data: builtin``)::
+
+        network = TradeNetwork.from_scenario(scenario)
+        network.graph("widget").edges["CHN", "KOR"]["flow_per_year"]
+    """
+
+    def __init__(
+        self, commodities: Mapping[str, CommodityNetwork], reconciliations: list[Imbalance]
+    ) -> None:
+        self._commodities = dict(commodities)
+        self.reconciliations = reconciliations
+
+    def __iter__(self) -> Iterator[CommodityNetwork]:
+        return iter(self._commodities.values())
+
+    def __getitem__(self, commodity: str) -> CommodityNetwork:
+        return self._commodities[commodity]
+
+    def __contains__(self, commodity: object) -> bool:
+        return commodity in self._commodities
+
+    @property
+    def commodities(self) -> tuple[str, ...]:
+        return tuple(self._commodities)
+
+    def graph(self, commodity: str) -> nx.DiGraph:
+        """The commodity's ``networkx.DiGraph`` (node and edge attributes as in the scenario)."""
+        return self._commodities[commodity].graph
+
+    @classmethod
+    def from_scenario(cls, scenario: Scenario) -> TradeNetwork:
+        """Validate the scenario's inline network and build the graphs.
+
+        Raises :class:`~simulator.errors.InputError` with every problem found:
+        unknown country codes, links to countries that are not nodes, self-loops,
+        lead times below one day, duplicate entries, unbalanced countries.
+        """
+        issues: list[Issue] = []
+        known = set(ISO3166_ALPHA3) | set(scenario.regions)
+        nodes_path: tuple[PathPart, ...] = ("network", "nodes")
+        links_path: tuple[PathPart, ...] = ("network", "links")
+
+        graphs: dict[str, nx.DiGraph] = defaultdict(nx.DiGraph)
+        for i, node in enumerate(scenario.network.nodes):
+            where = (*nodes_path, i)
+            if node.country not in known:
+                issues.append(Issue((*where, "country"), _unknown_code(node.country)))
+            if node.commodity not in scenario.commodities:
+                issues.append(
+                    Issue(
+                        (*where, "commodity"),
+                        f"unknown commodity {node.commodity!r}; expected one of"
+                        f" {sorted(scenario.commodities)}",
+                    )
+                )
+            g = graphs[node.commodity]
+            if node.country in g:
+                issues.append(
+                    Issue(where, f"duplicate node {node.country} for commodity {node.commodity}")
+                )
+            g.add_node(
+                node.country,
+                production_per_year=node.production_per_year,
+                capacity_per_year=node.capacity,
+                demand_per_year=node.demand_per_year,
+                inventory_days=node.inventory_days,
+                expansion=node.expansion,
+                path=where,
+            )
+        for i, link in enumerate(scenario.network.links):
+            where = (*links_path, i)
+            g = graphs[link.commodity]
+            for key, code in (("from", link.exporter), ("to", link.importer)):
+                if code not in known:
+                    issues.append(Issue((*where, key), _unknown_code(code)))
+                elif code not in g:
+                    issues.append(
+                        Issue(
+                            (*where, key),
+                            f"{code} is not a node of commodity {link.commodity};"
+                            " add it to network.nodes",
+                        )
+                    )
+            if link.exporter == link.importer:
+                issues.append(Issue(where, f"self-loop {link.exporter} -> {link.importer}"))
+            lead_low = _lower_bound(link.lead_time_days)
+            if lead_low < 1:
+                issues.append(
+                    Issue(
+                        (*where, "lead_time_days"),
+                        f"expected a lead time of at least 1 day, found {lead_low}",
+                    )
+                )
+            if g.has_edge(link.exporter, link.importer):
+                issues.append(
+                    Issue(where, f"duplicate link {link.exporter} -> {link.importer} ({link.commodity})")
+                )
+            g.add_edge(
+                link.exporter,
+                link.importer,
+                flow_per_year=link.flow_per_year,
+                lead_time_days=link.lead_time_days,
+                path=where,
+            )
+        if issues:
+            raise InputError(issues)
+
+        commodities: dict[str, CommodityNetwork] = {}
+        reconciliations: list[Imbalance] = []
+        for commodity in scenario.commodities:
+            g = graphs.get(commodity, nx.DiGraph())
+            imbalances = _imbalances(commodity, g)
+            if imbalances and scenario.reconcile:
+                for imb in imbalances:
+                    new_demand = g.nodes[imb.country]["demand_per_year"] + imb.gap
+                    if new_demand < 0:
+                        issues.append(_imbalance_issue(g, imb, "cannot be reconciled: "))
+                        continue
+                    g.nodes[imb.country]["demand_per_year"] = new_demand
+                    reconciliations.append(imb)
+            else:
+                issues += [_imbalance_issue(g, imb) for imb in imbalances]
+            issues += _transit_issues(commodity, g)
+            commodities[commodity] = _arrays(commodity, g)
+        if issues:
+            raise InputError(issues)
+        return cls(commodities, reconciliations)
+
+
+def _unknown_code(code: str) -> str:
+    return (
+        f"unknown country code {code!r}; expected an ISO 3166-1 alpha-3 code"
+        " (e.g. KOR) or a region declared under regions:"
+    )
+
+
+def _lower_bound(q: RandomQuantity) -> float:
+    if isinstance(q, int | float):
+        return float(q)
+    for attr in ("low", "value"):
+        v = getattr(q, attr, None)
+        if v is not None:
+            return float(v)
+    if hasattr(q, "values"):
+        return float(min(q.values))
+    return 1.0 if q.dist == "lognormal" else -np.inf
+
+
+def _imbalances(commodity: str, g: nx.DiGraph) -> list[Imbalance]:
+    out: list[Imbalance] = []
+    for country, attrs in g.nodes(data=True):
+        imports = sum(d["flow_per_year"] for _, _, d in g.in_edges(country, data=True))
+        exports = sum(d["flow_per_year"] for _, _, d in g.out_edges(country, data=True))
+        supply = attrs["production_per_year"] + imports
+        use = attrs["demand_per_year"] + exports
+        if abs(supply - use) > BALANCE_RTOL * max(supply, use, 1e-12):
+            out.append(Imbalance(commodity, country, supply, use))
+    return out
+
+
+def _imbalance_issue(g: nx.DiGraph, imb: Imbalance, prefix: str = "") -> Issue:
+    return Issue(
+        g.nodes[imb.country]["path"],
+        f"{prefix}{imb.country} ({imb.commodity}) does not balance: production + imports ="
+        f" {imb.supply_per_year:g} but demand + exports = {imb.use_per_year:g}"
+        f" (gap {imb.gap:+g} per year); fix the figures or set reconcile: true",
+    )
+
+
+def _transit_issues(commodity: str, g: nx.DiGraph) -> list[Issue]:
+    issues = []
+    for country, attrs in g.nodes(data=True):
+        exports = sum(d["flow_per_year"] for _, _, d in g.out_edges(country, data=True))
+        production = attrs["production_per_year"]
+        if exports > production * (1 + BALANCE_RTOL) + 1e-12:
+            issues.append(
+                Issue(
+                    attrs["path"],
+                    f"{country} ({commodity}) exports {exports:g} per year but produces only"
+                    f" {production:g}; the model has no transit trade: link re-exports"
+                    " from the producer",
+                )
+            )
+    return issues
+
+
+def _arrays(commodity: str, g: nx.DiGraph) -> CommodityNetwork:
+    countries = tuple(g.nodes)
+    index = {c: i for i, c in enumerate(countries)}
+    nodes = [g.nodes[c] for c in countries]
+    edges = list(g.edges(data=True))
+    return CommodityNetwork(
+        commodity=commodity,
+        countries=countries,
+        production_per_year=np.array([n["production_per_year"] for n in nodes], dtype=float),
+        capacity_per_year=np.array([n["capacity_per_year"] for n in nodes], dtype=float),
+        demand_per_year=np.array([n["demand_per_year"] for n in nodes], dtype=float),
+        inventory_days=np.array([n["inventory_days"] for n in nodes], dtype=float),
+        expansions=tuple(n["expansion"] for n in nodes),
+        link_exporter=np.array([index[u] for u, _, _ in edges], dtype=np.int64),
+        link_importer=np.array([index[v] for _, v, _ in edges], dtype=np.int64),
+        flow_per_year=np.array([d["flow_per_year"] for _, _, d in edges], dtype=float),
+        lead_time_days=tuple(d["lead_time_days"] for _, _, d in edges),
+        graph=g,
+    )

@@ -1,0 +1,433 @@
+"""The validated scenario: what a user writes in a scenario YAML file.
+
+Every model is frozen and forbids unknown keys, so a misspelt key is an error
+and one validated scenario can be shared by any number of replications.  Units
+live in the key names (``_days``, ``_per_year``, ``_usd_per_unit``); quantities
+are in the commodity's unit.  Cross-references (a shock's commodity, a
+coalition's members, ...) are checked here; whether the network balances is
+checked when the :class:`~simulator.model.network.TradeNetwork` is built.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from typing import Annotated, Literal, Self
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+
+from simulator.model.distributions import RandomQuantity
+
+__all__ = [
+    "AllExcept",
+    "Allocation",
+    "Burden",
+    "Commodity",
+    "Expansion",
+    "ExportControl",
+    "FrontLoading",
+    "JointProcurement",
+    "JointStockpile",
+    "Leakage",
+    "Licence",
+    "Link",
+    "Mode",
+    "MutualTransfer",
+    "Network",
+    "Node",
+    "Ordering",
+    "Policies",
+    "Scenario",
+    "Stockpile",
+    "Trigger",
+]
+
+NonNegative = Annotated[float, Field(ge=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Code = Annotated[str, Field(min_length=2, max_length=16, pattern=r"^[A-Za-z][A-Za-z0-9_+-]*$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+# --- commodities and the network ---------------------------------------------------------
+
+
+class Commodity(_Frozen):
+    """A traded good: its unit, prices and the cost of holding it."""
+
+    unit: str = "t"
+    price_usd_per_unit: NonNegative
+    value_at_risk_usd_per_unit: NonNegative = Field(
+        description="USD of downstream output lost per unit of shortfall."
+    )
+    carrying_cost_per_year: NonNegative = Field(
+        0.05, description="Cost of holding stock, as a share of its value per year."
+    )
+
+
+class Expansion(_Frozen):
+    """How a supplier adds capacity when extra requests go unmet for long enough."""
+
+    sustain_days: int = Field(30, ge=1, description="Days of unmet extra requests before investing.")
+    delay_days: RandomQuantity = Field(description="Investment delay before new capacity ramps up.")
+    ramp_per_year: NonNegative = Field(description="Capacity added per year of ramp-up.")
+    max_capacity_per_year: NonNegative = Field(description="Capacity ceiling after expansion.")
+
+
+class Node(_Frozen):
+    """One country's production, capacity, demand and commercial inventory of a commodity."""
+
+    country: Code
+    commodity: str
+    production_per_year: NonNegative = 0.0
+    capacity_per_year: NonNegative | None = Field(
+        None, description="Production capacity; defaults to baseline production."
+    )
+    demand_per_year: NonNegative = 0.0
+    inventory_days: NonNegative = Field(
+        0.0, description="Commercial inventory target, in days of demand."
+    )
+    expansion: Expansion | None = None
+
+    @model_validator(mode="after")
+    def _capacity(self) -> Self:
+        if self.capacity_per_year is not None and self.capacity_per_year < self.production_per_year:
+            raise ValueError(
+                f"expected capacity_per_year >= production_per_year ({self.production_per_year}),"
+                f" found {self.capacity_per_year}"
+            )
+        return self
+
+    @property
+    def capacity(self) -> float:
+        """Capacity per year, baseline production when not stated."""
+        return self.production_per_year if self.capacity_per_year is None else self.capacity_per_year
+
+
+class Link(_Frozen):
+    """A trade route exporter → importer; a zero flow makes it a potential route."""
+
+    commodity: str
+    exporter: Code = Field(validation_alias=AliasChoices("from", "exporter"), serialization_alias="from")
+    importer: Code = Field(validation_alias=AliasChoices("to", "importer"), serialization_alias="to")
+    flow_per_year: NonNegative
+    lead_time_days: RandomQuantity = Field(description="Days from departure to arrival (>= 1).")
+
+
+class Network(_Frozen):
+    """Inline nodes and links; they override or extend the dataset's entries."""
+
+    nodes: list[Node] = Field(default_factory=list)
+    links: list[Link] = Field(default_factory=list)
+
+
+# --- shocks ------------------------------------------------------------------------------
+
+
+class Mode(enum.StrEnum):
+    """How an export control treats requests from a targeted importer."""
+
+    BAN = "ban"
+    QUOTA = "quota"
+    LICENSING = "licensing"
+
+
+class AllExcept(_Frozen):
+    """Every importer but the ones listed."""
+
+    all_except: list[Code]
+
+
+Targets = Literal["all"] | list[Code] | AllExcept
+
+
+class Licence(_Frozen):
+    """Licence review: each day's request waits ``processing_days``, then is decided."""
+
+    processing_days: RandomQuantity
+    approval_probability: Share = 1.0
+
+
+class Leakage(_Frozen):
+    """A share of blocked flow that still arrives through a third country."""
+
+    via: Code
+    share: Share
+    extra_lead_time_days: NonNegative = 0.0
+
+
+class FrontLoading(_Frozen):
+    """Importers raise their inventory target between announcement and effect."""
+
+    extra_inventory_days: NonNegative
+
+
+class ExportControl(_Frozen):
+    """An exporter restricts a commodity to some importers: ban, quota or licensing."""
+
+    id: str
+    kind: Literal["export_control"] = "export_control"
+    exporter: Code
+    commodity: str
+    targets: Targets = "all"
+    mode: Mode
+    announced_day: int | None = Field(None, ge=0)
+    effective_day: RandomQuantity
+    duration_days: RandomQuantity | None = Field(None, description="null: until the horizon.")
+    quota_share: Share | None = None
+    licence: Licence | None = None
+    leakage: Leakage | None = None
+    front_loading: FrontLoading | None = None
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> Self:
+        if self.mode is Mode.QUOTA and self.quota_share is None:
+            raise ValueError("mode quota needs quota_share (share of baseline flow allowed)")
+        if self.mode is not Mode.QUOTA and self.quota_share is not None:
+            raise ValueError(f"quota_share is only for mode quota, found mode {self.mode.value}")
+        if self.mode is Mode.LICENSING and self.licence is None:
+            raise ValueError("mode licensing needs licence: {processing_days, approval_probability}")
+        if self.mode is not Mode.LICENSING and self.licence is not None:
+            raise ValueError(f"licence is only for mode licensing, found mode {self.mode.value}")
+        if (
+            self.announced_day is not None
+            and isinstance(self.effective_day, int | float)
+            and self.announced_day > self.effective_day
+        ):
+            raise ValueError(
+                f"expected announced_day <= effective_day ({self.effective_day}),"
+                f" found {self.announced_day}"
+            )
+        if self.front_loading is not None and self.announced_day is None:
+            raise ValueError("front_loading needs announced_day (the window to front-load in)")
+        return self
+
+    def targets_country(self, country: str) -> bool:
+        """Whether requests from ``country`` are controlled."""
+        if country == self.exporter:
+            return False
+        if self.targets == "all":
+            return True
+        if isinstance(self.targets, AllExcept):
+            return country not in self.targets.all_except
+        return country in self.targets
+
+
+# --- policies ----------------------------------------------------------------------------
+
+
+class Trigger(enum.StrEnum):
+    """When a stockpile starts releasing."""
+
+    COVERAGE = "coverage"
+    ANY_SHORTFALL = "any_shortfall"
+
+
+class _Release(_Frozen):
+    """Release rule shared by national and joint stockpiles."""
+
+    size_days: NonNegative | None = None
+    size_units: NonNegative | None = None
+    trigger: Trigger = Trigger.COVERAGE
+    trigger_coverage_days: NonNegative | None = None
+    decision_delay_days: RandomQuantity = 0.0
+    max_release_per_day: NonNegative | None = Field(None, description="null: unlimited.")
+    replenish_per_day: NonNegative = Field(
+        0.0, description="Units per day bought back after the crisis (0: never)."
+    )
+
+    @model_validator(mode="after")
+    def _size_and_trigger(self) -> Self:
+        if (self.size_days is None) == (self.size_units is None):
+            raise ValueError("expected exactly one of size_days or size_units")
+        if self.trigger is Trigger.COVERAGE and self.trigger_coverage_days is None:
+            raise ValueError("trigger coverage needs trigger_coverage_days")
+        return self
+
+
+class Stockpile(_Release):
+    """A national strategic stockpile."""
+
+    id: str
+    country: Code
+    commodity: str
+    floor_days: NonNegative = Field(0.0, description="Stock never released, in days of demand.")
+
+
+class Allocation(enum.StrEnum):
+    """How a joint stockpile splits a release among members."""
+
+    NEED = "need"
+    SHARES = "shares"
+
+
+class JointStockpile(_Release):
+    """A stockpile owned by a coalition, held at one member's location."""
+
+    id: str
+    coalition: str
+    commodity: str
+    location: Code
+    allocation: Allocation = Allocation.NEED
+    shares: dict[str, Share] | None = None
+    lead_time_days: NonNegative = Field(0.0, description="Days from the location to a member.")
+    floor_days: NonNegative = 0.0
+
+
+class Burden(enum.StrEnum):
+    """How donors split a transfer."""
+
+    CONSUMPTION = "consumption"
+    SPARE_STOCK = "spare_stock"
+
+
+class MutualTransfer(_Frozen):
+    """Members send stock above their floor to a member in need, optionally as a loan."""
+
+    id: str
+    coalition: str
+    commodities: list[str] = Field(min_length=1)
+    trigger_coverage_days: NonNegative
+    donor_floor_days: NonNegative
+    lead_time_days: NonNegative = 0.0
+    burden: Burden = Burden.CONSUMPTION
+    loan: bool = False
+    honour_probability: Share | dict[str, Share] = 1.0
+    reciprocal: bool = True
+
+
+class JointProcurement(_Frozen):
+    """Members get priority, or a stated share, in alternative suppliers' spare capacity."""
+
+    id: str
+    coalition: str
+    commodities: list[str] = Field(min_length=1)
+    priority: bool = True
+    share: Share | None = Field(None, description="Share of spare capacity reserved for members.")
+
+
+class Policies(_Frozen):
+    """Every policy of the scenario; each list may be empty."""
+
+    stockpiles: list[Stockpile] = Field(default_factory=list)
+    joint_stockpiles: list[JointStockpile] = Field(default_factory=list)
+    mutual_transfers: list[MutualTransfer] = Field(default_factory=list)
+    joint_procurement: list[JointProcurement] = Field(default_factory=list)
+
+
+class Ordering(_Frozen):
+    """The importers' order-up-to rule."""
+
+    adjustment_days: float = Field(
+        1.0, ge=1, description="Days over which an inventory gap is ordered back."
+    )
+
+
+# --- the scenario ------------------------------------------------------------------------
+
+
+class Scenario(_Frozen):
+    """A whole scenario file, validated."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    horizon_days: int = Field(ge=1, le=36500)
+    seed: int = Field(0, ge=0)
+    replications: int = Field(100, ge=1, description="Replications of `supplyshock batch`.")
+    data: str | None = Field(None, description="'builtin' or a folder of CSVs; null: inline only.")
+    reconcile: bool = False
+    regions: dict[str, str] = Field(default_factory=dict)
+    commodities: dict[str, Commodity] = Field(default_factory=dict)
+    network: Network = Field(default_factory=Network)
+    shocks: list[ExportControl] = Field(default_factory=list)
+    coalitions: dict[str, list[Code]] = Field(default_factory=dict)
+    policies: Policies = Field(default_factory=Policies)
+    ordering: Ordering = Field(default_factory=Ordering)
+
+    @model_validator(mode="after")
+    def _references(self) -> Self:
+        problems: list[str] = []
+        ids = Counter(
+            [s.id for s in self.shocks]
+            + [p.id for group in _policy_lists(self.policies) for p in group]
+        )
+        problems += [f"id {i!r} is used {n} times; ids must be unique" for i, n in ids.items() if n > 1]
+        commodity_refs: list[tuple[str, str]] = [(f"shock {s.id!r}", s.commodity) for s in self.shocks]
+        commodity_refs += [(f"stockpile {p.id!r}", p.commodity) for p in self.policies.stockpiles]
+        commodity_refs += [
+            (f"joint stockpile {p.id!r}", p.commodity) for p in self.policies.joint_stockpiles
+        ]
+        for group in (self.policies.mutual_transfers, self.policies.joint_procurement):
+            commodity_refs += [(f"policy {p.id!r}", c) for p in group for c in p.commodities]
+        if self.data is None:
+            known = sorted(self.commodities)
+            problems += [
+                f"{who}: unknown commodity {c!r}; expected one of {known}"
+                for who, c in commodity_refs
+                if c not in self.commodities
+            ]
+        coalition_refs = [
+            (p.id, p.coalition)
+            for group in (
+                self.policies.joint_stockpiles,
+                self.policies.mutual_transfers,
+                self.policies.joint_procurement,
+            )
+            for p in group
+        ]
+        for pid, name in coalition_refs:
+            if name not in self.coalitions:
+                problems.append(
+                    f"policy {pid!r}: unknown coalition {name!r}; expected one of {sorted(self.coalitions)}"
+                )
+        for pool in self.policies.joint_stockpiles:
+            members = self.coalitions.get(pool.coalition, [])
+            if members and pool.location not in members:
+                problems.append(
+                    f"joint stockpile {pool.id!r}: location {pool.location!r} is not a member of"
+                    f" {pool.coalition} {members}"
+                )
+            if pool.allocation is Allocation.SHARES and pool.shares is None:
+                problems.append(f"joint stockpile {pool.id!r}: allocation shares needs shares")
+            if pool.shares is not None and members:
+                if sorted(pool.shares) != sorted(members):
+                    problems.append(
+                        f"joint stockpile {pool.id!r}: expected shares for exactly {sorted(members)},"
+                        f" found {sorted(pool.shares)}"
+                    )
+                elif abs(sum(pool.shares.values()) - 1) > 1e-9:
+                    problems.append(
+                        f"joint stockpile {pool.id!r}: expected shares summing to 1,"
+                        f" found {sum(pool.shares.values())}"
+                    )
+        for transfer in self.policies.mutual_transfers:
+            members = self.coalitions.get(transfer.coalition, [])
+            if isinstance(transfer.honour_probability, dict) and members:
+                extra = sorted(set(transfer.honour_probability) - set(members))
+                if extra:
+                    problems.append(
+                        f"mutual transfer {transfer.id!r}: honour_probability names non-members {extra}"
+                    )
+        for name, members in self.coalitions.items():
+            if len(members) < 2 or len(set(members)) != len(members):
+                problems.append(
+                    f"coalition {name!r}: expected at least two distinct members, found {members}"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def resolved_dict(self) -> dict[str, object]:
+        """The scenario as plain data (YAML/JSON ready), with every default filled in."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+def _policy_lists(policies: Policies) -> tuple[list[Stockpile] | list[JointStockpile] | list[MutualTransfer] | list[JointProcurement], ...]:
+    return (
+        policies.stockpiles,
+        policies.joint_stockpiles,
+        policies.mutual_transfers,
+        policies.joint_procurement,
+    )
