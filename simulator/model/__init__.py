@@ -1,0 +1,1 @@
+"""The model layer: validated scenario, declared distributions, trade network (no SimPy)."""
