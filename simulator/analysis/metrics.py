@@ -136,7 +136,7 @@ def calc_min_coverage_days(inventory: FloatArray, demand_per_day: float) -> floa
     """Lowest end-of-day commercial inventory, ``min_t I_t / d`` (days of baseline demand)."""
     if demand_per_day <= 0:
         return None
-    return float(inventory.min(initial=np.inf)) / demand_per_day
+    return float(np.min(inventory, initial=np.inf)) / demand_per_day
 
 
 def calc_stockpile_cost_usd(
@@ -191,22 +191,38 @@ def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]
     for commodity, rec in result.records.items():
         spec = scenario.commodities[commodity]
         shock_day = result.shock_start_day.get(commodity)
-        args = (shock_day, spec.value_at_risk_usd_per_unit, spec.price_usd_per_unit,
-                spec.carrying_cost_per_year)
+        args = (
+            shock_day,
+            spec.value_at_risk_usd_per_unit,
+            spec.price_usd_per_unit,
+            spec.carrying_cost_per_year,
+        )
         for i, country in enumerate(rec.countries):
             if rec.demand_per_day[i] <= 0:
                 continue
             series = {name: arr[:, i] for name, arr in rec.arrays.items()}
-            rows.append({"country": country, "commodity": commodity, "group": False,
-                         **_row(series, float(rec.demand_per_day[i]), *args)})
+            rows.append(
+                {
+                    "country": country,
+                    "commodity": commodity,
+                    "group": False,
+                    **_row(series, float(rec.demand_per_day[i]), *args),
+                }
+            )
         for name, members in scenario.coalitions.items():
             idx = [rec.countries.index(c) for c in members if c in rec.countries]
             idx = [i for i in idx if rec.demand_per_day[i] > 0]
             if not idx:
                 continue
             series = _group_series(rec, idx)
-            rows.append({"country": name, "commodity": commodity, "group": True,
-                         **_row(series, float(rec.demand_per_day[idx].sum()), *args)})
+            rows.append(
+                {
+                    "country": name,
+                    "commodity": commodity,
+                    "group": True,
+                    **_row(series, float(rec.demand_per_day[idx].sum()), *args),
+                }
+            )
     return rows
 
 

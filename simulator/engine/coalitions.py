@@ -187,7 +187,11 @@ class TransferAgreement:
             )
             if available.sum() <= _EPS:
                 continue
-            weight = available if spec.burden is Burden.SPARE_STOCK else np.where(available > 0, demand, 0.0)
+            weight = (
+                available
+                if spec.burden is Burden.SPARE_STOCK
+                else np.where(available > 0, demand, 0.0)
+            )
             if weight.sum() <= _EPS:
                 continue
             give = np.minimum(available, need * weight / weight.sum())
@@ -245,6 +249,6 @@ def apply_joint_procurement(market: Market, spec: JointProcurement, members: Int
     """Give the coalition's members priority (or a reserved share) in spare capacity."""
     market.priority_importers[members] = True
     if spec.share is not None:
-        market.priority_share = spec.share if market.priority_share is None else max(
-            market.priority_share, spec.share
+        market.priority_share = (
+            spec.share if market.priority_share is None else max(market.priority_share, spec.share)
         )

@@ -11,6 +11,7 @@ draw of each per link and day whatever the quantity, so variants stay paired).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -95,7 +96,7 @@ class LicenceQueue:
             if decision_day not in self.decided:
                 self.decided[decision_day] = np.zeros(market.m)
                 self.approved[decision_day] = np.zeros(market.m)
-                at_day_start(self.env, decision_day - day, lambda d=decision_day: self._decide(d))
+                at_day_start(self.env, decision_day - day, partial(self._decide, decision_day))
             self.decided[decision_day][link] += quantity
             if approve:
                 self.approved[decision_day][link] += quantity
@@ -233,7 +234,7 @@ class ExpansionWatch:
         self.suppliers = [i for i, e in enumerate(expansions) if e is not None]
         self.expansions = expansions
         self.streams = streams
-        self.streak = {i: 0 for i in self.suppliers}
+        self.streak = dict.fromkeys(self.suppliers, 0)
         self.decided: set[int] = set()
         self.online_day: dict[int, int] = {}
 
@@ -250,7 +251,7 @@ class ExpansionWatch:
                 rng = self.streams.generator(Stream.RAMP_UP, market.countries[i])
                 delay = max(1, round(draw(spec.delay_days, rng)))
                 self.online_day[i] = day + delay
-                at_day_start(self.env, delay, lambda i=i, spec=spec: self._online(i, spec))
+                at_day_start(self.env, delay, partial(self._online, i, spec))
 
     def _online(self, supplier: int, spec: Expansion) -> None:
         market = self.market

@@ -13,8 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import simpy
-from simpy.core import URGENT
-from simpy.events import Event
+from simpy.events import URGENT, Event
 
 __all__ = ["DayStart", "at_day_start"]
 

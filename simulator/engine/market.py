@@ -79,7 +79,8 @@ class Market:
 
         # Arrival calendar: everything scheduled to enter a country's inventory,
         # trade shipments and policy movements kept apart for the positions.
-        days = horizon_days + int(self.lead.max(initial=1)) + max_extra_delay_days + 2
+        longest_lead = int(np.max(self.lead)) if m else 1
+        days = horizon_days + longest_lead + max_extra_delay_days + 2
         self.trade_calendar = np.zeros((days, n))
         self.policy_calendar = np.zeros((days, n))
         self._flat_offset = self.lead * n + self.importer
@@ -118,7 +119,9 @@ class Market:
     def coverage_days(self) -> FloatArray:
         """Commercial inventory in days of demand (inf where there is no demand)."""
         with np.errstate(divide="ignore"):
-            return np.where(self.has_demand, self.stock / np.where(self.has_demand, self.demand, 1.0), np.inf)
+            return np.where(
+                self.has_demand, self.stock / np.where(self.has_demand, self.demand, 1.0), np.inf
+            )
 
     def in_transit(self) -> float:
         """Everything on its way to any country (units)."""
@@ -189,7 +192,9 @@ class Market:
         fill = self._fill_extra(extra, extra_self, extra_link, spare)
         served_self = committed_self * scale + extra_self * fill[0]
         served_link = committed_link * scale[self.exporter] + extra_link * fill[1]
-        self.unmet_extra = extra - (np.bincount(self.exporter, extra_link * fill[1], self.n) + extra_self * fill[0])
+        self.unmet_extra = extra - (
+            np.bincount(self.exporter, extra_link * fill[1], self.n) + extra_self * fill[0]
+        )
 
         production = served_self + np.bincount(self.exporter, served_link, self.n)
         # Step 5: shipping; domestic supply has no lead time.

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import simpy
 
 from simulator.engine.coalitions import JointPool, TransferAgreement, apply_joint_procurement
@@ -92,9 +93,7 @@ def simulate(
     horizon = scenario.horizon_days
     drawn: dict[str, float] = {}
 
-    commodities = [
-        _build(env, scenario, network[c], streams, drawn) for c in network.commodities
-    ]
+    commodities = [_build(env, scenario, network[c], streams, drawn) for c in network.commodities]
     initial = {c.market.commodity: c.stock_held() for c in commodities}
     env.process(_days(env, horizon, commodities))
     env.run()
@@ -133,10 +132,12 @@ def simulate(
     )
 
 
-def _lead_times(net: CommodityNetwork, streams: Streams, drawn: dict[str, float]) -> np.ndarray:
+def _lead_times(
+    net: CommodityNetwork, streams: Streams, drawn: dict[str, float]
+) -> npt.NDArray[np.int64]:
     leads = np.empty(net.n_links, dtype=np.int64)
     for k, q in enumerate(net.lead_time_days):
-        name = f"{net.commodity}:{net.countries[net.link_exporter[k]]}->{net.countries[net.link_importer[k]]}"
+        name = f"{net.commodity}:{net.link_name(k)}"
         if isinstance(q, int | float):
             value = float(q)
         else:
@@ -165,7 +166,11 @@ def _build(
         + [0]
     )
     market = Market(
-        net, _lead_times(net, streams, drawn), horizon, scenario.ordering.adjustment_days, extra_delay
+        net,
+        _lead_times(net, streams, drawn),
+        horizon,
+        scenario.ordering.adjustment_days,
+        extra_delay,
     )
     record = CommodityRecords.empty(
         commodity, net.countries, market.demand, market.inventory_target(), horizon
@@ -190,8 +195,15 @@ def _build(
         )
         state.stockpiles.append(
             NationalStockpile(
-                env, market, sp.id, i, size, sp.floor_days * daily,
-                sp.max_release_per_day, sp.replenish_per_day, rule,
+                env,
+                market,
+                sp.id,
+                i,
+                size,
+                sp.floor_days * daily,
+                sp.max_release_per_day,
+                sp.replenish_per_day,
+                rule,
             )
         )
 
@@ -201,38 +213,57 @@ def _build(
         codes = [c for c in scenario.coalitions[pool.coalition] if c in index]
         members = np.array([index[c] for c in codes], dtype=np.int64)
         combined = float(market.demand[members].sum())
-        size = pool.size_units if pool.size_units is not None else (pool.size_days or 0.0) * combined
+        size = (
+            pool.size_units if pool.size_units is not None else (pool.size_days or 0.0) * combined
+        )
         if pool.shares is not None:
             shares = np.array([pool.shares.get(c, 0.0) for c in codes])
         else:
-            shares = market.demand[members] / combined if combined > 0 else np.full(len(codes), 1 / len(codes))
+            shares = (
+                market.demand[members] / combined
+                if combined > 0
+                else np.full(len(codes), 1 / len(codes))
+            )
         rule = ReleaseRule(
-            env, pool.id, pool.trigger, pool.trigger_coverage_days, pool.decision_delay_days, streams
+            env,
+            pool.id,
+            pool.trigger,
+            pool.trigger_coverage_days,
+            pool.decision_delay_days,
+            streams,
         )
         state.pools.append(
             JointPool(
-                market, pool.id, members, index.get(pool.location, -1), size,
+                market,
+                pool.id,
+                members,
+                index.get(pool.location, -1),
+                size,
                 pool.floor_days * combined,
                 pool.allocation if pool.shares is not None else Allocation.NEED,
-                shares, pool.max_release_per_day, pool.replenish_per_day,
-                round(pool.lead_time_days), rule,
+                shares,
+                pool.max_release_per_day,
+                pool.replenish_per_day,
+                round(pool.lead_time_days),
+                rule,
             )
         )
 
-    for spec in policies.mutual_transfers:
-        if commodity not in spec.commodities:
+    for transfer in policies.mutual_transfers:
+        if commodity not in transfer.commodities:
             continue
-        codes = [c for c in scenario.coalitions[spec.coalition] if c in index]
+        codes = [c for c in scenario.coalitions[transfer.coalition] if c in index]
         members = np.array([index[c] for c in codes], dtype=np.int64)
-        agreement = TransferAgreement(market, spec, members, codes, streams)
+        agreement = TransferAgreement(market, transfer, members, codes, streams)
         for code, honours in zip(codes, agreement.honours, strict=True):
-            drawn[f"policies.mutual_transfers.{spec.id}.honours.{code}"] = float(honours)
+            drawn[f"policies.mutual_transfers.{transfer.id}.honours.{code}"] = float(honours)
         state.transfers.append(agreement)
 
     for proc in policies.joint_procurement:
         if commodity in proc.commodities and (proc.priority or proc.share is not None):
             members = np.array(
-                [index[c] for c in scenario.coalitions[proc.coalition] if c in index], dtype=np.int64
+                [index[c] for c in scenario.coalitions[proc.coalition] if c in index],
+                dtype=np.int64,
             )
             apply_joint_procurement(market, proc, members)
 
@@ -256,8 +287,8 @@ def _one_day(day: int, c: _Commodity) -> None:
         licence_target(m, licensed, day)
     if c.stockpiles or c.pools or c.transfers:
         _replenishment_targets(c)
-    m.receive(day, record)                                   # 1. arrivals
-    m.trade(day, record)                                     # 2–5. orders … shipping
+    m.receive(day, record)  # 1. arrivals
+    m.trade(day, record)  # 2–5. orders … shipping
     for k in licensed:
         queue = k.licence_queue
         if queue is not None and k.in_effect(day) and k.links.size:
@@ -265,21 +296,21 @@ def _one_day(day: int, c: _Commodity) -> None:
     if c.expansion is not None:
         c.expansion.observe(day)
     m.grow_capacity()
-    for sp in c.stockpiles:                                   # 6. releases, transfers
+    for sp in c.stockpiles:  # 6. releases, transfers
         sp.release(day, record)
     for pool in c.pools:
         pool.release(day, record)
     for agreement in c.transfers:
         agreement.transfer(day, record)
-    m.consume(day, record)                                   # 7. consumption
-    for sp in c.stockpiles:                                  # 8. replenishment, repayment
+    m.consume(day, record)  # 7. consumption
+    for sp in c.stockpiles:  # 8. replenishment, repayment
         sp.replenish(day)
     for pool in c.pools:
         pool.replenish(day)
     for agreement in c.transfers:
         agreement.repay(day, record)
         agreement.record_loans(day, record)
-    for sp in c.stockpiles:                                  # 9. record
+    for sp in c.stockpiles:  # 9. record
         record.arrays["strategic"][day, sp.country] += sp.level
     for pool in c.pools:
         record.arrays["pool"][day, pool.members] += pool.shares * pool.level
@@ -295,6 +326,3 @@ def _replenishment_targets(c: _Commodity) -> None:
     for agreement in c.transfers:
         target[agreement.members] += agreement.repayment_orders()
     m.replenish_target = target
-
-
-

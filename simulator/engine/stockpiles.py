@@ -25,7 +25,7 @@ from simulator.engine.streams import Stream, Streams
 from simulator.model.distributions import RandomQuantity, draw
 from simulator.model.scenario import Trigger
 
-__all__ = ["ReleaseRule", "NationalStockpile"]
+__all__ = ["NationalStockpile", "ReleaseRule"]
 
 
 class ReleaseRule:

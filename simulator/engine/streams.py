@@ -41,7 +41,9 @@ class Streams:
 
     def __init__(self, seed: int, replication: int) -> None:
         if seed < 0 or replication < 0:
-            raise ValueError(f"expected seed >= 0 and replication >= 0, found {seed}, {replication}")
+            raise ValueError(
+                f"expected seed >= 0 and replication >= 0, found {seed}, {replication}"
+            )
         self.seed = seed
         self.replication = replication
 
@@ -50,4 +52,6 @@ class Streams:
         key: tuple[int, ...] = (self.replication, int(stream))
         if name is not None:
             key = (*key, stable_key(name))
-        return np.random.Generator(np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=key)))
+        return np.random.Generator(
+            np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=key))
+        )

@@ -178,7 +178,6 @@ Distribution = Annotated[
 """A named distribution, chosen by its ``dist`` key."""
 
 
-
 def _number_or_distribution(value: Any) -> str:
     if isinstance(value, dict):
         return "distribution"

@@ -102,6 +102,11 @@ class CommodityNetwork:
         """Production a country keeps for itself: ``production - exports`` (>= 0)."""
         return self.production_per_year - self.exports_per_year
 
+    def link_name(self, link: int) -> str:
+        """``EXPORTER->IMPORTER`` of link number ``link``."""
+        exporter = self.countries[self.link_exporter[link]]
+        return f"{exporter}->{self.countries[self.link_importer[link]]}"
+
     def expected_lead_time_days(self) -> FloatArray:
         """Mean lead time of each link."""
         return np.array([expected(q) for q in self.lead_time_days], dtype=float)
@@ -206,7 +211,10 @@ class TradeNetwork:
                 )
             if g.has_edge(link.exporter, link.importer):
                 issues.append(
-                    Issue(where, f"duplicate link {link.exporter} -> {link.importer} ({link.commodity})")
+                    Issue(
+                        where,
+                        f"duplicate link {link.exporter} -> {link.importer} ({link.commodity})",
+                    )
                 )
             g.add_edge(
                 link.exporter,

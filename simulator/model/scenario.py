@@ -70,7 +70,9 @@ class Commodity(_Frozen):
 class Expansion(_Frozen):
     """How a supplier adds capacity when extra requests go unmet for long enough."""
 
-    sustain_days: int = Field(30, ge=1, description="Days of unmet extra requests before investing.")
+    sustain_days: int = Field(
+        30, ge=1, description="Days of unmet extra requests before investing."
+    )
     delay_days: RandomQuantity = Field(description="Investment delay before new capacity ramps up.")
     ramp_per_year: NonNegative = Field(description="Capacity added per year of ramp-up.")
     max_capacity_per_year: NonNegative = Field(description="Capacity ceiling after expansion.")
@@ -103,15 +105,21 @@ class Node(_Frozen):
     @property
     def capacity(self) -> float:
         """Capacity per year, baseline production when not stated."""
-        return self.production_per_year if self.capacity_per_year is None else self.capacity_per_year
+        return (
+            self.production_per_year if self.capacity_per_year is None else self.capacity_per_year
+        )
 
 
 class Link(_Frozen):
     """A trade route exporter → importer; a zero flow makes it a potential route."""
 
     commodity: str
-    exporter: Code = Field(validation_alias=AliasChoices("from", "exporter"), serialization_alias="from")
-    importer: Code = Field(validation_alias=AliasChoices("to", "importer"), serialization_alias="to")
+    exporter: Code = Field(
+        validation_alias=AliasChoices("from", "exporter"), serialization_alias="from"
+    )
+    importer: Code = Field(
+        validation_alias=AliasChoices("to", "importer"), serialization_alias="to"
+    )
     flow_per_year: NonNegative
     lead_time_days: RandomQuantity = Field(description="Days from departure to arrival (>= 1).")
 
@@ -188,7 +196,9 @@ class ExportControl(_Frozen):
         if self.mode is not Mode.QUOTA and self.quota_share is not None:
             raise ValueError(f"quota_share is only for mode quota, found mode {self.mode.value}")
         if self.mode is Mode.LICENSING and self.licence is None:
-            raise ValueError("mode licensing needs licence: {processing_days, approval_probability}")
+            raise ValueError(
+                "mode licensing needs licence: {processing_days, approval_probability}"
+            )
         if self.mode is not Mode.LICENSING and self.licence is not None:
             raise ValueError(f"licence is only for mode licensing, found mode {self.mode.value}")
         if (
@@ -353,8 +363,12 @@ class Scenario(_Frozen):
             [s.id for s in self.shocks]
             + [p.id for group in _policy_lists(self.policies) for p in group]
         )
-        problems += [f"id {i!r} is used {n} times; ids must be unique" for i, n in ids.items() if n > 1]
-        commodity_refs: list[tuple[str, str]] = [(f"shock {s.id!r}", s.commodity) for s in self.shocks]
+        problems += [
+            f"id {i!r} is used {n} times; ids must be unique" for i, n in ids.items() if n > 1
+        ]
+        commodity_refs: list[tuple[str, str]] = [
+            (f"shock {s.id!r}", s.commodity) for s in self.shocks
+        ]
         commodity_refs += [(f"stockpile {p.id!r}", p.commodity) for p in self.policies.stockpiles]
         commodity_refs += [
             (f"joint stockpile {p.id!r}", p.commodity) for p in self.policies.joint_stockpiles
@@ -380,7 +394,8 @@ class Scenario(_Frozen):
         for pid, name in coalition_refs:
             if name not in self.coalitions:
                 problems.append(
-                    f"policy {pid!r}: unknown coalition {name!r}; expected one of {sorted(self.coalitions)}"
+                    f"policy {pid!r}: unknown coalition {name!r};"
+                    f" expected one of {sorted(self.coalitions)}"
                 )
         for pool in self.policies.joint_stockpiles:
             members = self.coalitions.get(pool.coalition, [])
@@ -394,8 +409,8 @@ class Scenario(_Frozen):
             if pool.shares is not None and members:
                 if sorted(pool.shares) != sorted(members):
                     problems.append(
-                        f"joint stockpile {pool.id!r}: expected shares for exactly {sorted(members)},"
-                        f" found {sorted(pool.shares)}"
+                        f"joint stockpile {pool.id!r}: expected shares for exactly"
+                        f" {sorted(members)}, found {sorted(pool.shares)}"
                     )
                 elif abs(sum(pool.shares.values()) - 1) > 1e-9:
                     problems.append(
@@ -408,7 +423,8 @@ class Scenario(_Frozen):
                 extra = sorted(set(transfer.honour_probability) - set(members))
                 if extra:
                     problems.append(
-                        f"mutual transfer {transfer.id!r}: honour_probability names non-members {extra}"
+                        f"mutual transfer {transfer.id!r}: honour_probability names"
+                        f" non-members {extra}"
                     )
         for name, members in self.coalitions.items():
             if len(members) < 2 or len(set(members)) != len(members):
@@ -424,7 +440,10 @@ class Scenario(_Frozen):
         return self.model_dump(mode="json", by_alias=True)
 
 
-def _policy_lists(policies: Policies) -> tuple[list[Stockpile] | list[JointStockpile] | list[MutualTransfer] | list[JointProcurement], ...]:
+_PolicyList = list[Stockpile] | list[JointStockpile] | list[MutualTransfer] | list[JointProcurement]
+
+
+def _policy_lists(policies: Policies) -> tuple[_PolicyList, ...]:
     return (
         policies.stockpiles,
         policies.joint_stockpiles,
