@@ -77,7 +77,7 @@ class JointPool:
         m, i, rule = self.market, self.members, self.rule
         demand = np.where(m.has_demand[i], m.demand[i], 1.0)
         coverage = np.where(m.has_demand[i], m.stock[i] / demand, np.inf)
-        shortfall_yesterday = record.arrays["shortfall"][day - 1, i].sum() if day > 0 else 0.0
+        shortfall_yesterday = float(m.last_shortfall[i].sum())
         if not rule.armed and rule.triggered(float(coverage.min()), shortfall_yesterday):
             rule.arm(day)
         needs = self._needs()
@@ -248,6 +248,7 @@ class TransferAgreement:
 def apply_joint_procurement(market: Market, spec: JointProcurement, members: IntArray) -> None:
     """Give the coalition's members priority (or a reserved share) in spare capacity."""
     market.priority_importers[members] = True
+    market.joint_procurement = True
     if spec.share is not None:
         market.priority_share = (
             spec.share if market.priority_share is None else max(market.priority_share, spec.share)

@@ -108,6 +108,7 @@ class LicenceQueue:
         approved = self.approved.pop(day)
         market.pending -= np.bincount(market.importer, decided, market.n)
         market.approved_today = market.approved_today + approved
+        market.approvals_waiting = True
         self.denied_total += float((decided - approved).sum())
 
 
@@ -158,10 +159,10 @@ def start_control(
         extra = spec.front_loading.extra_inventory_days
 
         def announce() -> None:
-            market.extra_inventory_days[importers] += extra
+            market.add_front_loading(importers, extra, start=True)
 
         def stop_front_loading() -> None:
-            market.extra_inventory_days[importers] -= extra
+            market.add_front_loading(importers, extra, start=False)
 
         if control.announced_day < effective:
             at_day_start(env, control.announced_day, announce)
@@ -175,6 +176,7 @@ def start_control(
         if spec.leakage is not None and spec.leakage.via in market.countries:
             market.leak_share[links] = spec.leakage.share
             market.leak_extra_days[links] = round(spec.leakage.extra_lead_time_days)
+        market.controls_changed()
 
     def end() -> None:
         market.control_mode[links] = CONTROL_NONE
@@ -182,6 +184,7 @@ def start_control(
         market.quota_per_day[links] = 0.0
         market.leak_share[links] = 0.0
         market.leak_extra_days[links] = 0
+        market.controls_changed()
 
     if effective < horizon:
         at_day_start(env, effective, take_effect)
@@ -237,6 +240,7 @@ class ExpansionWatch:
         self.streak = dict.fromkeys(self.suppliers, 0)
         self.decided: set[int] = set()
         self.online_day: dict[int, int] = {}
+        market.track_unmet = bool(self.suppliers)
 
     def observe(self, day: int) -> None:
         """Update the streaks after the day's trade; start investments that are due."""
@@ -256,6 +260,7 @@ class ExpansionWatch:
     def _online(self, supplier: int, spec: Expansion) -> None:
         market = self.market
         market.ramp_per_day[supplier] = spec.ramp_per_year / 365.0
+        market.ramping = True
         market.capacity_ceiling[supplier] = max(
             market.capacity[supplier], spec.max_capacity_per_year / 365.0
         )

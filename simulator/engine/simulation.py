@@ -97,6 +97,8 @@ def simulate(
     initial = {c.market.commodity: c.stock_held() for c in commodities}
     env.process(_days(env, horizon, commodities))
     env.run()
+    for c in commodities:
+        c.market.finish_records(c.record)
 
     ledgers: dict[str, Ledger] = {}
     for c in commodities:

@@ -113,7 +113,7 @@ class NationalStockpile:
             return
         target = market.inventory_target()[i]
         coverage = market.stock[i] / demand
-        shortfall_yesterday = record.arrays["shortfall"][day - 1, i] if day > 0 else 0.0
+        shortfall_yesterday = float(market.last_shortfall[i])
         if not rule.armed and rule.triggered(coverage, shortfall_yesterday):
             rule.arm(day)
         if rule.armed and market.stock[i] >= target + demand:
