@@ -291,7 +291,8 @@ class Market:
         weight = spare[self.line_source] * self.line_open
         total = np.bincount(self.line_destination, weight, n)
         per_weight = np.divide(cut_by_importer, total, out=np.zeros(n), where=total > 0)
-        return weight * per_weight[self.line_destination]
+        extra: FloatArray = weight * per_weight[self.line_destination]
+        return extra
 
     def _fill_ratio(
         self, extra: FloatArray, extra_by_source: FloatArray, spare: FloatArray
@@ -306,7 +307,8 @@ class Market:
         if not self.joint_procurement:
             ratio = np.divide(spare, extra_by_source, out=np.zeros(n), where=extra_by_source > 0)
             np.minimum(ratio, 1.0, out=ratio)
-            return ratio[self.line_source]
+            ratio_line: FloatArray = ratio[self.line_source]
+            return ratio_line
         member_line = self.priority_importers[self.line_destination]
         member_extra = np.bincount(self.line_source, np.where(member_line, extra, 0.0), n)
         other_extra = extra_by_source - member_extra
@@ -322,7 +324,10 @@ class Market:
             member_served, member_extra, out=np.zeros(n), where=member_extra > 0
         )
         other_ratio = np.divide(other_served, other_extra, out=np.zeros(n), where=other_extra > 0)
-        return np.where(member_line, member_ratio[self.line_source], other_ratio[self.line_source])
+        ratio_line = np.where(
+            member_line, member_ratio[self.line_source], other_ratio[self.line_source]
+        )
+        return ratio_line
 
     # -- step 7 -----------------------------------------------------------------------------
 
