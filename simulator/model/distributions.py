@@ -13,7 +13,6 @@ from typing import Annotated, Any, Literal, Self
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
-from scipy import stats
 
 __all__ = [
     "Choice",
@@ -26,6 +25,7 @@ __all__ = [
     "Uniform",
     "draw",
     "expected",
+    "lower_bound",
 ]
 
 
@@ -119,10 +119,14 @@ class Normal(_Dist):
         if math.isinf(a) and math.isinf(b):
             return float(rng.normal(self.mean_, self.sd))
         # Inverse-CDF sampling keeps one uniform draw per value whatever the bounds.
+        from scipy import stats  # imported here: slow to import, rarely needed
+
         u = rng.uniform()
         return float(stats.truncnorm.ppf(u, a, b, loc=self.mean_, scale=self.sd))
 
     def mean(self) -> float:
+        from scipy import stats
+
         a, b = self._truncated()
         return float(stats.truncnorm.mean(a, b, loc=self.mean_, scale=self.sd))
 
@@ -197,6 +201,24 @@ Written as a number (``45``) or a mapping with a ``dist`` key
 only the branch the user meant, so a bad distribution is never reported as
 "expected a number".
 """
+
+
+def lower_bound(quantity: RandomQuantity) -> float | None:
+    """The smallest value ``quantity`` can take, or None when unbounded below.
+
+    A log-normal's support is ``(0, inf)``: its bound is 0.
+    """
+    if isinstance(quantity, int | float):
+        return float(quantity)
+    if isinstance(quantity, Fixed):
+        return quantity.value
+    if isinstance(quantity, Uniform | Triangular):
+        return quantity.low
+    if isinstance(quantity, Normal):
+        return quantity.low
+    if isinstance(quantity, LogNormal):
+        return 0.0
+    return float(min(quantity.values))
 
 
 def draw(quantity: RandomQuantity, rng: np.random.Generator) -> float:

@@ -29,7 +29,8 @@ import numpy.typing as npt
 
 from simulator.errors import InputError, Issue, PathPart
 from simulator.model.countries import ISO3166_ALPHA3
-from simulator.model.distributions import RandomQuantity, expected
+from simulator.model.distributions import LogNormal, Normal, RandomQuantity, expected, lower_bound
+from simulator.model.references import reference_issues
 from simulator.model.scenario import Expansion, Scenario
 
 __all__ = ["BALANCE_RTOL", "CommodityNetwork", "Imbalance", "TradeNetwork"]
@@ -116,7 +117,8 @@ class TradeNetwork:
     """Per-commodity trade graphs of a scenario, validated and balanced.
 
     Build it from a scenario whose network is inline (see
-    :func:`simulator.model.resolve.resolve_dataset` for ``data: builtin``)::
+    :func:`simulator.io.scenario_file.load_scenario`, which merges the
+    dataset of ``data: builtin``)::
 
         network = TradeNetwork.from_scenario(scenario)
         network.graph("widget").edges["CHN", "KOR"]["flow_per_year"]
@@ -153,8 +155,8 @@ class TradeNetwork:
         unknown country codes, links to countries that are not nodes, self-loops,
         lead times below one day, duplicate entries, unbalanced countries.
         """
-        issues: list[Issue] = []
         known = set(ISO3166_ALPHA3) | set(scenario.regions)
+        issues: list[Issue] = reference_issues(scenario, known)
         nodes_path: tuple[PathPart, ...] = ("network", "nodes")
         links_path: tuple[PathPart, ...] = ("network", "links")
 
@@ -201,14 +203,9 @@ class TradeNetwork:
                     )
             if link.exporter == link.importer:
                 issues.append(Issue(where, f"self-loop {link.exporter} -> {link.importer}"))
-            lead_low = _lower_bound(link.lead_time_days)
-            if lead_low < 1:
-                issues.append(
-                    Issue(
-                        (*where, "lead_time_days"),
-                        f"expected a lead time of at least 1 day, found {lead_low}",
-                    )
-                )
+            lead_issue = _lead_time_issue(link.lead_time_days)
+            if lead_issue:
+                issues.append(Issue((*where, "lead_time_days"), lead_issue))
             if g.has_edge(link.exporter, link.importer):
                 issues.append(
                     Issue(
@@ -255,16 +252,18 @@ def _unknown_code(code: str) -> str:
     )
 
 
-def _lower_bound(q: RandomQuantity) -> float:
-    if isinstance(q, int | float):
-        return float(q)
-    for attr in ("low", "value"):
-        v = getattr(q, attr, None)
-        if v is not None:
-            return float(v)
-    if hasattr(q, "values"):
-        return float(min(q.values))
-    return 1.0 if q.dist == "lognormal" else -np.inf
+def _lead_time_issue(q: RandomQuantity) -> str | None:
+    """Lead times are whole days >= 1: a stated bound below 1 day is an error.
+
+    Distributions without a stated lower bound (a log-normal, a normal without
+    ``low``) are accepted: their draws are rounded and clipped to >= 1 day.
+    """
+    if isinstance(q, LogNormal) or (isinstance(q, Normal) and q.low is None):
+        return None
+    low = lower_bound(q)
+    if low is not None and low < 1:
+        return f"expected a lead time of at least 1 day, found {low:g}"
+    return None
 
 
 def _imbalances(commodity: str, g: nx.DiGraph) -> list[Imbalance]:

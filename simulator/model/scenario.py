@@ -11,7 +11,6 @@ checked when the :class:`~simulator.model.network.TradeNetwork` is built.
 from __future__ import annotations
 
 import enum
-from collections import Counter
 from typing import Annotated, Literal, Self
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
@@ -356,97 +355,6 @@ class Scenario(_Frozen):
     policies: Policies = Field(default_factory=Policies)
     ordering: Ordering = Field(default_factory=Ordering)
 
-    @model_validator(mode="after")
-    def _references(self) -> Self:
-        problems: list[str] = []
-        ids = Counter(
-            [s.id for s in self.shocks]
-            + [p.id for group in _policy_lists(self.policies) for p in group]
-        )
-        problems += [
-            f"id {i!r} is used {n} times; ids must be unique" for i, n in ids.items() if n > 1
-        ]
-        commodity_refs: list[tuple[str, str]] = [
-            (f"shock {s.id!r}", s.commodity) for s in self.shocks
-        ]
-        commodity_refs += [(f"stockpile {p.id!r}", p.commodity) for p in self.policies.stockpiles]
-        commodity_refs += [
-            (f"joint stockpile {p.id!r}", p.commodity) for p in self.policies.joint_stockpiles
-        ]
-        for group in (self.policies.mutual_transfers, self.policies.joint_procurement):
-            commodity_refs += [(f"policy {p.id!r}", c) for p in group for c in p.commodities]
-        if self.data is None:
-            known = sorted(self.commodities)
-            problems += [
-                f"{who}: unknown commodity {c!r}; expected one of {known}"
-                for who, c in commodity_refs
-                if c not in self.commodities
-            ]
-        coalition_refs = [
-            (p.id, p.coalition)
-            for group in (
-                self.policies.joint_stockpiles,
-                self.policies.mutual_transfers,
-                self.policies.joint_procurement,
-            )
-            for p in group
-        ]
-        for pid, name in coalition_refs:
-            if name not in self.coalitions:
-                problems.append(
-                    f"policy {pid!r}: unknown coalition {name!r};"
-                    f" expected one of {sorted(self.coalitions)}"
-                )
-        for pool in self.policies.joint_stockpiles:
-            members = self.coalitions.get(pool.coalition, [])
-            if members and pool.location not in members:
-                problems.append(
-                    f"joint stockpile {pool.id!r}: location {pool.location!r} is not a member of"
-                    f" {pool.coalition} {members}"
-                )
-            if pool.allocation is Allocation.SHARES and pool.shares is None:
-                problems.append(f"joint stockpile {pool.id!r}: allocation shares needs shares")
-            if pool.shares is not None and members:
-                if sorted(pool.shares) != sorted(members):
-                    problems.append(
-                        f"joint stockpile {pool.id!r}: expected shares for exactly"
-                        f" {sorted(members)}, found {sorted(pool.shares)}"
-                    )
-                elif abs(sum(pool.shares.values()) - 1) > 1e-9:
-                    problems.append(
-                        f"joint stockpile {pool.id!r}: expected shares summing to 1,"
-                        f" found {sum(pool.shares.values())}"
-                    )
-        for transfer in self.policies.mutual_transfers:
-            members = self.coalitions.get(transfer.coalition, [])
-            if isinstance(transfer.honour_probability, dict) and members:
-                extra = sorted(set(transfer.honour_probability) - set(members))
-                if extra:
-                    problems.append(
-                        f"mutual transfer {transfer.id!r}: honour_probability names"
-                        f" non-members {extra}"
-                    )
-        for name, members in self.coalitions.items():
-            if len(members) < 2 or len(set(members)) != len(members):
-                problems.append(
-                    f"coalition {name!r}: expected at least two distinct members, found {members}"
-                )
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
-
     def resolved_dict(self) -> dict[str, object]:
         """The scenario as plain data (YAML/JSON ready), with every default filled in."""
         return self.model_dump(mode="json", by_alias=True)
-
-
-_PolicyList = list[Stockpile] | list[JointStockpile] | list[MutualTransfer] | list[JointProcurement]
-
-
-def _policy_lists(policies: Policies) -> tuple[_PolicyList, ...]:
-    return (
-        policies.stockpiles,
-        policies.joint_stockpiles,
-        policies.mutual_transfers,
-        policies.joint_procurement,
-    )

@@ -1,0 +1,3 @@
+"""The command modules; importing one registers its commands on :data:`simulator.cli.app`."""
+
+from simulator.cli import network, run, validate  # noqa: F401

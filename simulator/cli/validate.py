@@ -1,0 +1,131 @@
+"""``supplyshock validate FILE...`` and ``supplyshock schema``.
+
+``validate`` checks every file it is given and reports all problems of all of
+them before exiting: ``OK`` lines go to stdout, issues
+(``FILE:LINE:COL: path: message``) to stderr, and the exit code is 3 when any
+file is invalid.  A file's kind is read from its top-level keys
+(:func:`file_kind`); each kind has a validator in :data:`VALIDATORS`, so
+experiment files plug in with one entry.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from simulator.cli import app
+from simulator.errors import InputError, Issue, Location
+
+__all__ = [
+    "VALIDATORS",
+    "file_kind",
+    "schema",
+    "validate",
+    "validate_file",
+    "validate_scenario_file",
+]
+
+SCENARIO = "scenario"
+EXPERIMENT = "experiment"
+
+
+def validate_scenario_file(path: Path) -> str:
+    """Validate a scenario file; returns its one-line summary.
+
+    Raises
+    ------
+    InputError
+        Every problem of the file (and of the bases it extends).
+    """
+    from simulator.io.scenario_file import load_scenario
+
+    scenario = load_scenario(path)
+    countries = len({node.country for node in scenario.network.nodes})
+    links = len(scenario.network.links)
+    shocks = len(scenario.shocks)
+    return (
+        f"{scenario.name}: {_count(countries, 'country', 'countries')},"
+        f" {_count(links, 'link')}, {_count(shocks, 'shock')}"
+    )
+
+
+VALIDATORS: dict[str, Callable[[Path], str]] = {SCENARIO: validate_scenario_file}
+"""Validator of each kind of file: takes the path, returns a one-line summary or
+raises :class:`~simulator.errors.InputError`.  Experiment files are added with
+``VALIDATORS[EXPERIMENT] = ...``."""
+
+
+def file_kind(data: Any) -> str:
+    """The kind of a parsed file: ``"experiment"`` when it has a top-level ``scenario:`` key."""
+    if isinstance(data, dict) and "scenario" in data:
+        return EXPERIMENT
+    return SCENARIO
+
+
+def validate_file(path: Path) -> str:
+    """Validate one file of any known kind; returns its summary line.
+
+    Raises
+    ------
+    InputError
+        The file is invalid, or its kind has no validator yet.
+    """
+    from simulator.io.yaml import read_yaml
+
+    document = read_yaml(path)
+    kind = file_kind(document.data)
+    validator = VALIDATORS.get(kind)
+    if validator is None:
+        marker = ("scenario",) if kind == EXPERIMENT else ()
+        where = document.positions.locate_key(marker) or Location(str(path), 1, 1)
+        raise InputError.single(
+            f"{kind} files cannot be checked by validate yet (only {', '.join(VALIDATORS)})",
+            marker,
+            where,
+        )
+    return validator(path)
+
+
+@app.command()
+def validate(
+    files: Annotated[
+        list[Path], typer.Argument(help="Scenario or experiment YAML files.", show_default=False)
+    ],
+) -> None:
+    """Check FILES; print OK per valid file and every problem as FILE:LINE:COL: path: message."""
+    issues: list[Issue] = []
+    for path in files:
+        try:
+            summary = validate_file(path)
+        except InputError as error:
+            issues.extend(error.issues)
+            continue
+        print(f"OK {path} ({summary})")
+    if issues:
+        raise InputError(issues)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the schema to this file.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of scenario files (for editors)."""
+    from simulator.model.schema import scenario_json_schema
+
+    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
