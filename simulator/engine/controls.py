@@ -259,7 +259,8 @@ class ExpansionWatch:
 
     def _online(self, supplier: int, spec: Expansion) -> None:
         market = self.market
-        market.ramp_per_day[supplier] = spec.ramp_per_year / 365.0
+        # Capacity is held in units/day: a ramp of R units/yr per year adds R/365² per day.
+        market.ramp_per_day[supplier] = spec.ramp_per_year / 365.0**2
         market.ramping = True
         market.capacity_ceiling[supplier] = max(
             market.capacity[supplier], spec.max_capacity_per_year / 365.0

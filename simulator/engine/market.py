@@ -277,7 +277,8 @@ class Market:
             self.approvals_waiting = False
         leak = None
         if self.leaking:
-            leak = cut * self.leak_share
+            # A share of the blocked *baseline* flow finds its way through a third country.
+            leak = np.minimum(cut, self.flow) * self.leak_share
             cut -= leak
         return (cut if cut.any() else None), leak
 
