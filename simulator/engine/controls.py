@@ -107,7 +107,7 @@ class LicenceQueue:
         decided = self.decided.pop(day)
         approved = self.approved.pop(day)
         market.pending -= np.bincount(market.importer, decided, market.n)
-        market.approved_today = market.approved_today + approved
+        market.approved_today += approved
         market.approvals_waiting = True
         self.denied_total += float((decided - approved).sum())
 
@@ -170,21 +170,17 @@ def start_control(
 
     def take_effect() -> None:
         market.control_mode[links] = _MODE_CODE[spec.mode]
-        market.controls_active += 1
         if spec.mode is Mode.QUOTA and spec.quota_share is not None:
             market.quota_per_day[links] = spec.quota_share * market.flow[links]
         if spec.leakage is not None and spec.leakage.via in market.countries:
             market.leak_share[links] = spec.leakage.share
             market.leak_extra_days[links] = round(spec.leakage.extra_lead_time_days)
-        market.controls_changed()
 
     def end() -> None:
         market.control_mode[links] = CONTROL_NONE
-        market.controls_active -= 1
         market.quota_per_day[links] = 0.0
         market.leak_share[links] = 0.0
         market.leak_extra_days[links] = 0
-        market.controls_changed()
 
     if effective < horizon:
         at_day_start(env, effective, take_effect)
@@ -213,7 +209,7 @@ def licence_target(market: Market, controls: list[ActiveControl], day: int) -> N
             level = max(0.0, min(level, wait - (day - control.end_day)))
         links = control.links
         target += np.bincount(market.importer[links], market.flow[links] * level, market.n)
-    market.licence_target = target
+    market.licence_target[:] = target
 
 
 class ExpansionWatch:
@@ -240,7 +236,6 @@ class ExpansionWatch:
         self.streak = dict.fromkeys(self.suppliers, 0)
         self.decided: set[int] = set()
         self.online_day: dict[int, int] = {}
-        market.track_unmet = bool(self.suppliers)
 
     def observe(self, day: int) -> None:
         """Update the streaks after the day's trade; start investments that are due."""

@@ -41,6 +41,8 @@ class _Commodity:
     pools: list[JointPool] = field(default_factory=list)
     transfers: list[TransferAgreement] = field(default_factory=list)
     expansion: ExpansionWatch | None = None
+    licensed: list[ActiveControl] = field(default_factory=list)
+    has_policies: bool = False
 
     def stock_held(self) -> float:
         """All material of this commodity anywhere: inventories, reserves, pools, transit."""
@@ -271,6 +273,8 @@ def _build(
 
     if any(e is not None for e in net.expansions):
         state.expansion = ExpansionWatch(env, market, net.expansions, streams)
+    state.licensed = [k for k in state.controls if k.licence_queue is not None and k.links.size]
+    state.has_policies = bool(state.stockpiles or state.pools or state.transfers)
     return state
 
 
@@ -284,38 +288,35 @@ def _days(env: simpy.Environment, horizon: int, commodities: list[_Commodity]): 
 
 def _one_day(day: int, c: _Commodity) -> None:
     m, record = c.market, c.record
-    licensed = [k for k in c.controls if k.licence_queue is not None]
-    if licensed:
-        licence_target(m, licensed, day)
-    if c.stockpiles or c.pools or c.transfers:
+    if c.licensed:
+        licence_target(m, c.licensed, day)
+    if c.has_policies:
         _replenishment_targets(c)
-    m.receive(day, record)  # 1. arrivals
-    m.trade(day, record)  # 2–5. orders … shipping
-    for k in licensed:
-        queue = k.licence_queue
-        if queue is not None and k.in_effect(day) and k.links.size:
-            queue.submit(day, m.licence_requests[k.links])
+    m.receive_and_trade(day, record)  # 1–5. arrivals, orders … shipping
+    for k in c.licensed:
+        if k.licence_queue is not None and k.in_effect(day):
+            k.licence_queue.submit(day, m.licence_requests[k.links])
     if c.expansion is not None:
         c.expansion.observe(day)
-    m.grow_capacity()
-    for sp in c.stockpiles:  # 6. releases, transfers
-        sp.release(day, record)
-    for pool in c.pools:
-        pool.release(day, record)
-    for agreement in c.transfers:
-        agreement.transfer(day, record)
+        m.grow_capacity()
+    if c.has_policies:
+        for sp in c.stockpiles:  # 6. releases, transfers
+            sp.release(day, record)
+        for pool in c.pools:
+            pool.release(day, record)
+        for agreement in c.transfers:
+            agreement.transfer(day, record)
     m.consume(day, record)  # 7. consumption
-    for sp in c.stockpiles:  # 8. replenishment, repayment
-        sp.replenish(day)
-    for pool in c.pools:
-        pool.replenish(day)
-    for agreement in c.transfers:
-        agreement.repay(day, record)
-        agreement.record_loans(day, record)
-    for sp in c.stockpiles:  # 9. record
-        record.arrays["strategic"][day, sp.country] += sp.level
-    for pool in c.pools:
-        record.arrays["pool"][day, pool.members] += pool.shares * pool.level
+    if c.has_policies:
+        for sp in c.stockpiles:  # 8. replenishment, repayment; 9. record
+            sp.replenish(day)
+            record.arrays["strategic"][day, sp.country] += sp.level
+        for pool in c.pools:
+            pool.replenish(day)
+            record.arrays["pool"][day, pool.members] += pool.shares * pool.level
+        for agreement in c.transfers:
+            agreement.repay(day, record)
+            agreement.record_loans(day, record)
 
 
 def _replenishment_targets(c: _Commodity) -> None:
@@ -327,4 +328,4 @@ def _replenishment_targets(c: _Commodity) -> None:
         target[pool.members] += pool.replenishment_orders()
     for agreement in c.transfers:
         target[agreement.members] += agreement.repayment_orders()
-    m.replenish_target = target
+    m.replenish_target[:] = target

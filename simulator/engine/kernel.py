@@ -1,0 +1,251 @@
+"""The daily steps 1–5 and 7 of a commodity, compiled with numba.
+
+One call per commodity and day does what a few dozen NumPy calls would: each
+of those costs about a microsecond on arrays of a few dozen entries, which
+made the per-day overhead, not the arithmetic, the cost of a replication.
+The loops follow ``docs/model.md`` step by step; :class:`~simulator.engine.market.Market`
+is their only caller and keeps the state in three matrices whose rows are
+named below.
+
+Supply lines: indexes ``0 … m-1`` are the trade links, ``m … m+n-1`` each
+country's own producer supplying itself (source = destination = the country).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+__all__ = ["consume_day", "trade_day"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+# Rows of the per-country state matrix (units, or units/day for flows).
+(
+    DEMAND,
+    CAPACITY,
+    STOCK,
+    TRADE_TRANSIT,
+    POLICY_TRANSIT,
+    PENDING,
+    INVENTORY_TARGET,
+    PIPELINE_TARGET,
+    LICENCE_TARGET,
+    REPLENISH_TARGET,
+    UNMET_EXTRA,
+    LAST_SHORTFALL,
+) = range(12)
+COUNTRY_ROWS = 12
+
+# Rows of the per-line float matrix (link-only rows are zero on own-producer lines).
+SHARE, BASE, QUOTA, LEAK_SHARE, APPROVED, LICENCE_REQUESTS = range(6)
+LINE_FLOAT_ROWS = 6
+
+# Rows of the per-line integer matrix.
+SOURCE, DESTINATION, LEAD, LEAK_EXTRA, MODE = range(5)
+LINE_INT_ROWS = 5
+
+_BAN, _QUOTA = 1, 2
+
+
+@njit(cache=True)
+def trade_day(
+    day: int,
+    tau: float,
+    state: FloatArray,
+    line_values: FloatArray,
+    line_ints: IntArray,
+    priority_importers: BoolArray,
+    priority: bool,
+    priority_share: float,
+    trade_calendar: FloatArray,
+    policy_calendar: FloatArray,
+    arrivals_record: FloatArray,
+    production_record: FloatArray,
+    shipped_record: FloatArray,
+) -> float:
+    """Steps 1–5 of ``day``; updates the state in place and returns total production.
+
+    ``priority_share`` is negative when members of a joint-procurement
+    coalition (``priority_importers``) have full priority rather than a
+    reserved share of spare capacity.
+    """
+    n = state.shape[1]
+    lines = line_ints.shape[1]
+    m = lines - n
+    demand = state[DEMAND]
+    stock = state[STOCK]
+    source = line_ints[SOURCE]
+    destination = line_ints[DESTINATION]
+    mode = line_ints[MODE]
+    base = line_values[BASE]
+    approved = line_values[APPROVED]
+
+    # Step 1: arrivals.
+    for j in range(n):
+        trade = trade_calendar[day, j]
+        policy = policy_calendar[day, j]
+        stock[j] += trade + policy
+        state[TRADE_TRANSIT, j] -= trade
+        state[POLICY_TRANSIT, j] -= policy
+        arrivals_record[day, j] = trade
+
+    # Step 2: order-up-to, never less than demand while below the inventory target.
+    order = np.empty(n)
+    for j in range(n):
+        target = (
+            state[INVENTORY_TARGET, j]
+            + state[PIPELINE_TARGET, j]
+            + state[LICENCE_TARGET, j]
+            + state[REPLENISH_TARGET, j]
+        )
+        position = stock[j] + state[TRADE_TRANSIT, j] + state[POLICY_TRANSIT, j] + state[PENDING, j]
+        o = demand[j] + (target - position) / tau
+        floor = demand[j] if stock[j] < state[INVENTORY_TARGET, j] else 0.0
+        order[j] = o if o > floor else floor
+    request = np.empty(lines)
+    for k in range(lines):
+        request[k] = line_values[SHARE, k] * order[destination[k]]
+
+    # Step 3: controls on links: cut requests, the licence queue, leakage.
+    cut_by_importer = np.zeros(n)
+    leak = np.zeros(m)
+    any_cut = False
+    any_leak = False
+    for k in range(m):
+        line_values[LICENCE_REQUESTS, k] = 0.0
+        if mode[k] == 0:
+            request[k] += approved[k]
+            continue
+        asked = request[k]
+        if mode[k] == _BAN:
+            allowed = 0.0
+        elif mode[k] == _QUOTA:
+            allowed = min(asked, line_values[QUOTA, k])
+        else:  # licensing: the whole request waits for a decision
+            line_values[LICENCE_REQUESTS, k] = asked
+            allowed = 0.0
+            asked = 0.0
+        cut = asked - allowed
+        if line_values[LEAK_SHARE, k] > 0.0 and cut > 0.0:
+            leak[k] = min(cut, base[k]) * line_values[LEAK_SHARE, k]
+            cut -= leak[k]
+            any_leak = True
+        if cut > 0.0:
+            cut_by_importer[destination[k]] += cut
+            any_cut = True
+        request[k] = allowed + approved[k]
+
+    # Step 4: committed requests (up to baseline) first; pro rata when over capacity.
+    committed = np.empty(lines)
+    extra = np.empty(lines)
+    committed_by_source = np.zeros(n)
+    for k in range(lines):
+        c = min(request[k], base[k])
+        committed[k] = c
+        extra[k] = request[k] - c
+        committed_by_source[source[k]] += c
+    if any_leak:
+        for k in range(m):
+            committed_by_source[source[k]] += leak[k]
+    scale = np.ones(n)
+    spare = np.empty(n)
+    for i in range(n):
+        if committed_by_source[i] > state[CAPACITY, i]:
+            scale[i] = state[CAPACITY, i] / committed_by_source[i]
+            spare[i] = 0.0
+        else:
+            spare[i] = state[CAPACITY, i] - committed_by_source[i]
+
+    # Rerouting: cut requests go to the importer's open lines, by their source's spare capacity.
+    if any_cut:
+        total = np.zeros(n)
+        for k in range(lines):
+            if k >= m or mode[k] == 0:
+                total[destination[k]] += spare[source[k]]
+        for k in range(lines):
+            j = destination[k]
+            if cut_by_importer[j] > 0.0 and total[j] > 0.0 and (k >= m or mode[k] == 0):
+                extra[k] += spare[source[k]] * cut_by_importer[j] / total[j]
+
+    # Spare capacity shared among extra requests: pro rata, or first to coalition members.
+    extra_by_source = np.zeros(n)
+    member_extra = np.zeros(n)
+    for k in range(lines):
+        extra_by_source[source[k]] += extra[k]
+        if priority and priority_importers[destination[k]]:
+            member_extra[source[k]] += extra[k]
+    member_ratio = np.zeros(n)
+    other_ratio = np.zeros(n)
+    for i in range(n):
+        if not priority:
+            if extra_by_source[i] > 0.0:
+                other_ratio[i] = min(1.0, spare[i] / extra_by_source[i])
+            continue
+        other = extra_by_source[i] - member_extra[i]
+        quota = spare[i]
+        if priority_share >= 0.0:
+            quota = spare[i] * priority_share
+            quota += max(spare[i] - quota - other, 0.0)
+        member_served = min(member_extra[i], quota)
+        other_served = min(other, spare[i] - member_served)
+        member_served = min(member_extra[i], spare[i] - other_served)
+        if member_extra[i] > 0.0:
+            member_ratio[i] = member_served / member_extra[i]
+        if other > 0.0:
+            other_ratio[i] = other_served / other
+
+    # Step 5: production and shipping; own supply enters inventory at once.
+    for i in range(n):
+        state[UNMET_EXTRA, i] = extra_by_source[i]
+        production_record[day, i] = 0.0
+        shipped_record[day, i] = 0.0
+    for k in range(lines):
+        i = source[k]
+        j = destination[k]
+        ratio = member_ratio[i] if priority and priority_importers[j] else other_ratio[i]
+        served_extra = extra[k] * ratio
+        served = committed[k] * scale[i] + served_extra
+        state[UNMET_EXTRA, i] -= served_extra
+        production_record[day, i] += served
+        if k >= m:
+            stock[j] += served
+        else:
+            trade_calendar[day + line_ints[LEAD, k], j] += served
+            shipped_record[day, j] += served
+    if any_leak:
+        for k in range(m):
+            if leak[k] > 0.0:
+                i = source[k]
+                j = destination[k]
+                served = leak[k] * scale[i]
+                production_record[day, i] += served
+                trade_calendar[day + line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k], j] += served
+                shipped_record[day, j] += served
+    total_production = 0.0
+    for i in range(n):
+        state[TRADE_TRANSIT, i] += shipped_record[day, i]
+        total_production += production_record[day, i]
+    return total_production
+
+
+@njit(cache=True)
+def consume_day(
+    day: int, state: FloatArray, consumption_record: FloatArray, inventory_record: FloatArray
+) -> float:
+    """Step 7: each country consumes ``min(demand, inventory)``; returns the total consumed."""
+    n = state.shape[1]
+    total = 0.0
+    for j in range(n):
+        wanted = state[DEMAND, j]
+        have = state[STOCK, j]
+        consumed = wanted if wanted < have else have
+        state[STOCK, j] = have - consumed
+        state[LAST_SHORTFALL, j] = wanted - consumed
+        consumption_record[day, j] = consumed
+        inventory_record[day, j] = state[STOCK, j]
+        total += consumed
+    return total
