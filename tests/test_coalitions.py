@@ -57,22 +57,23 @@ def test_neither_policy() -> None:
 def test_joint_pool_only() -> None:
     """The 60-unit pool (at JPN, lead 3 to KOR), trigger 10 days, no delay.
 
-    KOR's coverage before consumption is 90 - k on day k >= 60, first below 10
-    on day 81 (9): the pool sends what KOR lacks to be back at target after the
-    day's use, 30 + 1 - 9 = 22, then 1/day (the need net of what is on its way)
-    on days 82..119, when it is empty: 22 + 38 = 60 units.  KOR's 30 units and
-    the pool's 60 cover days 60..149; it is short on days 150..179:
+    The pool keeps members below the trigger at the trigger level: it releases
+    what brings them back to 10 days after the day's use, net of releases on
+    their way.  KOR's coverage before consumption is 90 - k on day k >= 60,
+    first below 10 on day 81 (9): it gets 10 + 1 - 9 = 2, then 1 a day (its use)
+    on days 82..139, when the pool is empty: 2 + 58 = 60 units.  KOR's 30 units
+    and the pool's 60 cover days 60..149; it is short on days 150..179:
     shortfall 30, tts 100, ttr 130.  JPN never needs the pool: min coverage 30.
     """
     result, rows = run(pooled_vs_national_dict(pool=True, transfer=False))
     released = series(result, "released", "KOR")
-    assert np.flatnonzero(released).tolist() == list(range(81, 120))
-    assert released[81] == pytest.approx(22.0, abs=TOL)
-    np.testing.assert_allclose(released[82:120], 1.0, atol=TOL)
+    assert np.flatnonzero(released).tolist() == list(range(81, 140))
+    assert released[81] == pytest.approx(2.0, abs=TOL)
+    np.testing.assert_allclose(released[82:140], 1.0, atol=TOL)
     assert series(result, "released", "JPN").sum() == pytest.approx(0.0, abs=TOL)
     pool_total = series(result, "pool", "KOR") + series(result, "pool", "JPN")
     np.testing.assert_allclose(pool_total[:81], 60.0, atol=TOL)
-    np.testing.assert_allclose(pool_total[119:], 0.0, atol=TOL)
+    np.testing.assert_allclose(pool_total[139:], 0.0, atol=TOL)
     kor, jpn = rows["KOR"], rows["JPN"]
     assert kor["shortfall"] == pytest.approx(30.0, abs=TOL)
     assert kor["tts_days"] == 100

@@ -14,7 +14,7 @@ from simulator.engine.market import Market
 from simulator.engine.records import CommodityRecords
 from simulator.engine.stockpiles import ReleaseRule
 from simulator.engine.streams import Stream, Streams
-from simulator.model.scenario import Allocation, Burden, JointProcurement, MutualTransfer
+from simulator.model.scenario import Allocation, Burden, JointProcurement, MutualTransfer, Trigger
 
 __all__ = ["JointPool", "TransferAgreement", "apply_joint_procurement"]
 
@@ -27,10 +27,11 @@ class JointPool:
     """A coalition's stockpile of one commodity held at one member's location.
 
     Triggered when any member's coverage falls below the trigger (or any member
-    had a shortfall); after the decision delay it releases each day what brings
-    members back to their commercial target, split by need (pro rata to each
-    member's gap, counting releases already on their way) or from fixed-share
-    accounts.  Releases reach the location at once and the other members after
+    had a shortfall); after the decision delay it releases, each day, to the
+    members that are below the trigger (or short) what brings them back to the
+    trigger level, split by need (pro rata to each member's gap, counting
+    releases already on their way) or from fixed-share accounts.  Releases
+    reach the location at once and the other members after
     ``lead_time_days``.  After the crisis members buy it back at
     ``replenish_per_day``, each paying its share.
     """
@@ -66,29 +67,49 @@ class JointPool:
         self.rule = rule
         self.released_total = 0.0
 
-    def _needs(self) -> FloatArray:
+    def _needs(self, eligible: npt.NDArray[np.bool_]) -> FloatArray:
+        """What brings each eligible member back to the trigger level after today's use.
+
+        The trigger level is ``trigger_coverage_days`` of demand (one day's
+        demand with ``trigger: any_shortfall``); releases already on their way
+        count.  The pool keeps members afloat rather than refilling their whole
+        commercial stock, so it lasts longer and is shared evenly in a
+        symmetric crisis.
+        """
         m = self.market
         i = self.members
-        gap = m.inventory_target()[i] + m.demand[i] - m.stock[i] - m.policy_transit[i]
-        return np.where(m.has_demand[i], np.maximum(gap, 0.0), 0.0)
+        days = self.rule.trigger_coverage_days if self.rule.trigger is Trigger.COVERAGE else 1.0
+        level = (days or 0.0) * m.demand[i]
+        gap = level + m.demand[i] - m.stock[i] - m.policy_transit[i]
+        return np.where(eligible & m.has_demand[i], np.maximum(gap, 0.0), 0.0)
 
     def release(self, day: int, record: CommodityRecords) -> None:
-        """Step 6: check the trigger and release to members."""
+        """Step 6: check the trigger and release to the members in need."""
         m, i, rule = self.market, self.members, self.rule
         demand = np.where(m.has_demand[i], m.demand[i], 1.0)
         coverage = np.where(m.has_demand[i], m.stock[i] / demand, np.inf)
-        shortfall_yesterday = float(m.last_shortfall[i].sum())
-        if not rule.armed and rule.triggered(float(coverage.min()), shortfall_yesterday):
+        shortfall = m.last_shortfall[i]
+        if rule.trigger is Trigger.ANY_SHORTFALL:
+            in_need = shortfall > 1e-12
+        else:
+            in_need = coverage < (rule.trigger_coverage_days or 0.0)
+        if not rule.armed and in_need.any():
             rule.arm(day)
-        needs = self._needs()
-        if rule.armed and needs.sum() <= _EPS:
+        if (
+            rule.armed
+            and not in_need.any()
+            and (coverage >= m.inventory_target()[i] / demand).all()
+        ):
             rule.stand_down()
         if not rule.releasing or self.level - self.floor <= _EPS:
+            return
+        needs = self._needs(in_need)
+        if needs.sum() <= _EPS:
             return
         available = self.level - self.floor
         if self.allocation is Allocation.NEED:
             total = min(self.max_release, available, float(needs.sum()))
-            given = needs * (total / needs.sum()) if total > 0 else np.zeros_like(needs)
+            given = needs * (total / needs.sum())
         else:
             floors = self.shares * self.floor
             own = np.maximum(self.accounts - floors, 0.0)

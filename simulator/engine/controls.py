@@ -100,13 +100,16 @@ class LicenceQueue:
             self.decided[decision_day][link] += quantity
             if approve:
                 self.approved[decision_day][link] += quantity
-            market.pending[market.importer[link]] += quantity
+            # The position counts what the request is expected to deliver.
+            market.pending[market.importer[link]] += quantity * self.approval_probability
 
     def _decide(self, day: int) -> None:
         market = self.market
         decided = self.decided.pop(day)
         approved = self.approved.pop(day)
-        market.pending -= np.bincount(market.importer, decided, market.n)
+        market.pending -= (
+            np.bincount(market.importer, decided, market.n) * self.approval_probability
+        )
         market.approved_today += approved
         market.approvals_waiting = True
         self.denied_total += float((decided - approved).sum())
@@ -169,24 +172,49 @@ def start_control(
             at_day_start(env, effective, stop_front_loading)
 
     def take_effect() -> None:
-        market.control_mode[links] = _MODE_CODE[spec.mode]
-        if spec.mode is Mode.QUOTA and spec.quota_share is not None:
-            market.quota_per_day[links] = spec.quota_share * market.flow[links]
-        if spec.leakage is not None and spec.leakage.via in market.countries:
-            market.leak_share[links] = spec.leakage.share
-            market.leak_extra_days[links] = round(spec.leakage.extra_lead_time_days)
+        for link in links:
+            market.link_controls.setdefault(int(link), []).append(spec)
+        _apply_link_controls(market, links)
 
     def end() -> None:
-        market.control_mode[links] = CONTROL_NONE
-        market.quota_per_day[links] = 0.0
-        market.leak_share[links] = 0.0
-        market.leak_extra_days[links] = 0
+        for link in links:
+            market.link_controls[int(link)].remove(spec)
+        _apply_link_controls(market, links)
 
     if effective < horizon:
         at_day_start(env, effective, take_effect)
         if control.end_day is not None and control.end_day < horizon:
             at_day_start(env, control.end_day, end)
     return control
+
+
+def _apply_link_controls(market: Market, links: IntArray) -> None:
+    """Set each link's control state from the controls in effect on it.
+
+    When several controls cover one link, the latest to take effect governs
+    it; when it ends, the one before it governs again.
+    """
+    for link in links:
+        active = market.link_controls.get(int(link), [])
+        if not active:
+            market.control_mode[link] = CONTROL_NONE
+            market.quota_per_day[link] = 0.0
+            market.leak_share[link] = 0.0
+            market.leak_extra_days[link] = 0
+            continue
+        spec = active[-1]
+        market.control_mode[link] = _MODE_CODE[spec.mode]
+        share = (
+            spec.quota_share if spec.mode is Mode.QUOTA and spec.quota_share is not None else 0.0
+        )
+        market.quota_per_day[link] = share * market.flow[link]
+        leaking = spec.leakage is not None and spec.leakage.via in market.countries
+        market.leak_share[link] = (
+            spec.leakage.share if spec.leakage is not None and leaking else 0.0
+        )
+        market.leak_extra_days[link] = (
+            round(spec.leakage.extra_lead_time_days) if spec.leakage is not None and leaking else 0
+        )
 
 
 def licence_target(market: Market, controls: list[ActiveControl], day: int) -> None:

@@ -161,17 +161,124 @@ def trade_day(
             spare[i] = state[CAPACITY, i] - committed_by_source[i]
 
     # Rerouting: cut requests go to the importer's open lines, by their source's spare capacity.
+    open_line = np.empty(lines, dtype=np.bool_)
+    for k in range(lines):
+        open_line[k] = k >= m or mode[k] == 0
     if any_cut:
-        total = np.zeros(n)
-        for k in range(lines):
-            if k >= m or mode[k] == 0:
-                total[destination[k]] += spare[source[k]]
-        for k in range(lines):
-            j = destination[k]
-            if cut_by_importer[j] > 0.0 and total[j] > 0.0 and (k >= m or mode[k] == 0):
-                extra[k] += spare[source[k]] * cut_by_importer[j] / total[j]
+        _reroute(cut_by_importer, spare, source, destination, open_line, extra)
 
-    # Spare capacity shared among extra requests: pro rata, or first to coalition members.
+    # Spare capacity shared among extra requests; what stays unmet is rerouted once more to
+    # open lines whose source still has spare capacity.
+    ratio = _share_spare(
+        extra, spare, source, destination, priority_importers, priority, priority_share
+    )
+    served_extra = extra * ratio
+    unmet_by_importer = np.zeros(n)
+    for i in range(n):
+        state[UNMET_EXTRA, i] = 0.0
+    for k in range(lines):
+        unmet = extra[k] - served_extra[k]
+        if unmet > 1e-12:
+            state[UNMET_EXTRA, source[k]] += unmet
+            unmet_by_importer[destination[k]] += unmet
+    for k in range(lines):
+        spare[source[k]] -= served_extra[k]
+    for i in range(n):
+        if spare[i] < 0.0:
+            spare[i] = 0.0
+    second = np.zeros(lines)
+    if _reroute(unmet_by_importer, spare, source, destination, open_line, second):
+        ratio2 = _share_spare(
+            second, spare, source, destination, priority_importers, priority, priority_share
+        )
+        for k in range(lines):
+            served_extra[k] += second[k] * ratio2[k]
+
+    # Step 5: production and shipping; own supply enters inventory at once.
+    for i in range(n):
+        production_record[day, i] = 0.0
+        shipped_record[day, i] = 0.0
+    for k in range(lines):
+        i = source[k]
+        j = destination[k]
+        served = committed[k] * scale[i] + served_extra[k]
+        production_record[day, i] += served
+        if k >= m:
+            stock[j] += served
+        else:
+            trade_calendar[day + line_ints[LEAD, k], j] += served
+            shipped_record[day, j] += served
+    if any_leak:
+        for k in range(m):
+            if leak[k] > 0.0:
+                i = source[k]
+                j = destination[k]
+                served = leak[k] * scale[i]
+                production_record[day, i] += served
+                trade_calendar[day + line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k], j] += served
+                shipped_record[day, j] += served
+    total_production = 0.0
+    for i in range(n):
+        state[TRADE_TRANSIT, i] += shipped_record[day, i]
+        total_production += production_record[day, i]
+    return total_production
+
+
+@njit(cache=True)
+def _reroute(
+    wanted_by_importer: FloatArray,
+    spare: FloatArray,
+    source: IntArray,
+    destination: IntArray,
+    open_line: BoolArray,
+    extra: FloatArray,
+) -> bool:
+    """Add to ``extra`` each importer's wanted quantity, split over its open lines.
+
+    In proportion to the spare capacity of each line's source; when none has
+    any, evenly over the open lines (the requests then go unmet, but they are
+    the sustained extra requests that make a supplier with an expansion
+    invest).  Returns whether anything was rerouted.
+    """
+    n = spare.shape[0]
+    lines = source.shape[0]
+    total = np.zeros(n)
+    count = np.zeros(n)
+    for k in range(lines):
+        if open_line[k]:
+            total[destination[k]] += spare[source[k]]
+            count[destination[k]] += 1.0
+    rerouted = False
+    for k in range(lines):
+        j = destination[k]
+        if not open_line[k] or wanted_by_importer[j] <= 1e-12:
+            continue
+        if total[j] > 0.0:
+            extra[k] += spare[source[k]] * wanted_by_importer[j] / total[j]
+        else:
+            extra[k] += wanted_by_importer[j] / count[j]
+        rerouted = True
+    return rerouted
+
+
+@njit(cache=True)
+def _share_spare(
+    extra: FloatArray,
+    spare: FloatArray,
+    source: IntArray,
+    destination: IntArray,
+    priority_importers: BoolArray,
+    priority: bool,
+    priority_share: float,
+) -> FloatArray:
+    """Share of each line's extra request that its source serves from spare capacity.
+
+    Pro rata; or, with joint procurement, first to the coalition's members (all
+    of the spare capacity, or a reserved share of it, ``priority_share >= 0``;
+    what one side does not use goes to the other).
+    """
+    n = spare.shape[0]
+    lines = source.shape[0]
     extra_by_source = np.zeros(n)
     member_extra = np.zeros(n)
     for k in range(lines):
@@ -197,39 +304,13 @@ def trade_day(
             member_ratio[i] = member_served / member_extra[i]
         if other > 0.0:
             other_ratio[i] = other_served / other
-
-    # Step 5: production and shipping; own supply enters inventory at once.
-    for i in range(n):
-        state[UNMET_EXTRA, i] = extra_by_source[i]
-        production_record[day, i] = 0.0
-        shipped_record[day, i] = 0.0
+    ratio = np.empty(lines)
     for k in range(lines):
         i = source[k]
-        j = destination[k]
-        ratio = member_ratio[i] if priority and priority_importers[j] else other_ratio[i]
-        served_extra = extra[k] * ratio
-        served = committed[k] * scale[i] + served_extra
-        state[UNMET_EXTRA, i] -= served_extra
-        production_record[day, i] += served
-        if k >= m:
-            stock[j] += served
-        else:
-            trade_calendar[day + line_ints[LEAD, k], j] += served
-            shipped_record[day, j] += served
-    if any_leak:
-        for k in range(m):
-            if leak[k] > 0.0:
-                i = source[k]
-                j = destination[k]
-                served = leak[k] * scale[i]
-                production_record[day, i] += served
-                trade_calendar[day + line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k], j] += served
-                shipped_record[day, j] += served
-    total_production = 0.0
-    for i in range(n):
-        state[TRADE_TRANSIT, i] += shipped_record[day, i]
-        total_production += production_record[day, i]
-    return total_production
+        ratio[k] = (
+            member_ratio[i] if priority and priority_importers[destination[k]] else other_ratio[i]
+        )
+    return ratio
 
 
 @njit(cache=True)

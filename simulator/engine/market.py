@@ -17,6 +17,7 @@ import numpy.typing as npt
 from simulator.engine import kernel
 from simulator.engine.records import CommodityRecords
 from simulator.model.network import CommodityNetwork
+from simulator.model.scenario import ExportControl
 
 __all__ = ["CONTROL_BAN", "CONTROL_LICENSING", "CONTROL_NONE", "CONTROL_QUOTA", "Market"]
 
@@ -119,6 +120,7 @@ class Market:
         self.approved_today = self.line_values[kernel.APPROVED, :m]
         self.licence_requests = self.line_values[kernel.LICENCE_REQUESTS, :m]
         self.approvals_waiting = False
+        self.link_controls: dict[int, list[ExportControl]] = {}
         self.priority_importers = np.zeros(n, dtype=np.bool_)
         self.priority_share: float | None = None
         self.joint_procurement = False

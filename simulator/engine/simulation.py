@@ -177,7 +177,7 @@ def _build(
         extra_delay,
     )
     record = CommodityRecords.empty(
-        commodity, net.countries, market.demand, market.inventory_target(), horizon
+        commodity, net.countries, market.demand.copy(), market.inventory_target().copy(), horizon
     )
     state = _Commodity(market, record)
 

@@ -1,0 +1,91 @@
+"""Engine dynamics beyond the single-shock hand cases: overlapping controls,
+suppliers that start from zero capacity, uncertain licences, restocking."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from scenario_factory import ban, base_dict, link, node, run, series, shock
+
+TOL = 1e-9
+
+
+def _with_australia(
+    scenario: dict[str, Any], *, capacity: float, expansion: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {"production_per_year": 0.0, "capacity_per_year": capacity}
+    if expansion is not None:
+        fields["expansion"] = expansion
+    scenario["network"]["nodes"].append(node("AUS", **fields))
+    scenario["network"]["links"].append(link("AUS", "KOR", 0.0, 10))
+    return scenario
+
+
+def test_a_control_ending_hands_the_link_back_to_the_one_still_in_effect() -> None:
+    """A quota of 0.5 for ever from day 50 and a ban on days 60..69.
+
+    KOR is below target from day 60 on, so it always asks for more than 0.5:
+    0.5/day leaves on days 50..59, nothing on days 60..69, and 0.5/day again
+    from day 70, when the ban ends and the quota governs the link again.
+    """
+    quota = shock("quota", id="quota", quota_share=0.5)
+    banned = ban(id="halt", effective_day=60, duration_days=10)
+    result, _ = run(base_dict(shocks=[quota, banned]))
+    shipped = series(result, "imports_shipped", "KOR")
+    np.testing.assert_allclose(shipped[50:60], 0.5, atol=TOL)
+    np.testing.assert_allclose(shipped[60:70], 0.0, atol=TOL)
+    np.testing.assert_allclose(shipped[70:], 0.5, atol=TOL)
+
+
+def test_a_supplier_starting_from_zero_capacity_invests_when_asked() -> None:
+    """AUS has no capacity, only an expansion and a potential route to KOR.
+
+    From day 50 KOR's banned requests go unmet; with no spare capacity anywhere
+    they are spread over KOR's open routes, AUS among them, so AUS sees unmet
+    extra requests from day 50: 30 days later (day 79) it invests, its capacity
+    comes online after 100 days (day 179) and grows by 365/yr per year, i.e.
+    1/365 unit/day each day: it produces (t - 179)/365 on day t >= 180.
+    """
+    expansion = {
+        "sustain_days": 30,
+        "delay_days": 100,
+        "ramp_per_year": 365.0,
+        "max_capacity_per_year": 365.0,
+    }
+    scenario = _with_australia(base_dict(shocks=[ban()]), capacity=0.0, expansion=expansion)
+    result, _ = run(scenario)
+    production = series(result, "production", "AUS")
+    np.testing.assert_allclose(production[:180], 0.0, atol=TOL)
+    t = np.arange(180, 300)
+    np.testing.assert_allclose(production[t], (t - 179) / 365, atol=1e-9)
+
+
+def test_licences_approved_half_the_time_do_not_leave_a_standing_gap() -> None:
+    """Licensing for ever from day 50, 10-day review, approval probability 0.5.
+
+    The position counts each waiting request at its expected value (half), so
+    KOR orders twice its demand and, with spare capacity at CHN, holds about its
+    30-day target again once the queue has settled (counting requests at full
+    value left it some 10 days short).
+    """
+    licensing = shock("licensing", licence={"processing_days": 10, "approval_probability": 0.5})
+    result, _ = run(base_dict(chn_capacity=1095.0, shocks=[licensing]))
+    inventory = series(result, "inventory", "KOR")
+    assert 27.0 <= inventory[200:].mean() <= 33.0
+
+
+def test_an_importer_restocks_through_an_alternative_when_its_supplier_is_full() -> None:
+    """A 50-day ban (days 50..99); CHN has no spare capacity, AUS has 0.5/day.
+
+    During the ban AUS sends 0.5/day.  After it, KOR's orders above its
+    baseline cannot be met by CHN (at capacity) and go to AUS, so KOR is back
+    at its 30-day target well before the horizon.
+    """
+    scenario = _with_australia(base_dict(shocks=[ban(duration_days=50)]), capacity=182.5)
+    result, rows = run(scenario)
+    aus = series(result, "production", "AUS")
+    assert aus[110:].sum() > 0
+    assert series(result, "inventory", "KOR")[-1] == pytest.approx(30.0, abs=1e-6)
+    assert rows["KOR"]["ttr_days"] is not None
