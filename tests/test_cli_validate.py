@@ -89,9 +89,7 @@ def test_schema_command_prints_the_committed_schema(tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8")) == json.loads(committed)
 
 
-def test_experiment_files_dispatch_to_their_validator(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_experiment_files_dispatch_to_their_validator(tmp_path: Path) -> None:
     from simulator.cli import validate as command
     from simulator.errors import InputError
 
@@ -99,9 +97,9 @@ def test_experiment_files_dispatch_to_their_validator(
     experiment.write_text("name: e\nscenario: base.yaml\nreplications: 3\n", encoding="utf-8")
     with pytest.raises(InputError) as caught:
         command.validate_file(experiment)
-    assert str(caught.value.issues[0]).startswith(
-        f"{experiment}:2:1: scenario: experiment files cannot be checked by validate yet"
+    # Experiment files go to the experiment loader, which checks the base scenario.
+    assert str(caught.value.issues[0]) == (
+        f"{experiment}:2:11: scenario: base scenario 'base.yaml' not found"
+        f" (looked for {tmp_path / 'base.yaml'})"
     )
-    monkeypatch.setitem(command.VALIDATORS, command.EXPERIMENT, lambda path: f"checked {path.name}")
-    assert command.validate_file(experiment) == "checked experiment.yaml"
     assert command.validate_file(ROOT / EXAMPLE).startswith("two-country-ban: ")

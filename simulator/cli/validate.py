@@ -4,8 +4,8 @@
 them before exiting: ``OK`` lines go to stdout, issues
 (``FILE:LINE:COL: path: message``) to stderr, and the exit code is 3 when any
 file is invalid.  A file's kind is read from its top-level keys
-(:func:`file_kind`); each kind has a validator in :data:`VALIDATORS`, so
-experiment files plug in with one entry.
+(:func:`file_kind`): a scenario, or an experiment (a top-level ``scenario:``
+key), each with its validator in :data:`VALIDATORS`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from typing import Annotated, Any
 import typer
 
 from simulator.cli import app
-from simulator.errors import InputError, Issue, Location
+from simulator.errors import InputError, Issue
 
 __all__ = [
     "VALIDATORS",
     "file_kind",
     "schema",
     "validate",
+    "validate_experiment_file",
     "validate_file",
     "validate_scenario_file",
 ]
@@ -54,10 +55,30 @@ def validate_scenario_file(path: Path) -> str:
     )
 
 
-VALIDATORS: dict[str, Callable[[Path], str]] = {SCENARIO: validate_scenario_file}
+def validate_experiment_file(path: Path) -> str:
+    """Validate an experiment file and every variant it implies; returns a summary line.
+
+    Raises
+    ------
+    InputError
+        Every problem found, located in the experiment file or its base scenario.
+    """
+    from simulator.experiments.design import load_plan
+
+    plan = load_plan(path)
+    n = len(plan.variants)
+    return (
+        f"{plan.name}: {n} variant{'s' if n != 1 else ''} × {plan.replications} replications,"
+        f" seed {plan.seed}"
+    )
+
+
+VALIDATORS: dict[str, Callable[[Path], str]] = {
+    SCENARIO: validate_scenario_file,
+    EXPERIMENT: validate_experiment_file,
+}
 """Validator of each kind of file: takes the path, returns a one-line summary or
-raises :class:`~simulator.errors.InputError`.  Experiment files are added with
-``VALIDATORS[EXPERIMENT] = ...``."""
+raises :class:`~simulator.errors.InputError`."""
 
 
 def file_kind(data: Any) -> str:
@@ -73,22 +94,11 @@ def validate_file(path: Path) -> str:
     Raises
     ------
     InputError
-        The file is invalid, or its kind has no validator yet.
+        The file is invalid.
     """
     from simulator.io.yaml import read_yaml
 
-    document = read_yaml(path)
-    kind = file_kind(document.data)
-    validator = VALIDATORS.get(kind)
-    if validator is None:
-        marker = ("scenario",) if kind == EXPERIMENT else ()
-        where = document.positions.locate_key(marker) or Location(str(path), 1, 1)
-        raise InputError.single(
-            f"{kind} files cannot be checked by validate yet (only {', '.join(VALIDATORS)})",
-            marker,
-            where,
-        )
-    return validator(path)
+    return VALIDATORS[file_kind(read_yaml(path).data)](path)
 
 
 @app.command()

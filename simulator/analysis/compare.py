@@ -1,0 +1,609 @@
+"""Paired comparisons of policy variants from a results folder of ``supplyshock batch``.
+
+Every variant of an experiment is simulated on the same replications with the
+same random draws (common random numbers), so a variant ``v`` and its baseline
+``b`` are compared **replication by replication**: for a metric ``X`` and one
+country (or coalition) × commodity, the paired differences are
+``D_r = X_r(v) - X_r(b)``, ``r = 1 … n``, and (formulas in
+:mod:`simulator.analysis.paired`)
+
+- ``mean_diff = D̄ = (1/n) Σ_r D_r``;
+- the paired-t interval ``D̄ ± t_{n-1, 1-α/2} · s_D / √n``;
+- the BCa bootstrap interval of the mean of ``D`` (``scipy.stats.bootstrap``,
+  resampling replications, seeded from the experiment's root seed through a
+  ``SeedSequence`` keyed by the comparison, so a number does not depend on
+  which other comparisons were asked for);
+- the Bonferroni-adjusted paired-t interval at level ``1 - α/m``, where ``m``
+  is the number of variants compared with the same baseline (the family: the
+  ``m`` comparisons of one metric, country and commodity), so that all ``m``
+  intervals hold together with probability at least ``1 - α``;
+- ``p_better = (1/n) Σ_r [1{v better on r} + ½·1{tie on r}]`` with "better"
+  per metric: higher for ``fill_rate``, ``min_coverage_days`` and
+  ``tts_days``; lower for the losses, ``ttr_days`` and costs; none for policy
+  activity (``released``, transfers, loans, pool level);
+- for the loss metrics (``shortfall``, ``economic_loss_usd``, ``lost_days``)
+  the CVaR at 95 %: the mean of the worst 5 % of replications;
+- ``p_best``: the probability that a variant has the best mean, estimated by
+  resampling replication indices (the same indices for every variant, which
+  keeps the pairing) and counting wins, ties shared.
+
+Each variant's baseline is, unless one is named, the one the manifest gives
+it: in a sweep crossed with named variants, the baseline variant at the same
+sweep point.
+
+Missing values
+--------------
+``tts_days`` is null when a country has no shortfall within the horizon and
+``ttr_days`` is null when it has not recovered by the horizon.  They are never
+averaged — neither dropped (which keeps only the bad replications of TTS) nor
+replaced by the horizon (which invents a value).  Their mean-difference rows
+are left out of the comparison tables, with a note, and they are summarised in
+:mod:`simulator.analysis.survival` instead: survival curves, the share of
+replications with the event, the median when defined, and a paired
+``p_better`` that ranks a missing time after every observed day.  Other
+metrics are missing only when undefined (a country without demand); such
+replications are left out of that pair and ``n`` says how many remained.
+
+Sweeps and targets
+------------------
+For a sweep the report adds :func:`simulator.analysis.sweep.sweep_table`, and
+targets such as ``KOR.fill_rate>=0.99@0.95`` are evaluated by
+:func:`simulator.analysis.sweep.evaluate_target` (see that module).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from simulator.analysis.metrics import METRICS
+from simulator.analysis.paired import (
+    LOSS_METRICS,
+    METRIC_DIRECTIONS,
+    Direction,
+    bootstrap_interval,
+    cvar,
+    p_better,
+    paired_t_interval,
+    probability_best,
+)
+from simulator.analysis.results import (
+    ResultsError,
+    ResultsFolder,
+    open_results,
+    shock_effective_day,
+)
+from simulator.analysis.survival import EVENT_METRICS, censored_p_better, kaplan_meier
+from simulator.analysis.sweep import (
+    SelectionError,
+    Target,
+    TargetResult,
+    choices_text,
+    evaluate_target,
+    json_records,
+    parse_target,
+    sweep_table,
+)
+
+__all__ = [
+    "DEFAULT_METRICS",
+    "LOSS_METRICS",
+    "METRIC_DIRECTIONS",
+    "ComparisonReport",
+    "Direction",
+    "ResultsError",
+    "ResultsFolder",
+    "SelectionError",
+    "bootstrap_interval",
+    "compare_results",
+    "cvar",
+    "open_results",
+    "p_better",
+    "paired_t_interval",
+    "probability_best",
+    "shock_effective_day",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+DEFAULT_METRICS: tuple[str, ...] = (
+    "fill_rate",
+    "shortfall",
+    "lost_days",
+    "economic_loss_usd",
+    "shortage_days",
+    "peak_shortfall_rate",
+    "min_coverage_days",
+    "stockpile_cost_usd",
+    "tts_days",
+    "ttr_days",
+)
+"""Metrics compared when none are named."""
+
+
+def _rng(seed: int, *key: object) -> np.random.Generator:
+    """A generator for one comparison, independent of which others are computed."""
+    label = "|".join(str(k) for k in key).encode("utf-8")
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(label),)))
+
+
+# --- the comparison --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComparisonReport:
+    """Everything :func:`compare_results` computes, as tables.
+
+    - ``comparisons``: one row per variant × metric × country × commodity (not
+      the baseline, not ``tts_days``/``ttr_days``) with ``n``, ``mean``,
+      ``baseline_mean``, ``mean_diff``, ``ci_low``/``ci_high`` (paired t),
+      ``ci_low_bootstrap``/``ci_high_bootstrap`` (BCa),
+      ``adjusted_ci_low``/``adjusted_ci_high`` (Bonferroni), ``p_better``,
+      ``cvar95`` and ``baseline_cvar95`` (loss metrics).
+    - ``statistics``: per variant (baseline included) × metric × country ×
+      commodity: ``n``, ``mean``, ``median``, ``p05``, ``p95``, ``cvar95``.
+    - ``events``: TTS and TTR per variant: ``n_events``, ``share_with_event``,
+      ``median_days`` (Kaplan–Meier), paired ``p_better`` against the baseline.
+    - ``survival``: the survival curves' steps (``day``, ``survival``,
+      ``at_risk``, ``events``).
+    - ``p_best``: per metric × country × commodity × variant.
+    - ``sweep``: :func:`sweep_table` when the experiment is a sweep.
+    - ``targets``: one :class:`TargetResult` per target, commodity and grouping.
+    """
+
+    experiment: str
+    baseline: str
+    variants: tuple[str, ...]
+    metrics: tuple[str, ...]
+    confidence: float
+    seed: int
+    n_resamples: int
+    baselines: dict[str, str]
+    comparisons: pd.DataFrame
+    statistics: pd.DataFrame
+    events: pd.DataFrame
+    survival: pd.DataFrame
+    p_best: pd.DataFrame
+    sweep: pd.DataFrame | None = None
+    sweep_parameters: tuple[str, ...] = ()
+    targets: tuple[TargetResult, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def n_comparisons(self) -> int:
+        """``m``: the largest number of variants compared with one baseline."""
+        return max(_family_sizes(self.baselines).values(), default=0)
+
+    @property
+    def adjusted_confidence(self) -> float:
+        """Per-interval level of the Bonferroni-adjusted intervals, ``1 - (1 - c)/m``."""
+        return 1 - (1 - self.confidence) / max(1, self.n_comparisons)
+
+    def to_dict(self) -> dict[str, Any]:
+        """One JSON-ready object (NaN as ``None``)."""
+        out: dict[str, Any] = {
+            "experiment": self.experiment,
+            "baseline": self.baseline,
+            "variants": list(self.variants),
+            "metrics": list(self.metrics),
+            "confidence": self.confidence,
+            "baselines": dict(self.baselines),
+            "adjustment": {
+                "method": "bonferroni",
+                "family": "the variants compared with one baseline, per metric, country"
+                " and commodity",
+                "comparisons": self.n_comparisons,
+                "confidence_per_interval": self.adjusted_confidence,
+            },
+            "bootstrap": {"method": "BCa", "resamples": self.n_resamples, "seed": self.seed},
+            "comparisons": json_records(self.comparisons),
+            "statistics": json_records(self.statistics),
+            "events": json_records(self.events),
+            "survival": json_records(self.survival),
+            "p_best": json_records(self.p_best),
+            "notes": list(self.notes),
+        }
+        if self.sweep is not None:
+            out["sweep"] = {
+                "parameters": list(self.sweep_parameters),
+                "rows": json_records(self.sweep),
+            }
+        if self.targets:
+            out["target"] = [t.to_dict() for t in self.targets]
+        return out
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as strict JSON."""
+        return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+
+def _check_selection(kind: str, asked: Sequence[str] | None, known: Sequence[str]) -> None:
+    for name in asked or ():
+        if name not in known:
+            raise SelectionError(f"unknown {kind} {name!r}; expected one of {choices_text(known)}")
+
+
+def _values(frame: pd.DataFrame, column: str) -> FloatArray:
+    return frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _describe(x: FloatArray, metric: str) -> dict[str, Any]:
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return {"n": 0, "mean": None, "median": None, "p05": None, "p95": None, "cvar95": None}
+    return {
+        "n": int(x.size),
+        "mean": float(x.mean()),
+        "median": float(np.median(x)),
+        "p05": float(np.quantile(x, 0.05)),
+        "p95": float(np.quantile(x, 0.95)),
+        "cvar95": cvar(x) if metric in LOSS_METRICS else None,
+    }
+
+
+@dataclass
+class _Tables:
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
+    statistics: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    survival: list[dict[str, Any]] = field(default_factory=list)
+    p_best: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _family_sizes(baselines: dict[str, str]) -> dict[str, int]:
+    """Per baseline, how many other variants are compared with it."""
+    sizes: dict[str, int] = {}
+    for variant, base in baselines.items():
+        if variant != base:
+            sizes[base] = sizes.get(base, 0) + 1
+    return sizes
+
+
+@dataclass(frozen=True)
+class _Setup:
+    results: ResultsFolder
+    baselines: dict[str, str]
+    confidence: float
+    n_resamples: int
+
+    def adjusted(self, baseline: str) -> float:
+        """Bonferroni level ``1 - α/m`` of the ``m`` comparisons with ``baseline``."""
+        m = _family_sizes(self.baselines).get(baseline, 1)
+        return 1 - (1 - self.confidence) / max(1, m)
+
+
+def compare_results(
+    results: str | Path | ResultsFolder,
+    baseline: str | None = None,
+    metrics: Sequence[str] | None = None,
+    countries: Sequence[str] | None = None,
+    *,
+    commodities: Sequence[str] | None = None,
+    targets: Sequence[str | Target] = (),
+    confidence: float = 0.95,
+    n_resamples: int = 2000,
+) -> ComparisonReport:
+    """Compare every variant with the baseline, paired on replication.
+
+    Parameters
+    ----------
+    results
+        A results folder (path) or an opened :class:`ResultsFolder`.
+    baseline
+        The variant every other is compared with.  Default: each variant's own
+        baseline from the manifest (in a sweep crossed with variants, the
+        baseline variant at the same sweep point), else the manifest's
+        ``baseline``, else the first variant.
+    metrics
+        Metric columns to compare (default :data:`DEFAULT_METRICS`).
+    countries, commodities
+        Restrict to these countries or coalition names / commodities (default all).
+    targets
+        Targets such as ``"KOR.fill_rate>=0.99@0.95"`` (see :func:`parse_target`).
+    confidence
+        Level ``1 - α`` of every interval.
+    n_resamples
+        Bootstrap resamples for the BCa intervals and for ``p_best``.
+
+    Returns
+    -------
+    ComparisonReport
+        The tables described in the module docstring.
+
+    Raises
+    ------
+    ValueError
+        ``confidence`` outside (0, 1) or ``n_resamples`` below 1.
+    ResultsError
+        The folder is not a readable results folder.
+    SelectionError
+        An unknown baseline, metric, country or commodity.
+    TargetSyntaxError
+        A target that does not parse.
+    """
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence: expected a level in (0, 1), got {confidence!r}")
+    if n_resamples < 1:
+        raise ValueError(f"n_resamples: expected an integer >= 1, got {n_resamples!r}")
+    folder = results if isinstance(results, ResultsFolder) else open_results(results)
+    parsed = [t if isinstance(t, Target) else parse_target(t) for t in targets]
+    summary = folder.summary
+    variants = folder.variants
+    if baseline is not None:
+        _check_selection("baseline variant", [baseline], variants)
+    baselines = {v: baseline or folder.baseline_of(v) for v in variants}
+    base = baseline or str(folder.manifest.get("baseline") or variants[0])
+    chosen = tuple(metrics) if metrics else tuple(m for m in DEFAULT_METRICS if m in summary)
+    _check_selection("metric", chosen, [m for m in METRICS if m in summary.columns])
+    _check_selection("country or group", countries, list(pd.unique(summary["country"])))
+    _check_selection("commodity", commodities, list(pd.unique(summary["commodity"])))
+    frame = summary
+    if countries:
+        frame = frame[frame["country"].isin(list(countries))]
+    if commodities:
+        frame = frame[frame["commodity"].isin(list(commodities))]
+    setup = _Setup(folder, baselines, confidence, n_resamples)
+    tables = _Tables()
+    notes = _notes(setup, chosen, frame)
+    keys = frame[["country", "commodity", "group"]].drop_duplicates()
+    keys = keys.sort_values("group", kind="stable")
+    for country, commodity, is_group in keys.itertuples(index=False):
+        part = frame[(frame["country"] == country) & (frame["commodity"] == commodity)]
+        wide_by_metric = _wide(part, chosen, variants)
+        key = {"country": str(country), "commodity": str(commodity), "group": bool(is_group)}
+        for metric in chosen:
+            wide = wide_by_metric[metric]
+            if metric in EVENT_METRICS:
+                _event_rows(setup, tables, metric, key, wide)
+            else:
+                _metric_rows(setup, tables, metric, key, wide)
+    sweep = None
+    if folder.sweep_parameters:
+        sweep = sweep_table(
+            summary,
+            folder.sweep_parameters,
+            [m for m in chosen if m not in EVENT_METRICS],
+            countries,
+            commodities,
+            confidence,
+        )
+    target_results = tuple(
+        r for t in parsed for r in evaluate_target(summary, t, folder.sweep_parameters, confidence)
+    )
+    return ComparisonReport(
+        experiment=folder.name,
+        baseline=base,
+        baselines=baselines,
+        variants=variants,
+        metrics=chosen,
+        confidence=confidence,
+        seed=folder.seed,
+        n_resamples=n_resamples,
+        comparisons=pd.DataFrame(tables.comparisons, columns=_COMPARISON_COLUMNS),
+        statistics=pd.DataFrame(tables.statistics, columns=_STATISTICS_COLUMNS),
+        events=pd.DataFrame(tables.events, columns=_EVENT_COLUMNS),
+        survival=pd.DataFrame(tables.survival, columns=_SURVIVAL_COLUMNS),
+        p_best=pd.DataFrame(tables.p_best, columns=_P_BEST_COLUMNS),
+        sweep=sweep,
+        sweep_parameters=folder.sweep_parameters,
+        targets=target_results,
+        notes=tuple(notes),
+    )
+
+
+_KEY = ("metric", "country", "commodity", "group")
+_COMPARISON_COLUMNS = (
+    "variant",
+    "baseline",
+    *_KEY,
+    "direction",
+    "n",
+    "mean",
+    "baseline_mean",
+    "mean_diff",
+    "ci_low",
+    "ci_high",
+    "ci_low_bootstrap",
+    "ci_high_bootstrap",
+    "adjusted_ci_low",
+    "adjusted_ci_high",
+    "p_better",
+    "cvar95",
+    "baseline_cvar95",
+)
+_STATISTICS_COLUMNS = ("variant", *_KEY, "n", "mean", "median", "p05", "p95", "cvar95")
+_EVENT_COLUMNS = (
+    "variant",
+    "baseline",
+    *_KEY,
+    "event",
+    "n",
+    "n_events",
+    "share_with_event",
+    "median_days",
+    "censor_day",
+    "p_better",
+)
+_SURVIVAL_COLUMNS = ("variant", *_KEY, "day", "survival", "at_risk", "events")
+_P_BEST_COLUMNS = ("variant", *_KEY, "n", "p_best")
+
+
+def _wide(
+    part: pd.DataFrame, metrics: Sequence[str], variants: Sequence[str]
+) -> dict[str, pd.DataFrame]:
+    """Per metric, a replications × variants table."""
+    duplicated = part.duplicated(["variant", "replication"])
+    if duplicated.any():
+        row = part[duplicated].iloc[0]
+        raise ResultsError(
+            f"duplicate summary rows for variant {row['variant']!r}, replication"
+            f" {row['replication']}, {row['country']} × {row['commodity']}"
+        )
+    indexed = part.set_index(["replication", "variant"])
+    out: dict[str, pd.DataFrame] = {}
+    for metric in metrics:
+        wide = indexed[metric].astype("float64").unstack("variant")
+        present = [v for v in variants if v in wide.columns]
+        out[metric] = wide.reindex(columns=present).sort_index()
+    return out
+
+
+def _notes(setup: _Setup, metrics: Sequence[str], frame: pd.DataFrame) -> list[str]:
+    notes: list[str] = []
+    sizes = _family_sizes(setup.baselines)
+    if not sizes:
+        notes.append("only one variant: nothing to compare with a baseline")
+    for base, m in sizes.items():
+        if m > 1:
+            notes.append(
+                f"adjusted intervals: Bonferroni over the {m} comparisons with {base} of each"
+                f" metric, country and commodity (paired t at level {setup.adjusted(base):.4g}"
+                " each)"
+            )
+    events = [x for x in metrics if x in EVENT_METRICS]
+    if events:
+        notes.append(
+            f"{' and '.join(events)} {'are' if len(events) > 1 else 'is'} not averaged: null"
+            " means no shortfall (TTS) or no recovery (TTR) within the horizon; see the event"
+            " table and survival curves"
+        )
+    if "seed" in frame.columns:
+        seeds = frame.drop_duplicates(["variant", "replication"]).pivot(
+            index="replication", columns="variant", values="seed"
+        )
+        for variant, base in setup.baselines.items():
+            if variant == base or not {variant, base} <= set(seeds.columns):
+                continue
+            differ = int(seeds[variant].ne(seeds[base]).sum())
+            if differ:
+                notes.append(
+                    f"seeds of {variant} differ from those of {base} on {differ} replications:"
+                    " those pairs do not share common random numbers"
+                )
+    return notes
+
+
+def _metric_rows(
+    setup: _Setup,
+    tables: _Tables,
+    metric: str,
+    key: dict[str, Any],
+    wide: pd.DataFrame,
+) -> None:
+    direction = METRIC_DIRECTIONS.get(metric, Direction.NONE)
+    for variant in wide.columns:
+        described = _describe(_values(wide, variant), metric)
+        tables.statistics.append({"variant": variant, "metric": metric, **key, **described})
+    for variant in wide.columns:
+        base = setup.baselines[variant]
+        if variant == base or base not in wide.columns:
+            continue
+        pairs = wide[[variant, base]].dropna()
+        v, b = _values(pairs, variant), _values(pairs, base)
+        diff = v - b
+        rng = _rng(
+            setup.results.seed, "bootstrap", variant, metric, key["country"], key["commodity"]
+        )
+        low, high = paired_t_interval(diff, setup.confidence)
+        boot_low, boot_high = bootstrap_interval(
+            diff, setup.confidence, rng=rng, n_resamples=setup.n_resamples
+        )
+        adj_low, adj_high = paired_t_interval(diff, setup.adjusted(base))
+        loss = metric in LOSS_METRICS
+        tables.comparisons.append(
+            {
+                "variant": variant,
+                "baseline": base,
+                "metric": metric,
+                **key,
+                "direction": direction.value,
+                "n": int(diff.size),
+                "mean": float(v.mean()) if v.size else None,
+                "baseline_mean": float(b.mean()) if b.size else None,
+                "mean_diff": float(diff.mean()) if diff.size else None,
+                "ci_low": low,
+                "ci_high": high,
+                "ci_low_bootstrap": boot_low,
+                "ci_high_bootstrap": boot_high,
+                "adjusted_ci_low": adj_low,
+                "adjusted_ci_high": adj_high,
+                "p_better": p_better(diff, direction),
+                "cvar95": cvar(v) if loss else None,
+                "baseline_cvar95": cvar(b) if loss else None,
+            }
+        )
+    if direction is Direction.NONE or wide.shape[1] < 2:
+        return
+    complete = wide.dropna()
+    shares = probability_best(
+        complete.to_numpy(dtype=np.float64),
+        direction,
+        rng=_rng(setup.results.seed, "p_best", metric, key["country"], key["commodity"]),
+        n_resamples=setup.n_resamples,
+    )
+    for variant, share in zip(wide.columns, shares, strict=True):
+        tables.p_best.append(
+            {
+                "variant": variant,
+                "metric": metric,
+                **key,
+                "n": len(complete),
+                "p_best": float(share),
+            }
+        )
+
+
+def _event_rows(
+    setup: _Setup,
+    tables: _Tables,
+    metric: str,
+    key: dict[str, Any],
+    wide: pd.DataFrame,
+) -> None:
+    later_is_better = METRIC_DIRECTIONS[metric] is Direction.HIGHER
+    for variant in wide.columns:
+        base = setup.baselines[variant]
+        censor = setup.results.days_after_shock(variant, key["commodity"])
+        times = _values(wide, variant)
+        curve = kaplan_meier(times, censor_day=censor)
+        better = None
+        if variant != base and base in wide.columns:
+            better = censored_p_better(times, _values(wide, base), later_is_better)
+        tables.events.append(
+            {
+                "variant": variant,
+                "baseline": base,
+                "metric": metric,
+                **key,
+                "event": EVENT_METRICS[metric],
+                "n": curve.n,
+                "n_events": curve.n_events,
+                "share_with_event": curve.share_with_event,
+                "median_days": curve.median_days,
+                "censor_day": censor,
+                "p_better": better,
+            }
+        )
+        for day, s, at_risk, events in zip(
+            curve.days, curve.survival, curve.at_risk, curve.events, strict=True
+        ):
+            tables.survival.append(
+                {
+                    "variant": variant,
+                    "metric": metric,
+                    **key,
+                    "day": float(day),
+                    "survival": float(s),
+                    "at_risk": int(at_risk),
+                    "events": int(events),
+                }
+            )

@@ -1,0 +1,186 @@
+"""Statistics of paired samples: intervals, win probabilities and tail losses.
+
+Two policies run on the same replications with the same random draws
+(common random numbers) give paired outcomes ``X_r(v)`` and ``X_r(b)``; their
+differences ``D_r = X_r(v) - X_r(b)`` carry the comparison.  Pure functions on
+arrays, each with its formula:
+
+- :func:`paired_t_interval` — ``D̄ ± t_{n-1, (1+c)/2} · s_D / √n``;
+- :func:`bootstrap_interval` — the BCa bootstrap interval of the mean of ``D``;
+- :func:`p_better` — the share of replications on which the variant is better,
+  ties counted half, in the metric's :class:`Direction`;
+- :func:`cvar` — the mean of the worst ``1 - level`` share of outcomes;
+- :func:`probability_best` — the probability that each of several variants has
+  the best mean, by resampling whole replications.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+from simulator.analysis.sweep import mean_interval
+
+__all__ = [
+    "CVAR_LEVEL",
+    "LOSS_METRICS",
+    "METRIC_DIRECTIONS",
+    "Direction",
+    "bootstrap_interval",
+    "cvar",
+    "p_better",
+    "paired_t_interval",
+    "probability_best",
+]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+class Direction(enum.Enum):
+    """Which way a metric improves."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+    NONE = "none"
+
+
+METRIC_DIRECTIONS: dict[str, Direction] = {
+    "shortfall": Direction.LOWER,
+    "fill_rate": Direction.HIGHER,
+    "tts_days": Direction.HIGHER,
+    "ttr_days": Direction.LOWER,
+    "peak_shortfall_rate": Direction.LOWER,
+    "shortage_days": Direction.LOWER,
+    "lost_days": Direction.LOWER,
+    "economic_loss_usd": Direction.LOWER,
+    "min_coverage_days": Direction.HIGHER,
+    "stockpile_cost_usd": Direction.LOWER,
+    "released": Direction.NONE,
+    "transfers_in": Direction.NONE,
+    "transfers_out": Direction.NONE,
+    "loans_outstanding": Direction.NONE,
+    "pool_level": Direction.NONE,
+}
+"""Direction of improvement of every metric of :data:`~simulator.analysis.metrics.METRICS`."""
+
+LOSS_METRICS: tuple[str, ...] = ("shortfall", "economic_loss_usd", "lost_days")
+"""Metrics whose upper tail is summarised by CVaR."""
+
+CVAR_LEVEL = 0.95
+"""Level of the CVaR reported for loss metrics: the mean of the worst 5 %."""
+_HAS_RNG = "rng" in inspect.signature(stats.bootstrap).parameters
+
+
+def paired_t_interval(diff: npt.ArrayLike, confidence: float = 0.95) -> tuple[float, float]:
+    """Paired-t interval of the mean difference: ``D̄ ± t_{n-1, (1+c)/2} · s_D / √n``.
+
+    ``(nan, nan)`` with fewer than two pairs.
+    """
+    return mean_interval(diff, confidence)
+
+
+def bootstrap_interval(
+    diff: npt.ArrayLike,
+    confidence: float = 0.95,
+    *,
+    rng: np.random.Generator,
+    n_resamples: int = 2000,
+) -> tuple[float, float]:
+    """BCa bootstrap interval of the mean of the paired differences ``D_r``.
+
+    Resamples replications (whole pairs), ``scipy.stats.bootstrap(method="BCa")``.
+    All-equal differences give the degenerate interval ``(D, D)``; ``(nan, nan)``
+    with fewer than two pairs or when BCa is undefined.
+    """
+    d = np.asarray(diff, dtype=np.float64)
+    if d.size < 2:
+        return (math.nan, math.nan)
+    if float(np.ptp(d)) == 0.0:
+        return (float(d[0]), float(d[0]))
+    seeding: dict[str, Any] = {"rng": rng} if _HAS_RNG else {"random_state": rng}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
+        result = stats.bootstrap(
+            (d,),
+            np.mean,
+            confidence_level=confidence,
+            n_resamples=n_resamples,
+            method="BCa",
+            vectorized=True,
+            axis=-1,
+            **seeding,
+        )
+    return (float(result.confidence_interval.low), float(result.confidence_interval.high))
+
+
+def p_better(diff: npt.ArrayLike, direction: Direction) -> float | None:
+    """Share of replications on which the variant is better, ties half.
+
+    ``p = (1/n) Σ_r [1{D_r > 0} + ½·1{D_r = 0}]`` when higher is better
+    (``D_r < 0`` when lower is better); ``None`` for metrics without a direction.
+    """
+    d = np.asarray(diff, dtype=np.float64)
+    if direction is Direction.NONE:
+        return None
+    if d.size == 0:
+        return math.nan
+    wins = d > 0 if direction is Direction.HIGHER else d < 0
+    return float(np.mean(wins + 0.5 * (d == 0)))
+
+
+def cvar(values: npt.ArrayLike, level: float = CVAR_LEVEL) -> float:
+    """Mean of the worst ``1 - level`` share of replications (largest losses).
+
+    With the values sorted worst first, ``x_(0) >= x_(1) >= …`` and the tail mass
+    ``k = (1 - level)·n`` replications,
+    ``CVaR = (1/k) [Σ_{i < ⌊k⌋} x_(i) + (k - ⌊k⌋)·x_(⌊k⌋)]``: the expected loss in
+    the worst ``1 - level`` of the empirical distribution (a fractional
+    replication counts in part).  ``k < 1`` gives the worst value.
+
+    >>> cvar(range(1, 21))   # 20 replications: the worst 5 % is one value
+    20.0
+    >>> round(cvar(range(1, 31)), 12)   # k = 1.5: (30 + 0.5·29) / 1.5
+    29.666666666667
+    """
+    x = np.sort(np.asarray(values, dtype=np.float64))[::-1]
+    if x.size == 0:
+        return math.nan
+    k = round((1.0 - level) * x.size, 9)
+    if k <= 0:
+        return float(x[0])
+    whole = math.floor(k)
+    if whole >= x.size:
+        return float(x.mean())
+    return float((x[:whole].sum() + (k - whole) * x[whole]) / k)
+
+
+def probability_best(
+    values: npt.ArrayLike,
+    direction: Direction,
+    *,
+    rng: np.random.Generator,
+    n_resamples: int = 2000,
+) -> FloatArray:
+    """Probability that each column (variant) has the best mean, by paired bootstrap.
+
+    ``values`` is ``n × V`` (replications × variants).  Each of ``B`` resamples
+    draws ``n`` replication indices with replacement, the same for every
+    variant, computes the ``V`` means and gives the win to the best (shared
+    equally on a tie); ``p_best = wins / B``.
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if x.ndim != 2 or x.shape[0] == 0 or direction is Direction.NONE:
+        return np.full(x.shape[-1] if x.ndim == 2 else 0, np.nan)
+    index = rng.integers(0, x.shape[0], size=(n_resamples, x.shape[0]))
+    means = x[index].mean(axis=1)
+    score = means if direction is Direction.HIGHER else -means
+    winners = score == score.max(axis=1, keepdims=True)
+    shares = winners / winners.sum(axis=1, keepdims=True)
+    return np.asarray(shares.mean(axis=0), dtype=np.float64)

@@ -1,0 +1,92 @@
+"""``supplyshock report RESULTS -o report.html``: one self-contained HTML report.
+
+The page embeds its figures (inline SVG, or PNG data URIs with ``--images
+png``) and its CSS, loads nothing from anywhere and needs no JavaScript, so it
+can be mailed or archived as one file.  It is written atomically; the path
+written goes to stdout.
+
+Exit codes: 0 ok; 2 a bad option (unknown baseline, metric or country, or a
+``--target`` that does not parse); 3 not a readable results folder.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from simulator.cli import EXIT_INVALID, app
+from simulator.cli.compare import (
+    EXIT_USAGE,
+    BaselineOption,
+    CountryOption,
+    MetricOption,
+    ResamplesOption,
+    ResultsArgument,
+    TargetOption,
+    fail,
+    parse_targets,
+)
+
+__all__ = ["Images", "report"]
+
+
+class Images(enum.StrEnum):
+    """How figures are embedded."""
+
+    SVG = "svg"
+    PNG = "png"
+
+
+@app.command()
+def report(
+    results: ResultsArgument,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help="HTML file to write (default RESULTS/report.html).",
+        ),
+    ] = None,
+    baseline: BaselineOption = None,
+    metric: MetricOption = None,
+    country: CountryOption = None,
+    target: TargetOption = None,
+    images: Annotated[
+        Images, typer.Option(help="Embed figures as inline SVG or as PNG data URIs.")
+    ] = Images.SVG,
+    resamples: ResamplesOption = 2000,
+    figures: Annotated[
+        Path | None,
+        typer.Option(file_okay=False, help="Also write every figure here as SVG and PNG."),
+    ] = None,
+) -> None:
+    """Write a self-contained HTML report of a results folder."""
+    from simulator.analysis.compare import ResultsError, SelectionError
+    from simulator.analysis.report import write_report
+
+    targets = parse_targets(target)
+    path = output if output is not None else results / "report.html"
+    print(f"writing the report of {results} …", file=sys.stderr)
+    try:
+        written = write_report(
+            results,
+            path,
+            baseline,
+            metric,
+            country,
+            targets=targets,
+            image_format="png" if images is Images.PNG else "svg",
+            n_resamples=resamples,
+            figures_dir=figures,
+        )
+    except ResultsError as error:
+        raise fail(str(error), EXIT_INVALID) from None
+    except SelectionError as error:
+        raise fail(str(error), EXIT_USAGE) from None
+    typer.echo(str(written))

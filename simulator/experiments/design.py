@@ -1,0 +1,358 @@
+"""From an experiment (or scenario) file to a :class:`Plan`: every variant validated.
+
+The steps, each reporting every problem found as ``FILE:LINE:COL: path: message``:
+
+1. parse the experiment file and validate it (:class:`~simulator.experiments.spec.Experiment`);
+2. read the base scenario (relative to the experiment file) and resolve ``extends``;
+3. deep-merge each named variant's overlay onto the base and validate the
+   result as a scenario (pydantic and the trade network); values that came
+   from the overlay are located in the experiment file, the rest in the base;
+4. check that every swept and uncertain path exists in every variant;
+5. set each sweep point's values in each variant (the points cross the
+   variants) and validate again, locating problems at the swept value.
+
+Nothing runs until the whole plan is valid.  A plain scenario file is a plan
+with one variant, ``base``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from simulator.errors import InputError, Issue, Location, PathPart
+from simulator.experiments.plan import (
+    BASE_VARIANT,
+    Plan,
+    Uncertainty,
+    Variant,
+    validate_scenario_data,
+)
+from simulator.experiments.points import SweepPoint, sweep_points
+from simulator.experiments.spec import MAX_SEED, Experiment
+from simulator.io.extends import copy_positions, merge_documents
+from simulator.io.paths import PathNotFoundError, get_path, resolve_path, set_path
+from simulator.io.scenario_file import load_scenario_document, scenario_from_document
+from simulator.io.validation import validate_document
+from simulator.io.yaml import SourceMap, YamlDocument, read_yaml
+from simulator.model.scenario import Scenario
+
+__all__ = ["load_plan"]
+
+_RESERVED = frozenset("/=,%")
+"""Characters a variant name may not hold: they name sweep points and files."""
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def load_plan(path: str | Path, *, replications: int | None = None) -> Plan:
+    """Read an experiment or scenario file and validate every variant it implies.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        An experiment file (it has a top-level ``scenario:`` key) or a scenario file.
+    replications : int, optional
+        Replications per variant instead of the file's.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    InputError
+        Every problem found, located in the experiment or scenario file.
+    """
+    if replications is not None and replications < 1:
+        raise ValueError(f"expected replications >= 1, found {replications}")
+    document = read_yaml(path)
+    if isinstance(document.data, dict) and "scenario" in document.data:
+        return _experiment_plan(document, replications)
+    return _scenario_plan(path, replications)
+
+
+def _scenario_plan(path: str | Path, replications: int | None) -> Plan:
+    document = load_scenario_document(path)
+    scenario = scenario_from_document(document)
+    n = replications or scenario.replications
+    scenario = scenario.model_copy(update={"replications": n})
+    variant = Variant(
+        BASE_VARIANT, None, None, BASE_VARIANT, {}, {}, scenario, scenario.resolved_dict()
+    )
+    return Plan(
+        name=scenario.name,
+        description=scenario.description,
+        kind="scenario",
+        source=str(path),
+        seed=scenario.seed,
+        replications=n,
+        baseline=BASE_VARIANT,
+        variants=(variant,),
+        experiment={"scenario": os.path.basename(str(path)), "replications": n},
+    )
+
+
+class _Issues:
+    """Issues found while planning; those repeated for several variants are reported once."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Location | None, tuple[PathPart, ...], str], list[str]] = {}
+
+    def add(self, issue: Issue, variant: str | None = None) -> None:
+        key = (issue.location, issue.path, issue.message)
+        names = self._found.setdefault(key, [])
+        if variant is not None and variant not in names:
+            names.append(variant)
+
+    def extend(self, issues: Iterable[Issue], variant: str | None = None) -> None:
+        for issue in issues:
+            self.add(issue, variant)
+
+    def raise_if_any(self) -> None:
+        if not self._found:
+            return
+        issues: list[Issue] = []
+        for (location, path, message), names in self._found.items():
+            if len(names) == 1:
+                message = f"{message} (variant {names[0]})"
+            elif names:
+                message = f"{message} (variants {', '.join(names)})"
+            issues.append(Issue(path, message, location))
+        raise InputError(issues)
+
+
+def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
+    spec = validate_document(Experiment, document)
+    positions = document.positions
+    issues = _Issues()
+
+    base_file = os.path.normpath(os.path.join(os.path.dirname(document.file), spec.scenario))
+    if not Path(base_file).is_file():
+        raise InputError.single(
+            f"base scenario {spec.scenario!r} not found (looked for {base_file})",
+            ("scenario",),
+            positions.locate(("scenario",)),
+        )
+    base = load_scenario_document(base_file)
+    _check_names(spec, positions, issues)
+    issues.raise_if_any()
+
+    named: dict[str | None, tuple[dict[str, Any], Scenario]] = {}
+    overlays: dict[str | None, dict[str, Any] | None] = {None: {}}
+    if spec.variants:
+        overlays = dict(spec.variants.items())
+    for name, written in overlays.items():
+        overlay = written or {}
+        try:
+            scenario = scenario_from_document(
+                merge_documents(base, _overlay(document, name, overlay))
+            )
+        except InputError as error:
+            issues.extend(error.issues, name)
+            continue
+        named[name] = (overlay, scenario)
+    issues.raise_if_any()
+
+    first = next(iter(named.values()))[1]
+    seed = first.seed if spec.seed is None else spec.seed
+    n = replications or spec.replications or first.replications
+    if seed > MAX_SEED:
+        raise InputError.single(
+            f"expected a root seed <= {MAX_SEED}; the scenario's seed is {seed}",
+            ("seed",),
+            positions.locate(()),
+        )
+    points: list[SweepPoint | None] = list(sweep_points(spec.sweep, seed)) if spec.sweep else [None]
+    parameters = spec.sweep.parameters() if spec.sweep else []
+    _check_points(points, positions, issues)
+    baseline = _baseline(spec, points, positions, issues)
+    issues.raise_if_any()
+
+    resolved = {
+        name: scenario.model_copy(update={"seed": seed, "replications": n}).resolved_dict()
+        for name, (_, scenario) in named.items()
+    }
+    for name, data in resolved.items():
+        for path in parameters:
+            _check_path(data, path, _param_key(spec, path), positions, issues, name)
+        for path in spec.uncertainties:
+            _check_path(data, path, ("uncertainties", path), positions, issues, name)
+    for path in spec.uncertainties:
+        if path in parameters:
+            issues.add(
+                Issue(
+                    ("uncertainties", path),
+                    "this path is also swept; a path is either swept or uncertain",
+                    positions.locate_key(("uncertainties", path)),
+                )
+            )
+    issues.raise_if_any()
+
+    uncertainties = tuple(
+        Uncertainty(path, q, any(_is_integer(get_path(d, path)) for d in resolved.values()))
+        for path, q in spec.uncertainties.items()
+    )
+    variants: list[Variant] = []
+    for name, (overlay, _) in named.items():
+        for point in points:
+            variant = _at_point(name, overlay, resolved[name], point, baseline, positions, issues)
+            if variant is not None:
+                variants.append(variant)
+    issues.raise_if_any()
+
+    experiment = spec.model_dump(mode="json", by_alias=True)
+    experiment.update(replications=n, seed=seed, baseline=baseline)
+    return Plan(
+        name=spec.name,
+        description=spec.description,
+        kind="experiment",
+        source=document.file,
+        seed=seed,
+        replications=n,
+        baseline=baseline,
+        variants=tuple(variants),
+        parameters=tuple(parameters),
+        uncertainties=uncertainties,
+        experiment=experiment,
+    )
+
+
+def _overlay(document: YamlDocument, name: str | None, overlay: dict[str, Any]) -> YamlDocument:
+    """The variant's overlay as a document whose positions are those in the experiment file."""
+    positions = SourceMap()
+    if name is not None:
+        copy_positions(document.positions, ("variants", name), overlay, positions, ())
+        positions.keys.pop((), None)
+    return YamlDocument(overlay, positions, document.file)
+
+
+def _check_names(spec: Experiment, positions: SourceMap, issues: _Issues) -> None:
+    for name in spec.variants:
+        bad = sorted(set(name) & _RESERVED)
+        if not name.strip() or name.startswith(".") or bad:
+            issues.add(
+                Issue(
+                    ("variants", name),
+                    "expected a variant name that does not start with '.' nor contain"
+                    f" {' '.join(sorted(_RESERVED))} (they name sweep points and files),"
+                    f" found {name!r}",
+                    positions.locate_key(("variants", name)),
+                )
+            )
+
+
+def _check_points(points: list[SweepPoint | None], positions: SourceMap, issues: _Issues) -> None:
+    seen: set[str] = set()
+    for point in points:
+        if point is None:
+            continue
+        if point.name in seen:
+            path = next(iter(point.origin.values()))
+            issues.add(
+                Issue(
+                    path[:3],
+                    f"sweep point {point.name} appears twice; expected distinct values",
+                    positions.locate(path[:3]),
+                )
+            )
+        seen.add(point.name)
+
+
+def _baseline(
+    spec: Experiment, points: list[SweepPoint | None], positions: SourceMap, issues: _Issues
+) -> str:
+    if spec.variants:
+        choices = list(spec.variants)
+    elif spec.sweep is not None:
+        choices = [p.name for p in points if p is not None]
+    else:
+        choices = [BASE_VARIANT]
+    chosen = spec.baseline
+    if chosen is None:
+        return choices[0]
+    if chosen not in choices:
+        kind = "variant" if spec.variants or spec.sweep is None else "sweep point"
+        issues.add(
+            Issue(
+                ("baseline",),
+                f"expected the name of a {kind}: one of {', '.join(choices)}; found {chosen!r}",
+                positions.locate(("baseline",)),
+            )
+        )
+    return chosen
+
+
+def _param_key(spec: Experiment, path: str) -> tuple[PathPart, ...]:
+    if spec.sweep is not None and spec.sweep.grid and path in spec.sweep.grid:
+        return ("sweep", "grid", path)
+    return ("sweep", "sample", "ranges", path)
+
+
+def _check_path(
+    data: dict[str, Any],
+    path: str,
+    key: tuple[PathPart, ...],
+    positions: SourceMap,
+    issues: _Issues,
+    variant: str | None,
+) -> None:
+    try:
+        resolve_path(data, path)
+    except PathNotFoundError as error:
+        where = "the scenario" if variant is None else "this variant"
+        issues.add(
+            Issue(key, f"path not found in {where}: {error.reason}", positions.locate_key(key)),
+            variant,
+        )
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _at_point(
+    named: str | None,
+    overlay: dict[str, Any],
+    data: dict[str, Any],
+    point: SweepPoint | None,
+    baseline: str,
+    positions: SourceMap,
+    issues: _Issues,
+) -> Variant | None:
+    """The variant ``named`` at sweep ``point``, validated (None if invalid, with issues added)."""
+    parts = [p for p in (named, point.name if point else None) if p is not None]
+    name = "/".join(parts) or BASE_VARIANT
+    if point is None:
+        scenario = Scenario.model_validate(data)
+        return Variant(name, named, None, baseline, overlay, {}, scenario, data)
+    params: dict[str, Any] = {}
+    for path, value in point.values.items():
+        if isinstance(value, float) and _is_integer(get_path(data, path)):
+            value = round(value)
+        params[path] = value
+        data = set_path(data, path, value)
+    found = validate_scenario_data(data)
+    if found:
+        for issue in found:
+            origin = next(
+                (o for p, o in point.origin.items() if _under(issue.path, resolve_path(data, p))),
+                next(iter(point.origin.values())),
+            )
+            located = Issue(
+                issue.path,
+                f"at sweep point {point.name}: {issue.message}",
+                positions.locate(origin),
+            )
+            issues.add(located, named)
+        return None
+    scenario = Scenario.model_validate(data)
+    base_name = baseline if named is None else "/".join([baseline, point.name])
+    return Variant(name, named, point.name, base_name, overlay, params, scenario, data)
+
+
+def _under(path: tuple[PathPart, ...], prefix: tuple[PathPart, ...]) -> bool:
+    return path[: len(prefix)] == prefix

@@ -1,0 +1,247 @@
+"""Where chunks run: every backend is a :class:`concurrent.futures.Executor`.
+
+* :class:`InProcessBackend` (``--workers 1``): :class:`InProcessExecutor` runs
+  each task when it is submitted, in this process.
+* :class:`ProcessPoolBackend` (``--workers N``): a
+  :class:`~concurrent.futures.ProcessPoolExecutor` whose start method is
+  chosen on the pool, never globally: ``"forkserver"`` where the platform has
+  it, with the task module preloaded in the server so that each worker is a
+  cheap fork of a process that has already imported NumPy, SciPy, pandas and
+  the simulator; ``"spawn"`` elsewhere.  Neither copies the parent's threads
+  or state.  Workers ignore SIGINT (the parent decides what an interrupt
+  means) and exit on their own if the batch process is killed.
+  As with any spawn-based pool, a script that runs a batch with several
+  workers must guard its entry point with ``if __name__ == "__main__":``.
+* :class:`DaskBackend` (``--dask ADDRESS`` or ``--dask local``): the executor
+  of a ``distributed.Client``; ``local`` starts a ``LocalCluster`` of worker
+  processes on 127.0.0.1.  Dask is imported only when asked for.
+
+A backend opens an executor and can open a fresh one when a process pool
+breaks (a worker died), so the runner can resubmit the chunks it lost.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any, ParamSpec, TypeVar
+
+__all__ = [
+    "Backend",
+    "DaskBackend",
+    "InProcessBackend",
+    "InProcessExecutor",
+    "ProcessPoolBackend",
+    "make_backend",
+]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+TASK_MODULE = "simulator.experiments.tasks"
+"""The module pool workers need; the fork server imports it once for all of them."""
+
+
+def start_method() -> str:
+    """``"forkserver"`` where available (Linux, macOS), else ``"spawn"``."""
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+class InProcessExecutor(Executor):
+    """Runs each submitted call at once, in the calling thread.
+
+    The future returned is already done: it holds the call's result or the
+    exception it raised.  ``KeyboardInterrupt`` and ``SystemExit`` are not
+    captured; they propagate to the caller of :meth:`submit`.
+    """
+
+    def __init__(self) -> None:
+        self._shutdown = False
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        if self._shutdown:
+            raise RuntimeError("cannot submit to an executor that was shut down")
+        future: Future[T] = Future()
+        if not future.set_running_or_notify_cancel():  # pragma: no cover - never cancelled
+            return future
+        try:
+            result = fn(*args, **kwargs)
+        except Exception as error:
+            future.set_exception(error)
+        else:
+            future.set_result(result)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._shutdown = True
+
+
+class Backend:
+    """A factory of executors of one kind.
+
+    Attributes
+    ----------
+    workers : int
+        How many tasks run at once.
+    description : str
+        Shown in progress and recorded in the manifest.
+    """
+
+    workers: int = 1
+    description: str = ""
+
+    def open(self) -> Executor:
+        """A ready executor (the same one until it is closed)."""
+        raise NotImplementedError
+
+    def reopen(self, executor: Executor) -> Executor:
+        """Replace a broken ``executor`` by a fresh one."""
+        self.discard(executor)
+        return self.open()
+
+    def discard(self, executor: Executor) -> None:
+        """Stop ``executor`` without waiting for the tasks it still runs."""
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    def close(self, executor: Executor) -> None:
+        """Shut ``executor`` down after its work, and whatever the backend started for it."""
+        executor.shutdown(wait=True)
+
+
+class InProcessBackend(Backend):
+    """Chunks run one after another in this process."""
+
+    def __init__(self) -> None:
+        self.workers = 1
+        self.description = "in-process"
+
+    def open(self) -> Executor:
+        return InProcessExecutor()
+
+
+PARENT_POLL_SECONDS = 1.0
+"""How often a pool worker checks that the batch process is still alive."""
+
+
+def _init_worker(parent: int) -> None:
+    """Set up a pool worker: ignore SIGINT, and exit if the batch process dies.
+
+    A process-pool worker whose parent is killed (SIGKILL, or SIGTERM from a
+    job scheduler) would otherwise wait forever for work that never comes.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if os.name == "posix":  # os.kill(pid, 0) only probes on POSIX
+        threading.Thread(
+            target=_watch_parent, args=(parent,), name="supplyshock-parent-watch", daemon=True
+        ).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        try:
+            os.kill(parent, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:  # the number now belongs to another user's process
+            os._exit(1)
+
+
+class ProcessPoolBackend(Backend):
+    """A pool of ``workers`` spawned processes."""
+
+    def __init__(self, workers: int) -> None:
+        if workers < 1:
+            raise ValueError(f"expected workers >= 1, found {workers}")
+        self.workers = workers
+        self.method = start_method()
+        self.description = f"process pool ({workers} workers, {self.method})"
+
+    def open(self) -> Executor:
+        context = multiprocessing.get_context(self.method)
+        if isinstance(context, multiprocessing.context.ForkServerContext):
+            # Takes effect when the fork server starts (once per process).
+            context.set_forkserver_preload([TASK_MODULE])
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(os.getpid(),),
+        )
+
+
+class DaskBackend(Backend):
+    """The executor of a Dask ``distributed`` client.
+
+    Parameters
+    ----------
+    address : str
+        A scheduler address (``tcp://host:8786``), or ``"local"`` to start a
+        ``LocalCluster`` of ``workers`` single-threaded processes on 127.0.0.1
+        without a dashboard.
+    workers : int, optional
+        Workers of the local cluster (default 2); ignored for an address.
+    """
+
+    def __init__(self, address: str, workers: int | None = None) -> None:
+        self.address = address
+        self.local = address == "local"
+        self.workers = (workers or 2) if self.local else 0
+        self._client: Any = None
+        self._cluster: Any = None
+        where = f"local cluster ({self.workers} workers)" if self.local else address
+        self.description = f"dask {where}"
+
+    def open(self) -> Executor:
+        from distributed import Client, LocalCluster
+
+        if self._client is None:
+            if self.local:
+                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                )
+                self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
+            else:
+                self._client = Client(self.address)  # type: ignore[no-untyped-call]
+                self.workers = max(1, sum(self._client.nthreads().values()))
+        # pure=False: a resubmitted chunk is a new task, not the failed one again.
+        executor: Executor = self._client.get_executor(pure=False)
+        return executor
+
+    def reopen(self, executor: Executor) -> Executor:
+        # Dask reschedules the work of a lost worker itself; the client stays usable.
+        return executor
+
+    def discard(self, executor: Executor) -> None:
+        self.close(executor)
+
+    def close(self, executor: Executor) -> None:
+        executor.shutdown(wait=False)
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._cluster is not None:
+            self._cluster.close()
+            self._cluster = None
+
+
+def make_backend(workers: int | None = None, dask: str | None = None) -> Backend:
+    """The backend for ``--workers N`` / ``--dask ADDRESS|local``.
+
+    ``workers`` defaults to ``os.cpu_count()``; 1 runs in this process.
+    """
+    if dask is not None:
+        return DaskBackend(dask, workers)
+    n = workers if workers is not None else (os.cpu_count() or 1)
+    if n <= 1:
+        return InProcessBackend()
+    return ProcessPoolBackend(n)

@@ -1,0 +1,276 @@
+"""One unit of work: a chunk of replications of one variant, run wherever a worker is.
+
+:func:`run_chunk` is what executors run.  It is a module-level function of
+picklable arguments, so it runs the same in this process, in a process pool
+or on a Dask worker.  It returns the chunk's rows as Arrow tables; the parent
+process adds the columns that are the same for the whole chunk and writes.
+
+A replication that raises (an invalid drawn value, an engine error) is
+recorded as a :class:`Failure` and the chunk goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from simulator.analysis.daily import daily_table
+from simulator.analysis.metrics import METRICS, metrics_table
+from simulator.engine.simulation import simulate
+from simulator.errors import InputError
+from simulator.experiments.plan import Uncertainty, validate_scenario_data
+from simulator.experiments.seeding import draw_uncertainties
+from simulator.io.paths import set_path
+from simulator.model.network import TradeNetwork
+from simulator.model.scenario import Scenario
+
+__all__ = [
+    "DAILY_VALUES",
+    "ChunkResult",
+    "ChunkTask",
+    "Failure",
+    "daily_schema",
+    "run_chunk",
+    "summary_schema",
+]
+
+_INTEGER_METRICS = frozenset({"shortage_days"})
+
+DAILY_VALUES: tuple[str, ...] = (
+    "coverage_days",
+    "fill_rate",
+    "shortfall",
+    "inventory",
+    "strategic",
+    "pool",
+    "released",
+    "transfers_in",
+    "transfers_out",
+)
+"""Columns of the daily table after ``day, country, commodity``."""
+
+
+def _metric_type(name: str) -> pa.DataType:
+    return pa.int64() if name in _INTEGER_METRICS else pa.float64()
+
+
+def summary_schema(
+    parameters: dict[str, pa.DataType] | None = None, uncertainties: tuple[str, ...] = ()
+) -> pa.Schema:
+    """The schema of every summary chunk of one batch.
+
+    ``experiment, variant, replication, seed, country, commodity, group``, the
+    metrics of :data:`~simulator.analysis.metrics.METRICS` (``tts_days`` and
+    ``ttr_days`` as float64, null meaning none), then ``param.<path>`` per
+    swept parameter and ``u.<path>`` per uncertainty.
+    """
+    fields = [
+        pa.field("experiment", pa.string(), nullable=False),
+        pa.field("variant", pa.string(), nullable=False),
+        *_worker_fields(uncertainties)[:5],
+        *[pa.field(m, _metric_type(m)) for m in METRICS],
+        *[pa.field(f"param.{p}", t) for p, t in (parameters or {}).items()],
+        *[pa.field(f"u.{p}", pa.float64()) for p in uncertainties],
+    ]
+    return pa.schema(fields)
+
+
+def _worker_fields(uncertainties: tuple[str, ...]) -> list[pa.Field]:
+    return [
+        pa.field("replication", pa.int64(), nullable=False),
+        pa.field("seed", pa.int64(), nullable=False),
+        pa.field("country", pa.string(), nullable=False),
+        pa.field("commodity", pa.string(), nullable=False),
+        pa.field("group", pa.bool_(), nullable=False),
+        *[pa.field(m, _metric_type(m)) for m in METRICS],
+        *[pa.field(f"u.{p}", pa.float64()) for p in uncertainties],
+    ]
+
+
+def daily_schema() -> pa.Schema:
+    """The schema of every daily chunk.
+
+    ``experiment, variant, replication, day, country, commodity``, then the
+    values of :data:`DAILY_VALUES` on that day (countries with demand only).
+    """
+    return pa.schema(
+        [
+            pa.field("experiment", pa.string(), nullable=False),
+            pa.field("variant", pa.string(), nullable=False),
+            *_daily_worker_fields(),
+        ]
+    )
+
+
+def _daily_worker_fields() -> list[pa.Field]:
+    return [
+        pa.field("replication", pa.int64(), nullable=False),
+        pa.field("day", pa.int64(), nullable=False),
+        pa.field("country", pa.string(), nullable=False),
+        pa.field("commodity", pa.string(), nullable=False),
+        *[pa.field(name, pa.float64()) for name in DAILY_VALUES],
+    ]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A replication that raised: enough to find it and run it again.
+
+    ``values`` are the uncertain values drawn for it (dotted path → value).
+    """
+
+    variant: str
+    replication: int
+    seed: int
+    error_type: str
+    message: str
+    values: dict[str, float | int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "variant": self.variant,
+            "replication": self.replication,
+            "seed": self.seed,
+            "error_type": self.error_type,
+            "message": self.message,
+            "uncertainties": dict(self.values),
+        }
+
+
+@dataclass(frozen=True, eq=False)
+class ChunkTask:
+    """Replications ``first … last`` (included) of one variant.
+
+    Attributes
+    ----------
+    variant : str
+        The variant's name (carried into failures).
+    scenario : Scenario
+        The variant's validated scenario.
+    data : dict
+        Its resolved data, where uncertain values are set (unused without uncertainties).
+    uncertainties : tuple of Uncertainty
+    seed : int
+        The root seed.
+    first, last : int
+        The replications, ``last`` included.
+    daily_every : int or None
+        Keep every ``daily_every``-th day of the daily records (None: none).
+    """
+
+    variant: str
+    scenario: Scenario
+    data: dict[str, Any]
+    uncertainties: tuple[Uncertainty, ...]
+    seed: int
+    first: int
+    last: int
+    daily_every: int | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ChunkResult:
+    """What a chunk returns to the parent.
+
+    For the batch's overhead measures: ``compute_seconds`` is the wall time
+    spent in ``simulate`` and ``metrics_table``, ``compute_cpu_seconds`` the
+    CPU time of the same calls, ``cpu_seconds`` the CPU time of the whole
+    chunk in the worker (``time.process_time``, so meaningful when the worker
+    is a process of its own).
+    """
+
+    variant: str
+    first: int
+    last: int
+    summary: pa.Table
+    daily: pa.Table | None
+    failures: list[Failure]
+    compute_seconds: float
+    compute_cpu_seconds: float = 0.0
+    cpu_seconds: float = 0.0
+
+
+class _Prepared:
+    """Validated scenarios and networks of one chunk, cached by the values set."""
+
+    def __init__(self, task: ChunkTask) -> None:
+        self.task = task
+        self.network = TradeNetwork.from_scenario(task.scenario)
+        self.rebuild = any(u.touches_network for u in task.uncertainties)
+        self.cache: dict[tuple[tuple[str, float | int], ...], tuple[Scenario, TradeNetwork]] = {}
+
+    def get(self, values: dict[str, float | int]) -> tuple[Scenario, TradeNetwork]:
+        if not values:
+            return self.task.scenario, self.network
+        key = tuple(values.items())
+        found = self.cache.get(key)
+        if found is None:
+            data = self.task.data
+            for path, value in values.items():
+                data = set_path(data, path, value)
+            issues = validate_scenario_data(data, network=self.rebuild)
+            if issues:
+                raise InputError(issues)
+            scenario = Scenario.model_validate(data)
+            network = TradeNetwork.from_scenario(scenario) if self.rebuild else self.network
+            found = (scenario, network)
+            self.cache[key] = found
+        return found
+
+
+def run_chunk(task: ChunkTask) -> ChunkResult:
+    """Run one chunk; replications that raise become :class:`Failure` entries.
+
+    Parameters
+    ----------
+    task : ChunkTask
+
+    Returns
+    -------
+    ChunkResult
+        ``summary`` holds one row per replication × country-or-group ×
+        commodity (without the ``experiment``, ``variant`` and ``param.*``
+        columns, which the parent adds); ``daily`` the daily rows when asked.
+    """
+    cpu_start = time.process_time()
+    prepared = _Prepared(task)
+    paths = tuple(u.path for u in task.uncertainties)
+    rows: list[dict[str, Any]] = []
+    days: list[pd.DataFrame] = []
+    failures: list[Failure] = []
+    compute = compute_cpu = 0.0
+    for r in range(task.first, task.last + 1):
+        values = draw_uncertainties(task.uncertainties, task.seed, r)
+        try:
+            scenario, network = prepared.get(values)
+            start, start_cpu = time.perf_counter(), time.process_time()
+            result = simulate(scenario, r, seed=task.seed, network=network)
+            metrics = metrics_table(result, scenario)
+            compute += time.perf_counter() - start
+            compute_cpu += time.process_time() - start_cpu
+            if task.daily_every is not None:
+                days.append(daily_table(result, task.daily_every))
+        except Exception as error:  # recorded, reported, and the chunk goes on
+            failures.append(
+                Failure(task.variant, r, task.seed, type(error).__name__, str(error), values)
+            )
+            continue
+        drawn = {f"u.{p}": float(values[p]) for p in paths}
+        rows += [{"replication": r, "seed": task.seed, **row, **drawn} for row in metrics]
+    summary = pa.Table.from_pylist(rows, schema=pa.schema(_worker_fields(paths)))
+    daily = None
+    if task.daily_every is not None:
+        schema = pa.schema(_daily_worker_fields())
+        if days:
+            frame = pd.concat(days, ignore_index=True)[schema.names]
+            daily = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+        else:
+            daily = schema.empty_table()
+    cpu = time.process_time() - cpu_start
+    return ChunkResult(
+        task.variant, task.first, task.last, summary, daily, failures, compute, compute_cpu, cpu
+    )

@@ -1,0 +1,191 @@
+"""The same files whatever runs the chunks, and a batch that survives being killed.
+
+These start real processes (a process pool, a Dask ``LocalCluster`` on
+127.0.0.1, a ``python -m simulator batch`` subprocess), so they are marked
+slow; they still run in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import Executor, ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from test_experiments_support import ROOT, canonical, cli, kj_pooling
+
+from simulator.experiments import (
+    DaskBackend,
+    InProcessBackend,
+    ProcessPoolBackend,
+    load_plan,
+    load_results,
+    run_batch,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def _frames(out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    _, summary, daily = load_results(out)
+    assert daily is not None
+    return canonical(summary), canonical(daily)
+
+
+def test_in_process_process_pool_and_dask_write_the_same_results(tmp_path: Path) -> None:
+    plan = load_plan(kj_pooling(tmp_path, replications=7))
+    backends = {
+        "one": InProcessBackend(),
+        "pool": ProcessPoolBackend(2),
+        "dask": DaskBackend("local", 2),
+    }
+    for name, backend in backends.items():
+        run_batch(plan, tmp_path / name, backend=backend, chunk_size=3, daily_every=60)
+    one = _frames(tmp_path / "one")
+    for other in ("pool", "dask"):
+        summary, daily = _frames(tmp_path / other)
+        pd.testing.assert_frame_equal(one[0], summary, check_exact=True)
+        pd.testing.assert_frame_equal(one[1], daily, check_exact=True)
+
+
+class _KillOneWorker(ProcessPoolBackend):
+    """A process pool whose first pool loses a worker (SIGKILL) once a chunk is written."""
+
+    def __init__(self, out: Path) -> None:
+        super().__init__(2)
+        self.out = out
+        self.opened = 0
+        self.killed: list[int] = []
+
+    def open(self) -> Executor:
+        executor = super().open()
+        self.opened += 1
+        if self.opened == 1 and isinstance(executor, ProcessPoolExecutor):
+            threading.Thread(target=self._kill, args=(executor,), daemon=True).start()
+        return executor
+
+    def _kill(self, executor: ProcessPoolExecutor) -> None:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            processes = dict(getattr(executor, "_processes", None) or {})
+            if processes and any((self.out / "summary").rglob("chunk-*.parquet")):
+                pid = next(iter(processes))
+                os.kill(pid, signal.SIGKILL)
+                self.killed.append(pid)
+                return
+            time.sleep(0.01)
+
+
+def test_a_dead_worker_is_replaced_and_its_chunks_rerun(tmp_path: Path) -> None:
+    plan = load_plan(kj_pooling(tmp_path, replications=16))
+    run_batch(plan, tmp_path / "reference", chunk_size=2)
+    backend = _KillOneWorker(tmp_path / "killed")
+    result = run_batch(plan, tmp_path / "killed", backend=backend, chunk_size=2)
+    assert backend.killed
+    assert backend.opened == 2
+    assert result.ok
+    _, reference, _ = load_results(tmp_path / "reference")
+    _, survived, _ = load_results(tmp_path / "killed")
+    pd.testing.assert_frame_equal(canonical(reference), canonical(survived), check_exact=True)
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (from /proc)."""
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text(encoding="utf-8")
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_pool_workers_exit_when_the_batch_is_killed(tmp_path: Path) -> None:
+    path = kj_pooling(tmp_path, replications=40)
+    out = tmp_path / "out"
+    command = ["batch", str(path), "--out", str(out), "--workers", "2", "--chunk-size", "5"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", *command, "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not any((out / "summary").rglob("chunk-*.parquet")):
+            assert process.poll() is None, "the batch ended before writing a chunk"
+            assert time.monotonic() < deadline, "no chunk written in time"
+            time.sleep(0.01)
+        helpers = _children(process.pid)  # the fork server (and resource tracker)
+        workers = [w for h in helpers for w in _children(h)]
+        assert workers
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    deadline = time.monotonic() + 30
+    while any(_running(p) for p in helpers + workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in helpers + workers if _running(p)]
+
+
+def test_sigkill_then_rerun_equals_an_uninterrupted_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = kj_pooling(tmp_path, replications=24)
+    out = tmp_path / "out"
+    args = ["batch", str(path), "--out", str(out), "--workers", "1", "--chunk-size", "4"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", *args, "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while not any((out / "summary").rglob("chunk-*.parquet")):
+            assert process.poll() is None, process.communicate()[1].decode()
+            assert time.monotonic() < deadline, "no chunk written in time"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        if process.stderr is not None:
+            process.stderr.close()
+    written = list((out / "summary").rglob("chunk-*.parquet"))
+    assert 0 < len(written) < 18, "killed before the end"
+    for chunk in written:  # every visible file is whole
+        assert pq.read_table(chunk).num_rows > 0
+
+    code, _, _ = cli(capsys, *args, "--quiet")
+    assert code == 0
+    run_batch(load_plan(path), tmp_path / "uninterrupted", chunk_size=4)
+    manifest, resumed, _ = load_results(out)
+    _, uninterrupted, _ = load_results(tmp_path / "uninterrupted")
+    assert manifest["resumed"] == 1
+    assert manifest["status"] == "complete"
+    pd.testing.assert_frame_equal(canonical(resumed), canonical(uninterrupted), check_exact=True)
+    assert not [p for p in out.rglob(".*") if p.is_file()]

@@ -1,0 +1,171 @@
+"""The HTML report: self-contained, escaped, complete, written atomically."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from results_fixture import write_results
+
+from simulator.analysis.compare import open_results
+from simulator.analysis.report import build_report, focus_countries, format_value, write_report
+
+XSS_NAME = "<script>alert(1)</script>"
+XSS_DESCRIPTION = 'Pooling <img src=x onerror="alert(2)"> & transfers'
+XSS_VARIANT = "<b>bold</b> & </td>"
+
+
+class _Tags(HTMLParser):
+    """Counts start tags and collects attribute values and text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: dict[str, int] = {}
+        self.attributes: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] = self.tags.get(tag, 0) + 1
+        self.attributes += [(tag, name, value or "") for name, value in attrs]
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _parse(html_text: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html_text)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def xss_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    protection = {"national": 0.0, XSS_VARIANT: 0.4, "both": 0.6}
+    return write_results(
+        tmp_path_factory.mktemp("xss"),
+        replications=10,
+        protection=protection,
+        name=XSS_NAME,
+        description=XSS_DESCRIPTION,
+    )
+
+
+@pytest.fixture(scope="module")
+def page(xss_results: Path) -> str:
+    return build_report(xss_results, n_resamples=200)
+
+
+def test_user_strings_are_escaped(page: str) -> None:
+    assert XSS_NAME not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<img src=x" not in page
+    assert "<b>bold</b>" not in page
+    parsed = _parse(page)
+    assert "script" not in parsed.tags
+    assert "b" not in parsed.tags
+    assert not [a for a in parsed.attributes if a[1].startswith("on")]
+    text = "".join(parsed.text)
+    assert XSS_NAME in text
+    assert XSS_VARIANT in text
+    assert "alert(2)" in text
+
+
+def test_the_page_loads_nothing_from_outside(page: str) -> None:
+    parsed = _parse(page)
+    for tag, name, value in parsed.attributes:
+        if name in {"src", "href", "xlink:href", "action", "poster", "data"}:
+            assert value.startswith(("#", "data:")), (tag, name, value)
+    assert "@import" not in page
+    assert "url(http" not in page
+    assert re.search(r"<(script|link|iframe|object|embed)\b", page) is None
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)
+    assert policy is not None
+    assert "default-src 'none'" in policy.group(1)
+
+
+def test_the_page_has_its_sections_tables_and_figures(page: str) -> None:
+    parsed = _parse(page)
+    anchors = (
+        "comparisons",
+        "p-best",
+        "statistics",
+        "events",
+        "trajectories",
+        "losses",
+        "scenario",
+    )
+    for anchor in anchors:
+        assert f'id="{anchor}"' in page
+        assert f'href="#{anchor}"' in page
+    assert parsed.tags["table"] >= 10
+    assert parsed.tags["svg"] >= 15
+    assert parsed.tags["figure"] == parsed.tags["svg"]
+    assert "Bonferroni" in page
+    assert "BCa" in page
+    assert "synthetic results for tests" in page  # the resolved scenario's YAML
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;/td&gt;" in page
+
+
+def test_focus_is_the_coalition_and_its_members(xss_results: Path) -> None:
+    assert focus_countries(open_results(xss_results)) == ["KJ", "KOR", "JPN"]
+
+
+def test_write_report_is_atomic_and_replaces(xss_results: Path, tmp_path: Path) -> None:
+    output = tmp_path / "report.html"
+    output.write_text("old", encoding="utf-8")
+    written = write_report(
+        xss_results, output, metrics=["fill_rate"], countries=["KOR"], n_resamples=200
+    )
+    assert written == output
+    assert output.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]
+    assert output.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_failed_write_leaves_no_temporary(
+    xss_results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    def refuse(source: str, target: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OSError, match="disk full"):
+        write_report(xss_results, tmp_path / "r.html", metrics=["fill_rate"], countries=["KOR"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_without_daily_series(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "nodaily", replications=6, daily=False)
+    page = build_report(folder, metrics=["fill_rate"], n_resamples=200)
+    assert "did not record daily series" in page
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, "—"),
+        (float("nan"), "—"),
+        (3, "3"),
+        (40.0, "40"),
+        (0.98765, "0.9877"),
+        (123.456, "123.5"),
+        (12345.6, "12,346"),
+        (-3_008_529.0, "-3.01M"),
+        (2.5e9, "2.5B"),
+        (True, "yes"),
+    ],
+)
+def test_format_value(value: object, text: str) -> None:
+    assert format_value(value) == text
+
+
+def test_report_of_a_single_variant(tmp_path: Path) -> None:
+    folder = write_results(tmp_path / "one", protection={"base": 0.0}, replications=6, daily=False)
+    page = build_report(folder, metrics=["fill_rate", "tts_days"], n_resamples=200)
+    assert 'id="comparisons"' not in page
+    assert "<details open><summary>Fill rate</summary>" in page
+    assert "only one variant" in page
