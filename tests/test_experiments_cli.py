@@ -111,3 +111,22 @@ def test_t_interval_needs_two_values() -> None:
     assert math.isnan(low)
     assert math.isnan(high)
     assert t_interval([2.0, 2.0, 2.0]) == (2.0, 2.0, 2.0)
+
+
+def test_compare_after_the_batch_shows_the_chosen_countries(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = kj_pooling(tmp_path, replications=4)
+    code, stdout, _ = cli(
+        capsys,
+        "batch", path, "--out", tmp_path / "out", "--workers", "1", "--quiet",
+        "--compare", "--country", "KOR",
+    )  # fmt: skip
+    assert code == 0
+    # The comparison follows the summary: paired differences against the baseline.
+    summary, comparison = stdout.split("baseline national", 1)
+    assert "JPN" not in summary
+    assert "shortfall (lower is better)" in comparison
+    assert "P(better)" in comparison
+    assert "│ KOR" in comparison
+    assert "│ JPN" not in comparison

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_experiments_support import EXAMPLES, cli, write_experiment
+from test_experiments_support import BASE, EXAMPLES, cli, kj_pooling, write_experiment
 
 from simulator.errors import InputError
 from simulator.experiments import load_plan
@@ -258,3 +259,35 @@ def test_validate_checks_experiment_files(capsys: pytest.CaptureFixture[str]) ->
     code, out, _ = cli(capsys, "validate", EXAMPLES / "kj-pooling.yaml")
     assert code == 0
     assert "kj-pooling: 3 variants × 200 replications, seed 2023" in out
+
+
+def test_an_experiment_extends_another(tmp_path: Path) -> None:
+    """A child experiment inherits variants, seed and replications; its keys win."""
+    kj_pooling(tmp_path, replications=7, seed=11)
+    sub = tmp_path / "more"
+    sub.mkdir()
+    shutil.copy(EXAMPLES / BASE, sub / "other-base.yaml")
+    child = write_experiment(
+        sub,
+        "extends: ../experiment.yaml\nname: child\nscenario: other-base.yaml\n"
+        "variants:\n  transfer: {policies: {joint_stockpiles: null}}\n",
+        "child.yaml",
+    )
+    plan = load_plan(child)
+    assert plan.name == "child"
+    assert (plan.seed, plan.replications) == (11, 7)
+    assert [v.name for v in plan.variants] == ["national", "pooled", "both", "transfer"]
+    # A null inside a variant the child adds is the variant's own: it removes the pool.
+    transfer = next(v for v in plan.variants if v.name == "transfer")
+    assert transfer.scenario.policies.joint_stockpiles == []
+    assert [t.id for t in transfer.scenario.policies.mutual_transfers] == ["kj-transfer"]
+
+
+def test_an_inherited_scenario_path_is_relative_to_the_file_that_names_it(
+    tmp_path: Path,
+) -> None:
+    kj_pooling(tmp_path)
+    sub = tmp_path / "more"
+    sub.mkdir()
+    child = write_experiment(sub, "extends: ../experiment.yaml\nname: child\n", "child.yaml")
+    assert load_plan(child).name == "child"

@@ -14,9 +14,10 @@ import typer
 
 from simulator.errors import InputError
 
-__all__ = ["EXIT_FAILED", "EXIT_INVALID", "app", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_USAGE", "app", "main"]
 
 EXIT_FAILED = 1
+EXIT_USAGE = 2
 EXIT_INVALID = 3
 
 app = typer.Typer(

@@ -36,7 +36,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from simulator.cli import EXIT_FAILED, EXIT_INVALID, app
+from simulator.cli import EXIT_FAILED, EXIT_INVALID, EXIT_USAGE, app
 
 __all__ = ["EXIT_INTERRUPTED", "batch", "parse_daily"]
 
@@ -224,6 +224,14 @@ def batch(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar or messages.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    compare: Annotated[
+        bool,
+        typer.Option("--compare", help="Then compare the variants, as `supplyshock compare` does."),
+    ] = False,
+    country: Annotated[
+        list[str] | None,
+        typer.Option("--country", help="A country or coalition to show (repeat); all by default."),
+    ] = None,
 ) -> None:
     """Run every replication of FILE (variants × sweep points) and store them as Parquet."""
     from simulator.experiments.design import load_plan
@@ -277,6 +285,8 @@ def batch(
     try:
         _, summary, _ = load_results(folder)
         rows = summarise(summary, [v.name for v in plan.variants])
+        if country:
+            rows = [row for row in rows if row["country"] in country]
     except FileNotFoundError:
         rows = []
     failed: dict[str, int] = {}
@@ -307,9 +317,27 @@ def batch(
         title = f"{plan.name}: {plan.replications} replications per variant, seed {plan.seed}"
         console.print(_table(rows, title))
         console.print(f"results: {folder}", style="dim")
+        if compare and not result.failures and len(plan.variants) > 1:
+            _print_comparison(console, folder, country)
     if result.failures:
         _report_failures(result.failures, folder)
         raise typer.Exit(EXIT_FAILED)
+
+
+def _print_comparison(console: Console, folder: Path, countries: list[str] | None) -> None:
+    """The paired comparison of the main metrics, as ``supplyshock compare`` prints it."""
+    from simulator.analysis.compare import SelectionError, compare_results
+    from simulator.cli.compare import print_report
+
+    try:
+        report = compare_results(
+            folder, metrics=["shortfall", "fill_rate", "economic_loss_usd"], countries=countries
+        )
+    except SelectionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE) from None
+    console.print()
+    print_report(console, report)
 
 
 def _report_failures(failures: list[dict[str, Any]], folder: Path) -> None:

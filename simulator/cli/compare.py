@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from simulator.cli import EXIT_INVALID, app
+from simulator.cli import EXIT_INVALID, EXIT_USAGE, app
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["compare", "parse_targets"]
 
-EXIT_USAGE = 2
 
 ResultsArgument = Annotated[
     Path,

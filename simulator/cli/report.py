@@ -18,9 +18,8 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli import EXIT_INVALID, app
+from simulator.cli import EXIT_INVALID, EXIT_USAGE, app
 from simulator.cli.compare import (
-    EXIT_USAGE,
     BaselineOption,
     CountryOption,
     MetricOption,

@@ -96,9 +96,13 @@ def validate_file(path: Path) -> str:
     InputError
         The file is invalid.
     """
+    from simulator.io.extends import EXTENDS_KEY, resolve_extends
     from simulator.io.yaml import read_yaml
 
-    return VALIDATORS[file_kind(read_yaml(path).data)](path)
+    document = read_yaml(path)
+    if isinstance(document.data, dict) and EXTENDS_KEY in document.data:
+        document = resolve_extends(document)  # an experiment may extend another
+    return VALIDATORS[file_kind(document.data)](path)
 
 
 @app.command()

@@ -32,7 +32,7 @@ from simulator.experiments.plan import (
 )
 from simulator.experiments.points import SweepPoint, sweep_points
 from simulator.experiments.spec import MAX_SEED, Experiment
-from simulator.io.extends import copy_positions, merge_documents
+from simulator.io.extends import EXTENDS_KEY, copy_positions, merge_documents, resolve_extends
 from simulator.io.paths import PathNotFoundError, get_path, resolve_path, set_path
 from simulator.io.scenario_file import load_scenario_document, scenario_from_document
 from simulator.io.validation import validate_document
@@ -70,7 +70,12 @@ def load_plan(path: str | Path, *, replications: int | None = None) -> Plan:
     if replications is not None and replications < 1:
         raise ValueError(f"expected replications >= 1, found {replications}")
     document = read_yaml(path)
-    if isinstance(document.data, dict) and "scenario" in document.data:
+    if isinstance(document.data, dict) and EXTENDS_KEY in document.data:
+        # An experiment may extend another (a scenario's extends is resolved later).
+        resolved = resolve_extends(document)
+        if isinstance(resolved.data, dict) and "scenario" in resolved.data:
+            return _experiment_plan(resolved, replications)
+    elif isinstance(document.data, dict) and "scenario" in document.data:
         return _experiment_plan(document, replications)
     return _scenario_plan(path, replications)
 
@@ -130,7 +135,10 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
     positions = document.positions
     issues = _Issues()
 
-    base_file = os.path.normpath(os.path.join(os.path.dirname(document.file), spec.scenario))
+    # Relative to the file that names it (an extended experiment may live elsewhere).
+    named_in = positions.locate(("scenario",))
+    folder = os.path.dirname(named_in.file if named_in is not None else document.file)
+    base_file = os.path.normpath(os.path.join(folder, spec.scenario))
     if not Path(base_file).is_file():
         raise InputError.single(
             f"base scenario {spec.scenario!r} not found (looked for {base_file})",
