@@ -24,7 +24,7 @@ from simulator.model.distributions import draw
 from simulator.model.network import CommodityNetwork, TradeNetwork
 from simulator.model.scenario import Allocation, Scenario
 
-__all__ = ["CONSERVATION_RTOL", "simulate"]
+__all__ = ["CONSERVATION_RTOL", "check_ledger", "simulate"]
 
 CONSERVATION_RTOL = 1e-9
 """Largest relative gap of a commodity's material ledger before a run fails."""
@@ -112,12 +112,7 @@ def simulate(
             consumption=m.consumed_total,
             final_stock=c.stock_held(),
         )
-        if ledger.relative_gap > CONSERVATION_RTOL:
-            raise ConservationError(
-                f"material ledger of {m.commodity!r} does not balance: initial + production"
-                f" - consumption - final = {ledger.gap:.6g} units"
-                f" (relative {ledger.relative_gap:.3g} > {CONSERVATION_RTOL:g})"
-            )
+        check_ledger(ledger)
         ledgers[m.commodity] = ledger
 
     starts: dict[str, int | None] = {}
@@ -134,6 +129,20 @@ def simulate(
         shock_start_day=starts,
         drawn=drawn,
     )
+
+
+def check_ledger(ledger: Ledger) -> None:
+    """Raise :class:`ConservationError` if ``ledger`` does not balance to ``CONSERVATION_RTOL``.
+
+    The message names the commodity and the size of the gap,
+    ``initial + production - consumption - final``.
+    """
+    if ledger.relative_gap > CONSERVATION_RTOL:
+        raise ConservationError(
+            f"material ledger of {ledger.commodity!r} does not balance: initial + production"
+            f" - consumption - final = {ledger.gap:.6g} units"
+            f" (relative {ledger.relative_gap:.3g} > {CONSERVATION_RTOL:g})"
+        )
 
 
 def _lead_times(
