@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +73,21 @@ def test_example_points_editors_at_the_schema() -> None:
     first = EXAMPLE.read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=../schema/scenario.schema.json"
     assert (EXAMPLE.parent / "../schema/scenario.schema.json").resolve() == COMMITTED.resolve()
+
+
+def test_committed_experiment_schema_matches_the_models() -> None:
+    """Regenerate with ``supplyshock schema --experiment -o ...experiment.schema.json``."""
+    from simulator.experiments.schema import experiment_json_schema
+
+    committed = ROOT / "scenarios" / "schema" / "experiment.schema.json"
+    expected = json.dumps(experiment_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    assert committed.read_text(encoding="utf-8") == expected
+
+
+def test_every_shipped_file_names_its_schema() -> None:
+    schemas = ROOT / "scenarios" / "schema"
+    for path in sorted((ROOT / "scenarios").rglob("*.yaml")):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        kind = "experiment" if "scenario" in (read_yaml(path).data or {}) else "scenario"
+        relative = os.path.relpath(schemas / f"{kind}.schema.json", path.parent)
+        assert first == f"# yaml-language-server: $schema={relative}", path

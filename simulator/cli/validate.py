@@ -129,11 +129,16 @@ def schema(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the schema to this file.")
     ] = None,
+    experiment: Annotated[
+        bool, typer.Option("--experiment", help="The schema of experiment files instead.")
+    ] = False,
 ) -> None:
-    """Print the JSON Schema of scenario files (for editors)."""
+    """Print the JSON Schema of scenario (or experiment) files, for editors."""
+    from simulator.experiments.schema import experiment_json_schema
     from simulator.model.schema import scenario_json_schema
 
-    text = json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False) + "\n"
+    generated = experiment_json_schema() if experiment else scenario_json_schema()
+    text = json.dumps(generated, indent=2, ensure_ascii=False) + "\n"
     if output is None:
         sys.stdout.write(text)
     else:
