@@ -63,7 +63,11 @@ def test_daily_records_go_to_parquet(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "KOR" in out
     assert "KJ" in out
     table = pq.read_table(target).to_pandas()
-    assert len(table) == 365 * 2  # every day, for each importer (KOR, JPN)
+    assert len(table) == 365 * 3  # every day, for each importer (KOR, JPN) and KJ
+    both = table[table["country"] == "KJ"].set_index("day")
+    members = table[table["country"].isin(["KOR", "JPN"])].groupby("day")
+    assert both["inventory"].to_numpy() == pytest.approx(members["inventory"].sum().to_numpy())
+    assert both["transfers_in"].sum() == 0.0  # transfers within the group cancel out
     korea = table[table["country"] == "KOR"].set_index("day")
     assert korea.loc[0, "coverage_days"] == pytest.approx(30.0)
     # The pool and Japan's transfers keep Korea supplied.

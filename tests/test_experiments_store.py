@@ -125,8 +125,8 @@ def test_load_results_gives_manifest_summary_and_daily(written: Path) -> None:
         "released", "transfers_in", "transfers_out",
     ]  # fmt: skip
     assert sorted(set(daily["day"])) == list(range(0, 365, 30))
-    assert set(daily["country"]) == {"KOR", "JPN"}
-    assert len(daily) == 3 * 6 * 13 * 2
+    assert set(daily["country"]) == {"KOR", "JPN", "KJ"}  # importers and the coalition
+    assert len(daily) == 3 * 6 * 13 * 3  # variants × replications × days × (KOR, JPN, KJ)
 
 
 def test_each_variant_scenario_is_written_resolved(written: Path) -> None:

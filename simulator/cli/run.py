@@ -70,7 +70,7 @@ def run(
     result = simulate(spec, replication, seed=seed)
     rows = metrics_table(result, spec)
     if daily is not None:
-        write_parquet_atomic(daily_table(result), daily)
+        write_parquet_atomic(daily_table(result, groups=spec.coalitions), daily)
     if as_json:
         payload = {
             "scenario": spec.name,

@@ -95,7 +95,7 @@ def daily_schema() -> pa.Schema:
     """The schema of every daily chunk.
 
     ``experiment, variant, replication, day, country, commodity``, then the
-    values of :data:`DAILY_VALUES` on that day (countries with demand only).
+    values of :data:`DAILY_VALUES` on that day (countries with demand, and coalitions).
     """
     return pa.schema(
         [
@@ -253,7 +253,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             compute += time.perf_counter() - start
             compute_cpu += time.process_time() - start_cpu
             if task.daily_every is not None:
-                days.append(daily_table(result, task.daily_every))
+                days.append(daily_table(result, task.daily_every, scenario.coalitions))
         except Exception as error:  # recorded, reported, and the chunk goes on
             failures.append(
                 Failure(task.variant, r, task.seed, type(error).__name__, str(error), values)
