@@ -1,0 +1,352 @@
+"""The statistical sections of the HTML report: tables, with their interval plots.
+
+Paired comparisons of every metric against the baseline, each metric's
+distribution over replications, the probability of being best, time to
+survive and to recover, the sweep and the targets.  Each function returns the
+section's HTML, or ``""`` when the report has nothing for it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from simulator.analysis import plots
+from simulator.analysis.compare import LOSS_METRICS, ComparisonReport, ResultsFolder
+from simulator.analysis.report_figures import Figures, focus_pairs
+from simulator.analysis.report_tables import (
+    METRIC_TITLES,
+    Cell,
+    escape,
+    format_interval,
+    format_share,
+    format_value,
+    html_table,
+    num,
+    records,
+)
+
+if TYPE_CHECKING:
+    from simulator.analysis.sweep import Target, TargetResult
+
+__all__ = [
+    "comparison_section",
+    "events_section",
+    "p_best_section",
+    "statistics_section",
+    "sweep_section",
+    "targets_section",
+]
+
+
+def _direction_class(row: dict[str, Any]) -> str:
+    """``better``/``worse`` when the paired-t interval excludes zero."""
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if low is None or high is None or math.isnan(low) or math.isnan(high):
+        return ""
+    if row.get("direction") == "higher":
+        return "better" if low > 0 else ("worse" if high < 0 else "")
+    if row.get("direction") == "lower":
+        return "better" if high < 0 else ("worse" if low > 0 else "")
+    return ""
+
+
+def comparison_section(report: ComparisonReport, figures: Figures) -> str:
+    if report.comparisons.empty:
+        return ""
+    parts = ['<h2 id="comparisons">Paired comparisons against the baseline</h2>']
+    adjusted = f"Bonferroni CI ({100 * report.adjusted_confidence:.4g} %)"
+    for metric in report.metrics:
+        rows = report.comparisons[report.comparisons["metric"] == metric]
+        if rows.empty:
+            continue
+        loss = metric in LOSS_METRICS
+        header: list[str | Cell] = [
+            "Country / group",
+            "Commodity",
+            "Variant",
+            num("n"),
+            num("Mean"),
+            num("Baseline mean"),
+            num("Δ mean"),
+            num("95 % CI (t)"),
+            num("95 % CI (BCa)"),
+            num(adjusted),
+            num("P(better)"),
+        ]
+        if loss:
+            header += [num("CVaR95 (baseline)")]
+        body: list[list[str | Cell]] = []
+        for row in records(rows):
+            cells: list[str | Cell] = [
+                row["country"],
+                row["commodity"],
+                row["variant"],
+                num(format_value(row["n"])),
+                num(format_value(row["mean"])),
+                num(format_value(row["baseline_mean"])),
+                num(format_value(row["mean_diff"]), _direction_class(row)),
+                num(format_interval(row["ci_low"], row["ci_high"])),
+                num(format_interval(row["ci_low_bootstrap"], row["ci_high_bootstrap"])),
+                num(format_interval(row["adjusted_ci_low"], row["adjusted_ci_high"])),
+                num(format_share(row["p_better"])),
+            ]
+            if loss:
+                cvar_text = (
+                    f"{format_value(row['cvar95'])} ({format_value(row['baseline_cvar95'])})"
+                )
+                cells.append(num(cvar_text))
+            body.append(cells)
+        direction = str(rows["direction"].iloc[0])
+        better = {"higher": "higher is better", "lower": "lower is better"}.get(
+            direction, "policy activity: no better direction"
+        )
+        title = METRIC_TITLES.get(metric, metric)
+        parts.append(f"<h3>{escape(title)} <small>({escape(better)})</small></h3>")
+        parts.append(html_table(header, body))
+        parts.append(
+            figures.maybe(
+                partial(plots.difference_bars, report.comparisons, metric, report.variants),
+                f"{title}: mean paired difference against {report.baseline} with intervals",
+                narrow=True,
+            )
+        )
+    return "\n".join(parts)
+
+
+def statistics_section(report: ComparisonReport) -> str:
+    """Each metric's distribution over replications, per variant (collapsed when comparing)."""
+    if report.statistics.empty:
+        return ""
+    single = len(report.variants) < 2
+    parts = [
+        '<h2 id="statistics">Distribution over replications</h2>',
+        "<p>Mean, median, 5th and 95th percentiles over replications, and for losses the"
+        " CVaR95 (the mean of the worst 5 %).</p>",
+    ]
+    for metric in report.metrics:
+        rows = report.statistics[report.statistics["metric"] == metric]
+        if rows.empty:
+            continue
+        header: list[str | Cell] = [
+            "Country / group", "Commodity", "Variant", num("n"), num("Mean"), num("Median"),
+            num("5 %"), num("95 %"), num("CVaR95"),
+        ]  # fmt: skip
+        body: list[list[str | Cell]] = [
+            [
+                r["country"],
+                r["commodity"],
+                r["variant"],
+                num(format_value(r["n"])),
+                num(format_value(r["mean"])),
+                num(format_value(r["median"])),
+                num(format_value(r["p05"])),
+                num(format_value(r["p95"])),
+                num(format_value(r["cvar95"])),
+            ]
+            for r in records(rows)
+        ]
+        opened = " open" if single else ""
+        title = METRIC_TITLES.get(metric, metric)
+        parts.append(
+            f"<details{opened}><summary>{escape(title)}</summary>"
+            f"{html_table(header, body)}</details>"
+        )
+    return "\n".join(parts)
+
+
+def p_best_section(report: ComparisonReport) -> str:
+    if report.p_best.empty or len(report.variants) < 2:
+        return ""
+    wide = report.p_best.pivot_table(
+        index=["metric", "country", "commodity"],
+        columns="variant",
+        values="p_best",
+        sort=False,
+    )
+    names = [v for v in report.variants if v in wide.columns]
+    header: list[str | Cell] = [
+        "Metric",
+        "Country / group",
+        "Commodity",
+        *(num(v) for v in names),
+    ]
+    body: list[list[str | Cell]] = []
+    for key, row in wide.iterrows():
+        index: tuple[Any, ...] = key if isinstance(key, tuple) else (key,)
+        metric, country, commodity = (str(k) for k in index)
+        shares = {v: float(row[v]) for v in names}
+        top = max(shares.values())
+        # Highlight a variant only when it alone has the largest share.
+        leaders = [v for v, p in shares.items() if p == top]
+        best = leaders[0] if len(leaders) == 1 else None
+        body.append(
+            [
+                metric,
+                country,
+                commodity,
+                *(num(format_share(row[v]), "better" if v == best else "") for v in names),
+            ]
+        )
+    return (
+        '<h2 id="p-best">Probability of being best</h2>'
+        "<p>Share of bootstrap resamples of the replications (the same resample for every"
+        " variant) in which each variant has the best mean.</p>" + html_table(header, body)
+    )
+
+
+def events_section(
+    report: ComparisonReport, results: ResultsFolder, focus: Sequence[str], figures: Figures
+) -> str:
+    if report.events.empty:
+        return ""
+    header: list[str | Cell] = [
+        "Metric",
+        "Country / group",
+        "Commodity",
+        "Variant",
+        num("n"),
+        num("With the event"),
+        num("Median (days)"),
+        num("P(better)"),
+    ]
+    body: list[list[str | Cell]] = []
+    for row in records(report.events):
+        label = "shortfall" if row["metric"] == "tts_days" else "recovered"
+        body.append(
+            [
+                METRIC_TITLES.get(row["metric"], row["metric"]),
+                row["country"],
+                row["commodity"],
+                row["variant"],
+                num(format_value(row["n"])),
+                num(f"{format_share(row['share_with_event'])} {label}"),
+                num(format_value(row["median_days"])),
+                num(format_share(row["p_better"])),
+            ]
+        )
+    parts = [
+        '<h2 id="events">Time to survive and time to recover</h2>',
+        "<p>TTS is missing when a country has no shortfall within the horizon, TTR when it"
+        " has not recovered by the horizon: these are right-censored times, so they are not"
+        " averaged. The table gives the share of replications with the event, the"
+        " Kaplan–Meier median when at least half have it, and the paired probability that the"
+        " variant does better than the baseline (a missing time ranks after every day).</p>",
+        html_table(header, body),
+    ]
+    grid = []
+    for country, commodity in focus_pairs(report.events, focus):
+        censor = results.days_after_shock(report.baseline, commodity)
+        grid.append(
+            figures.maybe(
+                partial(
+                    plots.survival_plot,
+                    report.survival,
+                    country,
+                    commodity,
+                    "tts_days",
+                    report.variants,
+                    censor_day=censor,
+                ),
+                f"Share of replications without shortfall, {country} · {commodity}",
+            )
+        )
+    parts.append('<div class="grid">' + "".join(grid) + "</div>")
+    return "\n".join(parts)
+
+
+def sweep_section(report: ComparisonReport, figures: Figures) -> str:
+    sweep = report.sweep
+    if sweep is None or sweep.empty:
+        return ""
+    parts = [
+        '<h2 id="sweep">Sweep</h2>',
+        "<p>Each metric at each swept value: mean over the replications at that value and"
+        " its t interval (other swept parameters pooled).</p>",
+    ]
+    for parameter in report.sweep_parameters:
+        for metric in report.metrics:
+            rows = sweep[(sweep["parameter"] == parameter) & (sweep["metric"] == metric)]
+            if rows.empty:
+                continue
+            title = METRIC_TITLES.get(metric, metric)
+            header: list[str | Cell] = [
+                "Country / group",
+                "Commodity",
+                num(parameter),
+                num("n"),
+                num("Mean"),
+                num("95 % CI"),
+            ]
+            body: list[list[str | Cell]] = [
+                [
+                    r["country"],
+                    r["commodity"],
+                    num(format_value(r["value"])),
+                    num(format_value(r["n"])),
+                    num(format_value(r["mean"])),
+                    num(format_interval(r["ci_low"], r["ci_high"])),
+                ]
+                for r in records(rows)
+            ]
+            parts.append(f"<h3>{escape(title)} against {escape(parameter)}</h3>")
+            parts.append(
+                "<details><summary>Table</summary>" + html_table(header, body) + "</details>"
+            )
+            parts.append(
+                figures.maybe(
+                    partial(plots.sweep_response, sweep, parameter, metric),
+                    f"{title} against {parameter}",
+                    narrow=True,
+                )
+            )
+    return "\n".join(parts)
+
+
+def targets_section(targets: Sequence[TargetResult]) -> str:
+    if not targets:
+        return ""
+    parts = ['<h2 id="targets">Targets</h2>']
+    for result in targets:
+        target: Target = result.target
+        header: list[str | Cell] = [
+            result.by,
+            num("n"),
+            num("Meeting"),
+            num("Share"),
+            num("Wilson 95 % CI"),
+            "Meets target",
+        ]
+        body: list[list[str | Cell]] = [
+            [
+                format_value(r["value"]),
+                num(format_value(r["n"])),
+                num(format_value(r["met"])),
+                num(format_share(r["share"])),
+                num(f"[{format_share(r['wilson_low'])}, {format_share(r['wilson_high'])}]"),
+                Cell(
+                    "yes" if r["meets_target"] else "no", css="better" if r["meets_target"] else ""
+                ),
+            ]
+            for r in records(result.table)
+        ]
+        parts.append(f"<h3>{escape(target.text)} — {escape(result.commodity)}</h3>")
+        if result.by != "variant":
+            answer = (
+                "none of the swept values"
+                if result.smallest_value is None
+                else f"{result.by} = {format_value(result.smallest_value)}"
+            )
+            sure = (
+                "none"
+                if result.smallest_value_confident is None
+                else format_value(result.smallest_value_confident)
+            )
+            parts.append(
+                f"<p>Smallest value meeting the target: <strong>{escape(answer)}"
+                f"</strong> (by the Wilson lower bound: {escape(sure)}).</p>"
+            )
+        parts.append(html_table(header, body))
+    return "\n".join(parts)
