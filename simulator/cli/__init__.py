@@ -11,10 +11,11 @@ from __future__ import annotations
 import sys
 
 import typer
+from rich.console import Console
 
 from simulator.errors import InputError
 
-__all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_USAGE", "app", "main"]
+__all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_USAGE", "app", "main", "stdout_console"]
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -32,6 +33,15 @@ app = typer.Typer(
 def _register() -> None:
     # Imported for their side effect of adding commands to ``app``.
     from simulator.cli import commands  # noqa: F401
+
+
+def stdout_console(width_when_piped: int = 160) -> Console:
+    """A rich console on stdout: the terminal's width, or a fixed width when piped.
+
+    Rich falls back to 80 columns when stdout is not a terminal, which folds
+    wide tables; files and pipes get ``width_when_piped`` columns instead.
+    """
+    return Console(width=None if sys.stdout.isatty() else width_when_piped)
 
 
 def report_input_error(error: InputError) -> None:

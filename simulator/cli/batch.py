@@ -36,7 +36,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from simulator.cli import EXIT_FAILED, EXIT_INVALID, EXIT_USAGE, app
+from simulator.cli import EXIT_FAILED, EXIT_INVALID, EXIT_USAGE, app, stdout_console
 
 __all__ = ["EXIT_INTERRUPTED", "batch", "parse_daily"]
 
@@ -313,7 +313,7 @@ def batch(
         }
         typer.echo(json.dumps(_json_safe(payload), indent=2, allow_nan=False))
     else:
-        console = Console(width=None if Console().is_terminal else 200)
+        console = stdout_console(200)
         title = f"{plan.name}: {plan.replications} replications per variant, seed {plan.seed}"
         console.print(_table(rows, title))
         console.print(f"results: {folder}", style="dim")

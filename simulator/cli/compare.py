@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from simulator.cli import EXIT_INVALID, EXIT_USAGE, app
+from simulator.cli import EXIT_INVALID, EXIT_USAGE, app, stdout_console
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -122,7 +122,7 @@ def compare(
     if as_json:
         typer.echo(report.to_json())
         return
-    console = Console(width=None if sys.stdout.isatty() else 160)
+    console = stdout_console(160)
     print_report(console, report)
 
 

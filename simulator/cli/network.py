@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.table import Table
 
-from simulator.cli import app
+from simulator.cli import app, stdout_console
 
 if TYPE_CHECKING:
     from simulator.model.network import CommodityNetwork, TradeNetwork
@@ -201,7 +200,7 @@ def network(
         }
         typer.echo(json.dumps(payload, indent=2, allow_nan=False))
         return
-    console = Console()
+    console = stdout_console(140)
     for c, sections in report.items():
         unit = spec.commodities[c].unit
         console.print(_importers_table(trade[c], c, unit, sections, country))

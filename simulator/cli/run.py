@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from simulator.cli import app
+from simulator.cli import app, stdout_console
 
 __all__ = ["run"]
 
@@ -82,7 +80,7 @@ def run(
         }
         typer.echo(json.dumps(payload, indent=2, allow_nan=False))
         return
-    console = Console(width=None if sys.stdout.isatty() else 120)
+    console = stdout_console(120)
     console.print(
         f"[bold]{escape(spec.name)}[/bold] — seed {result.seed}, replication"
         f" {result.replication}, {spec.horizon_days} days"
