@@ -65,7 +65,6 @@ class JointPool:
         self.replenish_per_day = replenish_per_day
         self.lead_time_days = lead_time_days
         self.rule = rule
-        self.released_total = 0.0
 
     def _needs(self, eligible: npt.NDArray[np.bool_]) -> FloatArray:
         """What brings each eligible member back to the trigger level after today's use.
@@ -94,7 +93,7 @@ class JointPool:
         else:
             in_need = coverage < (rule.trigger_coverage_days or 0.0)
         if not rule.armed and in_need.any():
-            rule.arm(day)
+            rule.arm()
         if (
             rule.armed
             and not in_need.any()
@@ -123,7 +122,6 @@ class JointPool:
             m.schedule_policy(day, delay, int(country), q)
             record.arrays["released"][day, country] += q
         self.level -= float(given.sum())
-        self.released_total += float(given.sum())
 
     def replenishment_orders(self) -> FloatArray:
         """Units each member adds to its order-up-to target to refill the pool."""
@@ -175,7 +173,6 @@ class TransferAgreement:
         )
         n = len(members)
         self.loans = np.zeros((n, n))  # loans[lender, borrower]
-        self.sent_total = 0.0
 
     def _draw_honour(self, code: str, streams: Streams) -> bool:
         p = self.spec.honour_probability
@@ -224,7 +221,6 @@ class TransferAgreement:
                 record.arrays["transfers_in"][day, country] += q
                 if spec.loan:
                     self.loans[d, r] += q
-                self.sent_total += q
 
     def repay(self, day: int, record: CommodityRecords) -> None:
         """Step 8: borrowers back above target repay their lenders from the surplus."""

@@ -80,7 +80,6 @@ class LicenceQueue:
         self.rngs = rngs
         self.approved: dict[int, FloatArray] = {}
         self.decided: dict[int, FloatArray] = {}
-        self.denied_total = 0.0
 
     def submit(self, day: int, requests: FloatArray) -> None:
         """Queue ``requests`` (one per controlled link) made on ``day``."""
@@ -112,7 +111,6 @@ class LicenceQueue:
         )
         market.approved_today += approved
         market.approvals_waiting = True
-        self.denied_total += float((decided - approved).sum())
 
 
 def start_control(
@@ -263,7 +261,6 @@ class ExpansionWatch:
         self.streams = streams
         self.streak = dict.fromkeys(self.suppliers, 0)
         self.decided: set[int] = set()
-        self.online_day: dict[int, int] = {}
 
     def observe(self, day: int) -> None:
         """Update the streaks after the day's trade; start investments that are due."""
@@ -277,7 +274,6 @@ class ExpansionWatch:
                 self.decided.add(i)
                 rng = self.streams.generator(Stream.RAMP_UP, market.countries[i])
                 delay = max(1, round(draw(spec.delay_days, rng)))
-                self.online_day[i] = day + delay
                 at_day_start(self.env, delay, partial(self._online, i, spec))
 
     def _online(self, supplier: int, spec: Expansion) -> None:

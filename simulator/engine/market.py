@@ -157,13 +157,6 @@ class Market:
         """Commercial inventory target today (units), front-loading included."""
         return self._inventory_target
 
-    def coverage_days(self) -> FloatArray:
-        """Commercial inventory in days of demand (inf where there is no demand)."""
-        with np.errstate(divide="ignore"):
-            return np.where(
-                self.has_demand, self.stock / np.where(self.has_demand, self.demand, 1.0), np.inf
-            )
-
     def in_transit(self) -> float:
         """Everything on its way to any country (units)."""
         return float(self.trade_transit.sum() + self.policy_transit.sum())

@@ -47,8 +47,6 @@ class ReleaseRule:
         self.rng = streams.generator(Stream.POLICY_DELAYS, policy_id)
         self.armed = False
         self.releasing = False
-        self.first_trigger_day: int | None = None
-        self.first_release_day: int | None = None
 
     def triggered(self, coverage: float, shortfall_yesterday: float) -> bool:
         """Whether the trigger condition holds today."""
@@ -56,22 +54,19 @@ class ReleaseRule:
             return shortfall_yesterday > 1e-12
         return self.trigger_coverage_days is not None and coverage < self.trigger_coverage_days
 
-    def arm(self, day: int) -> None:
+    def arm(self) -> None:
         """The trigger fired: release after the decision delay (today when it is 0)."""
         self.armed = True
-        if self.first_trigger_day is None:
-            self.first_trigger_day = day
         delay = max(0, round(draw(self.decision_delay, self.rng)))
         if delay == 0:
-            self._decide(day)
+            self._decide()
         else:
-            at_day_start(self.env, delay, lambda: self._decide(day + delay))
+            at_day_start(self.env, delay, self._decide)
 
-    def _decide(self, day: int) -> None:
+    def _decide(self) -> None:
+        # A decision taken while armed; standing down before it cancels it.
         if self.armed:
             self.releasing = True
-            if self.first_release_day is None:
-                self.first_release_day = day
 
     def stand_down(self) -> None:
         """The need has passed: stop releasing; a new trigger is needed to restart."""
@@ -103,7 +98,6 @@ class NationalStockpile:
         self.max_release = np.inf if max_release_per_day is None else max_release_per_day
         self.replenish_per_day = replenish_per_day
         self.rule = rule
-        self.released_total = 0.0
 
     def release(self, day: int, record: CommodityRecords) -> None:
         """Step 6: check the trigger and release what the rule allows."""
@@ -115,7 +109,7 @@ class NationalStockpile:
         coverage = market.stock[i] / demand
         shortfall_yesterday = float(market.last_shortfall[i])
         if not rule.armed and rule.triggered(coverage, shortfall_yesterday):
-            rule.arm(day)
+            rule.arm()
         if rule.armed and market.stock[i] >= target + demand:
             # Back at target after today's consumption: the crisis is over for this reserve.
             rule.stand_down()
@@ -126,7 +120,6 @@ class NationalStockpile:
         if quantity > 0:
             self.level -= quantity
             market.stock[i] += quantity
-            self.released_total += quantity
             record.arrays["released"][day, i] += quantity
 
     def replenishment_order(self) -> float:

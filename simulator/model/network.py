@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from simulator.errors import InputError, Issue, PathPart
 from simulator.model.countries import ISO3166_ALPHA3
-from simulator.model.distributions import LogNormal, Normal, RandomQuantity, expected, lower_bound
+from simulator.model.distributions import LogNormal, Normal, RandomQuantity, lower_bound
 from simulator.model.references import reference_issues
 from simulator.model.scenario import Expansion, Scenario
 
@@ -107,10 +107,6 @@ class CommodityNetwork:
         """``EXPORTER->IMPORTER`` of link number ``link``."""
         exporter = self.countries[self.link_exporter[link]]
         return f"{exporter}->{self.countries[self.link_importer[link]]}"
-
-    def expected_lead_time_days(self) -> FloatArray:
-        """Mean lead time of each link."""
-        return np.array([expected(q) for q in self.lead_time_days], dtype=float)
 
 
 class TradeNetwork:
