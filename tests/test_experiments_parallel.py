@@ -189,3 +189,31 @@ def test_sigkill_then_rerun_equals_an_uninterrupted_run(
     assert manifest["status"] == "complete"
     pd.testing.assert_frame_equal(canonical(resumed), canonical(uninterrupted), check_exact=True)
     assert not [p for p in out.rglob(".*") if p.is_file()]
+
+
+def test_a_running_scheduler_at_an_address(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--dask ADDRESS`` uses a scheduler that is already running, with the same results."""
+    from distributed import LocalCluster
+
+    path = kj_pooling(tmp_path, replications=4)
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        code, _, _ = cli(
+            capsys, "batch", path, "--out", tmp_path / "remote", "--dask",
+            cluster.scheduler_address, "--quiet",
+        )  # fmt: skip
+    assert code == 0
+    code, _, _ = cli(capsys, "batch", path, "--out", tmp_path / "one", "--workers", "1", "--quiet")
+    assert code == 0
+    remote, one = load_results(tmp_path / "remote")[1], load_results(tmp_path / "one")[1]
+    pd.testing.assert_frame_equal(canonical(one), canonical(remote), check_exact=True)
+    manifest = load_results(tmp_path / "remote")[0]
+    assert cluster.scheduler_address.split("//")[-1].split(":")[0] == "127.0.0.1"
+    assert "dask" in str(manifest).lower()
