@@ -66,8 +66,13 @@ def trade_day(
     arrivals_record: FloatArray,
     production_record: FloatArray,
     shipped_record: FloatArray,
+    exported_record: FloatArray,
 ) -> float:
     """Steps 1–5 of ``day``; updates the state in place and returns total production.
+
+    Records the day's trade arrivals and production per country, and its trade
+    shipments per importer (``shipped_record``) and per exporter
+    (``exported_record``).
 
     ``priority_share`` is negative when members of a joint-procurement
     coalition (``priority_importers``) have full priority rather than a
@@ -198,6 +203,7 @@ def trade_day(
     for i in range(n):
         production_record[day, i] = 0.0
         shipped_record[day, i] = 0.0
+        exported_record[day, i] = 0.0
     for k in range(lines):
         i = source[k]
         j = destination[k]
@@ -208,6 +214,7 @@ def trade_day(
         else:
             trade_calendar[day + line_ints[LEAD, k], j] += served
             shipped_record[day, j] += served
+            exported_record[day, i] += served
     if any_leak:
         for k in range(m):
             if leak[k] > 0.0:
@@ -217,6 +224,7 @@ def trade_day(
                 production_record[day, i] += served
                 trade_calendar[day + line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k], j] += served
                 shipped_record[day, j] += served
+                exported_record[day, i] += served
     total_production = 0.0
     for i in range(n):
         state[TRADE_TRANSIT, i] += shipped_record[day, i]
@@ -314,9 +322,7 @@ def _share_spare(
 
 
 @njit(cache=True)
-def consume_day(
-    day: int, state: FloatArray, consumption_record: FloatArray, inventory_record: FloatArray
-) -> float:
+def consume_day(day: int, state: FloatArray, consumption_record: FloatArray) -> float:
     """Step 7: each country consumes ``min(demand, inventory)``; returns the total consumed."""
     n = state.shape[1]
     total = 0.0
@@ -327,6 +333,5 @@ def consume_day(
         state[STOCK, j] = have - consumed
         state[LAST_SHORTFALL, j] = wanted - consumed
         consumption_record[day, j] = consumed
-        inventory_record[day, j] = state[STOCK, j]
         total += consumed
     return total

@@ -188,6 +188,7 @@ class Market:
             arrays["arrivals"],
             arrays["production"],
             arrays["imports_shipped"],
+            arrays["exports_shipped"],
         )
         if self.approvals_waiting:
             self.approved_today[:] = 0.0
@@ -206,14 +207,28 @@ class Market:
     def consume(self, day: int, record: CommodityRecords) -> None:
         """Step 7: each country consumes ``min(demand, inventory)``; the rest is shortfall."""
         arrays = record.arrays
-        self.consumed_total += kernel.consume_day(
-            day, self.state, arrays["consumption"], arrays["inventory"]
-        )
+        self.consumed_total += kernel.consume_day(day, self.state, arrays["consumption"])
+
+    def record_end_of_day(self, day: int, record: CommodityRecords) -> None:
+        """Step 9: record commercial inventory and what is on its way, at the end of ``day``.
+
+        After step 8, so the inventory excludes what moved into reserves, pools
+        and loan repayments that day.
+        """
+        record.arrays["inventory"][day] = self.stock
+        record.arrays["in_transit"][day] = self.trade_transit
+        record.arrays["policy_in_transit"][day] = self.policy_transit
 
     def finish_records(self, record: CommodityRecords) -> None:
-        """Fill the records that follow from the daily ones: demand and shortfall."""
+        """Fill the records that follow from the daily ones: demand and shortfall.
+
+        Also what the arrival calendars still hold for after the horizon, per
+        country (the transit counters must equal it).
+        """
         record.arrays["demand"][:] = self.demand
         np.subtract(self.demand, record.arrays["consumption"], out=record.arrays["shortfall"])
+        record.trade_due_after_horizon = self.trade_calendar[record.days :].sum(axis=0)
+        record.policy_due_after_horizon = self.policy_calendar[record.days :].sum(axis=0)
 
     def grow_capacity(self) -> None:
         """New capacity ramps up where an expansion is under way (bounded by its ceiling)."""

@@ -25,6 +25,10 @@ DAILY_FIELDS: tuple[str, ...] = (
     "arrivals",
     "production",
     "imports_shipped",
+    "exports_shipped",
+    "stocked",
+    "in_transit",
+    "policy_in_transit",
 )
 """Per day × country arrays recorded for each commodity (units; see :class:`CommodityRecords`)."""
 
@@ -46,6 +50,14 @@ class CommodityRecords:
     - ``arrivals``: trade shipments that arrived.
     - ``production``: what the country produced.
     - ``imports_shipped``: trade shipments that left for the country.
+    - ``exports_shipped``: trade shipments (leakage included) that left the country.
+    - ``stocked``: what moved from the country's commercial inventory into its
+      national reserves and joint-stockpile pools (replenishment).
+    - ``in_transit`` / ``policy_in_transit``: trade shipments / releases and
+      transfers on their way to the country at the end of the day.
+
+    ``trade_due_after_horizon`` and ``policy_due_after_horizon`` (per country)
+    are what the arrival calendars still hold for after the last day.
     """
 
     commodity: str
@@ -54,6 +66,8 @@ class CommodityRecords:
     inventory_target: FloatArray
     days: int
     arrays: dict[str, FloatArray] = field(default_factory=dict)
+    trade_due_after_horizon: FloatArray = field(default_factory=lambda: np.zeros(0))
+    policy_due_after_horizon: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def empty(

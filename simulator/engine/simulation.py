@@ -317,15 +317,18 @@ def _one_day(day: int, c: _Commodity) -> None:
             agreement.transfer(day, record)
     m.consume(day, record)  # 7. consumption
     if c.has_policies:
+        before = m.stock.copy()
         for sp in c.stockpiles:  # 8. replenishment, repayment; 9. record
             sp.replenish(day)
             record.arrays["strategic"][day, sp.country] += sp.level
         for pool in c.pools:
             pool.replenish(day)
             record.arrays["pool"][day, pool.members] += pool.shares * pool.level
+        record.arrays["stocked"][day] = before - m.stock
         for agreement in c.transfers:
             agreement.repay(day, record)
             agreement.record_loans(day, record)
+    m.record_end_of_day(day, record)
 
 
 def _replenishment_targets(c: _Commodity) -> None:
