@@ -27,6 +27,7 @@ from scenario_factory import (
 from scipy import stats
 
 from simulator.engine import simulate
+from simulator.io import load_scenario
 
 TOL = 1e-9
 HONOURS = "policies.mutual_transfers.kj-transfer.honours.{}"
@@ -34,8 +35,7 @@ HONOURS = "policies.mutual_transfers.kj-transfer.honours.{}"
 
 def test_example_file_is_what_the_project_loader_reads() -> None:
     """The project's loader and a plain YAML parse give the same validated scenario."""
-    scenario_file = pytest.importorskip("simulator.io.scenario_file")
-    loaded = scenario_file.load_scenario(EXAMPLES / "pooled-vs-national.yaml")
+    loaded = load_scenario(EXAMPLES / "pooled-vs-national.yaml")
     assert loaded.resolved_dict() == build(example_dict("pooled-vs-national")).resolved_dict()
 
 

@@ -6,10 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
-from scenario_factory import ban, base_dict, link, node, run, series, shock
+from scenario_factory import ban, base_dict, build, link, node, run, series, shock
+
+from simulator.engine import simulate
 
 TOL = 1e-9
+FloatArray = npt.NDArray[np.float64]
 
 
 def _with_australia(
@@ -62,18 +66,56 @@ def test_a_supplier_starting_from_zero_capacity_invests_when_asked() -> None:
     np.testing.assert_allclose(production[t], (t - 179) / 365, atol=1e-9)
 
 
-def test_licences_approved_half_the_time_do_not_leave_a_standing_gap() -> None:
-    """Licensing for ever from day 50, 10-day review, approval probability 0.5.
+REPLICATIONS = 40
 
-    The position counts each waiting request at its expected value (half), so
-    KOR orders twice its demand and, with spare capacity at CHN, holds about its
-    30-day target again once the queue has settled (counting requests at full
-    value left it some 10 days short).
-    """
+
+def _half_approved_licences() -> FloatArray:
+    """KOR's inventory paths, one row per replication: licensing for ever from day 50,
+    10-day review, approval probability 0.5; CHN has spare capacity (3/day)."""
     licensing = shock("licensing", licence={"processing_days": 10, "approval_probability": 0.5})
-    result, _ = run(base_dict(chn_capacity=1095.0, shocks=[licensing]))
-    inventory = series(result, "inventory", "KOR")
-    assert 27.0 <= inventory[200:].mean() <= 33.0
+    scenario = build(base_dict(chn_capacity=1095.0, shocks=[licensing]))
+    runs = [simulate(scenario, r) for r in range(REPLICATIONS)]
+    for result in runs:
+        assert series(result, "shortfall", "KOR").sum() == pytest.approx(0.0, abs=TOL)
+    return np.array([series(result, "inventory", "KOR") for result in runs])
+
+
+def test_licences_approved_half_the_time_settle() -> None:
+    """One path fluctuates with the approvals, so settling is asserted on averages.
+
+    - No drift: the mean inventory over days 265..364 equals that over days
+      165..264 (paired over replications, within three standard errors of the
+      paired differences).
+    - No cycle: a cycle set off by the control's (fixed) start day survives
+      averaging over replications, noise does not; every day of the mean path over
+      days 265..364 lies within four standard errors (that day's, over
+      replications) of the path's own mean.
+    """
+    paths = _half_approved_licences()
+    late, earlier = paths[:, 265:365], paths[:, 165:265]
+    diff = late.mean(axis=1) - earlier.mean(axis=1)
+    assert abs(diff.mean()) <= 3 * diff.std(ddof=1) / np.sqrt(REPLICATIONS)
+    mean_path = late.mean(axis=0)
+    standard_error = late.std(axis=0, ddof=1) / np.sqrt(REPLICATIONS)
+    assert np.all(np.abs(mean_path - mean_path.mean()) <= 4 * standard_error)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 10: KOR settles at 28.7 days on average (standard error 0.33), not at its"
+    " 30-day target; the licence position is being reworked in the engine part of the issue",
+)
+def test_licences_approved_half_the_time_settle_at_the_target_on_average() -> None:
+    """Derivation: order-up-to keeps the position ``X = S + in transit + p·waiting`` at its
+    target ``T = 30 + f·L + f·W = 30 + 10 + 10`` each day (the floors on the order only
+    ever raise it).  In the long run shipments average demand (1/day), so
+    ``E[in transit] = L·1 = 10``, and each day's request averages ``1/p``, so
+    ``E[p·waiting] = p·W/p = 10``: ``E[S] = 30`` (or more).  The mean over days
+    265..364 and replications is within three standard errors of 30 days.
+    """
+    paths = _half_approved_licences()
+    means = paths[:, 265:365].mean(axis=1)
+    assert abs(means.mean() - 30.0) <= 3 * means.std(ddof=1) / np.sqrt(REPLICATIONS)
 
 
 def test_an_importer_restocks_through_an_alternative_when_its_supplier_is_full() -> None:

@@ -8,6 +8,7 @@ the replications whose draw is negative fail their validation.
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import pytest
@@ -88,13 +89,13 @@ def test_failed_replications_are_recorded_and_the_rest_complete(
     assert "supplyshock run" in err
     assert "overlay" in err
 
-    # The command in the record reproduces the failure: the same validation error.
-    first = recorded[0]
-    code, _, err = cli(
-        capsys, "run", out / first["scenario_file"], "--seed", SEED, "--replication", 0
-    )
-    assert code == 3
-    assert "size_days: expected a number >= 0" in err
+    # The command in each record, run exactly as recorded, reproduces its failure.
+    for f in recorded:
+        program, *args = shlex.split(f["command"])
+        assert program == "supplyshock"
+        code, _, err = cli(capsys, *args)
+        assert code == 3, f["command"]
+        assert f"size_days: expected a number >= 0, found {f['uncertainties'][SIZE]}" in err
 
 
 def test_resuming_keeps_the_failures_and_still_exits_1(
