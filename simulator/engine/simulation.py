@@ -204,11 +204,10 @@ def _build(
         daily = market.demand[i]
         size = sp.size_units if sp.size_units is not None else (sp.size_days or 0.0) * daily
         rule = ReleaseRule(
-            env, sp.id, sp.trigger, sp.trigger_coverage_days, sp.decision_delay_days, streams
+            sp.id, sp.trigger, sp.trigger_coverage_days, sp.decision_delay_days, streams
         )
         state.stockpiles.append(
             NationalStockpile(
-                env,
                 market,
                 sp.id,
                 i,
@@ -238,7 +237,6 @@ def _build(
                 else np.full(len(codes), 1 / len(codes))
             )
         rule = ReleaseRule(
-            env,
             pool.id,
             pool.trigger,
             pool.trigger_coverage_days,
