@@ -297,12 +297,15 @@ def _one_day(day: int, c: _Commodity) -> None:
     m, record = c.market, c.record
     if c.licensed:
         licence_target(m, c.licensed, day)
+        for k in c.licensed:
+            if k.licence_queue is not None and k.in_effect(day):
+                k.licence_queue.draw()
     if c.has_policies:
         _replenishment_targets(c)
     m.receive_and_trade(day, record)  # 1–5. arrivals, orders … shipping
     for k in c.licensed:
         if k.licence_queue is not None and k.in_effect(day):
-            k.licence_queue.submit(day, m.licence_requests[k.links])
+            k.licence_queue.submit(day)
     if c.expansion is not None:
         c.expansion.observe(day)
         m.grow_capacity()
