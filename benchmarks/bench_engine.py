@@ -36,6 +36,7 @@ import simpy
 from naive_simpy import run_naive  # benchmarks/ is on sys.path when this file is run
 
 from simulator.engine import simulate
+from simulator.model.distributions import expected
 from simulator.model.network import TradeNetwork
 from simulator.model.scenario import Scenario
 
@@ -178,7 +179,7 @@ def engine_runner(scenario: Scenario) -> Callable[[int], Any]:
 
 def naive_runner(scenario: Scenario) -> Callable[[int], Any]:
     network = TradeNetwork.from_scenario(scenario)[COMMODITY]
-    leads = np.rint(network.expected_lead_time_days()).astype(np.int64)  # fixed here
+    leads = np.rint([expected(q) for q in network.lead_time_days]).astype(np.int64)  # fixed here
     banned = scenario.shocks[0].exporter
     return lambda r: run_naive(network, leads, HORIZON_DAYS, banned, BAN_DAY)
 

@@ -92,10 +92,9 @@ class JointPool:
             in_need = shortfall > 1e-12
         else:
             in_need = coverage < (rule.trigger_coverage_days or 0.0)
-        if not rule.armed and in_need.any():
-            rule.arm()
+        rule.observe(day, bool(in_need.any()))
         if (
-            rule.armed
+            rule.releasing
             and not in_need.any()
             and (coverage >= m.inventory_target()[i] / demand).all()
         ):

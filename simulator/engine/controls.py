@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import simpy
 
+from simulator.engine import kernel
 from simulator.engine.events import at_day_start
 from simulator.engine.market import (
     CONTROL_BAN,
@@ -57,16 +58,22 @@ class ActiveControl:
 class LicenceQueue:
     """Licence requests of one control, decided after their processing delay.
 
-    ``submit`` takes the day's requests on the controlled links; each is decided
-    at the start of its decision day (a SimPy event per decision day), when the
-    approved quantity joins that day's allowed shipments and the denied
-    quantity is lost (it is never produced).
+    Each day the control is in effect, :meth:`draw` takes the day's processing
+    delay and approval of every controlled link (before the day's trade, one
+    draw of each per link whatever the quantity).  A request with 0 processing
+    days is decided at once: approved, it ships that day; denied, it is lost.
+    :meth:`submit` then queues the other requests; each is decided at the start
+    of its decision day (a SimPy event per decision day), when the approved
+    quantity joins that day's allowed shipments (and the importer's position)
+    and the denied quantity is lost (it is never produced).  Only the control
+    that governs a link (the latest in effect) decides its requests.
     """
 
     def __init__(
         self,
         env: simpy.Environment,
         market: Market,
+        spec: ExportControl,
         links: IntArray,
         processing: float | Distribution,
         approval_probability: float,
@@ -74,30 +81,50 @@ class LicenceQueue:
     ) -> None:
         self.env = env
         self.market = market
+        self.spec = spec
         self.links = links
         self.processing = processing
         self.approval_probability = approval_probability
         self.rngs = rngs
+        self.delays = np.zeros(len(links), dtype=np.int64)
+        self.approvals = np.zeros(len(links), dtype=np.bool_)
         self.approved: dict[int, FloatArray] = {}
         self.decided: dict[int, FloatArray] = {}
 
-    def submit(self, day: int, requests: FloatArray) -> None:
-        """Queue ``requests`` (one per controlled link) made on ``day``."""
+    def _governs(self, link: int) -> bool:
+        active = self.market.link_controls.get(link, [])
+        return bool(active) and active[-1] is self.spec
+
+    def draw(self) -> None:
+        """Draw today's delay and approval of every link; mark the ones decided at once."""
         market = self.market
         for k, link in enumerate(self.links):
             rng = self.rngs[k]
-            delay = max(0, round(draw(self.processing, rng)))
-            approve = rng.uniform() < self.approval_probability
-            quantity = float(requests[k])
-            if quantity <= 0:
+            self.delays[k] = max(0, round(draw(self.processing, rng)))
+            self.approvals[k] = rng.uniform() < self.approval_probability
+            if not self._governs(int(link)):
                 continue
-            decision_day = day + delay
+            if self.delays[k] > 0:
+                market.licence_today[link] = kernel.LICENCE_QUEUED
+            elif self.approvals[k]:
+                market.licence_today[link] = kernel.LICENCE_APPROVED_NOW
+            else:
+                market.licence_today[link] = kernel.LICENCE_DENIED_NOW
+
+    def submit(self, day: int) -> None:
+        """Queue today's requests on the links that wait for a decision."""
+        market = self.market
+        for k, link in enumerate(self.links):
+            quantity = float(market.licence_requests[link])
+            if quantity <= 0 or self.delays[k] == 0 or not self._governs(int(link)):
+                continue
+            decision_day = day + int(self.delays[k])
             if decision_day not in self.decided:
                 self.decided[decision_day] = np.zeros(market.m)
                 self.approved[decision_day] = np.zeros(market.m)
                 at_day_start(self.env, decision_day - day, partial(self._decide, decision_day))
             self.decided[decision_day][link] += quantity
-            if approve:
+            if self.approvals[k]:
                 self.approved[decision_day][link] += quantity
             # The position counts what the request is expected to deliver.
             market.pending[market.importer[link]] += quantity * self.approval_probability
@@ -142,6 +169,7 @@ def start_control(
         control.licence_queue = LicenceQueue(
             env,
             market,
+            spec,
             links,
             spec.licence.processing_days,
             spec.licence.approval_probability,

@@ -45,10 +45,13 @@ SHARE, BASE, QUOTA, LEAK_SHARE, APPROVED, LICENCE_REQUESTS = range(6)
 LINE_FLOAT_ROWS = 6
 
 # Rows of the per-line integer matrix.
-SOURCE, DESTINATION, LEAD, LEAK_EXTRA, MODE = range(5)
-LINE_INT_ROWS = 5
+SOURCE, DESTINATION, LEAD, LEAK_EXTRA, MODE, LICENCE_TODAY = range(6)
+LINE_INT_ROWS = 6
 
 _BAN, _QUOTA = 1, 2
+# LICENCE_TODAY of a licensed link: today's request waits (processing > 0 days), or is
+# decided at once (0 processing days): approved, it ships today; denied, it is lost.
+LICENCE_QUEUED, LICENCE_APPROVED_NOW, LICENCE_DENIED_NOW = 0, 1, 2
 
 
 @njit(cache=True)
@@ -98,7 +101,11 @@ def trade_day(
         state[POLICY_TRANSIT, j] -= policy
         arrivals_record[day, j] = trade
 
-    # Step 2: order-up-to, never less than demand while below the inventory target.
+    # Step 2: order-up-to, never less than demand while below the inventory target.  The
+    # position counts licences approved today (shipped in step 5), so they are not asked again.
+    approved_by_importer = np.zeros(n)
+    for k in range(m):
+        approved_by_importer[destination[k]] += approved[k]
     order = np.empty(n)
     for j in range(n):
         target = (
@@ -107,7 +114,13 @@ def trade_day(
             + state[LICENCE_TARGET, j]
             + state[REPLENISH_TARGET, j]
         )
-        position = stock[j] + state[TRADE_TRANSIT, j] + state[POLICY_TRANSIT, j] + state[PENDING, j]
+        position = (
+            stock[j]
+            + state[TRADE_TRANSIT, j]
+            + state[POLICY_TRANSIT, j]
+            + state[PENDING, j]
+            + approved_by_importer[j]
+        )
         o = demand[j] + (target - position) / tau
         floor = demand[j] if stock[j] < state[INVENTORY_TARGET, j] else 0.0
         order[j] = o if o > floor else floor
@@ -130,8 +143,11 @@ def trade_day(
             allowed = 0.0
         elif mode[k] == _QUOTA:
             allowed = min(asked, line_values[QUOTA, k])
-        else:  # licensing: the whole request waits for a decision
-            line_values[LICENCE_REQUESTS, k] = asked
+        elif line_ints[LICENCE_TODAY, k] == LICENCE_APPROVED_NOW:
+            allowed = asked
+        else:  # licensing: the whole request waits for a decision (or is denied at once)
+            if line_ints[LICENCE_TODAY, k] == LICENCE_QUEUED:
+                line_values[LICENCE_REQUESTS, k] = asked
             allowed = 0.0
             asked = 0.0
         cut = asked - allowed

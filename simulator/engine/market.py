@@ -119,6 +119,7 @@ class Market:
         self.leak_share = self.line_values[kernel.LEAK_SHARE, :m]
         self.approved_today = self.line_values[kernel.APPROVED, :m]
         self.licence_requests = self.line_values[kernel.LICENCE_REQUESTS, :m]
+        self.licence_today = self.line_ints[kernel.LICENCE_TODAY, :m]
         self.approvals_waiting = False
         self.link_controls: dict[int, list[ExportControl]] = {}
         self.priority_importers = np.zeros(n, dtype=np.bool_)

@@ -204,11 +204,10 @@ def _build(
         daily = market.demand[i]
         size = sp.size_units if sp.size_units is not None else (sp.size_days or 0.0) * daily
         rule = ReleaseRule(
-            env, sp.id, sp.trigger, sp.trigger_coverage_days, sp.decision_delay_days, streams
+            sp.id, sp.trigger, sp.trigger_coverage_days, sp.decision_delay_days, streams
         )
         state.stockpiles.append(
             NationalStockpile(
-                env,
                 market,
                 sp.id,
                 i,
@@ -238,7 +237,6 @@ def _build(
                 else np.full(len(codes), 1 / len(codes))
             )
         rule = ReleaseRule(
-            env,
             pool.id,
             pool.trigger,
             pool.trigger_coverage_days,
@@ -299,12 +297,15 @@ def _one_day(day: int, c: _Commodity) -> None:
     m, record = c.market, c.record
     if c.licensed:
         licence_target(m, c.licensed, day)
+        for k in c.licensed:
+            if k.licence_queue is not None and k.in_effect(day):
+                k.licence_queue.draw()
     if c.has_policies:
         _replenishment_targets(c)
     m.receive_and_trade(day, record)  # 1–5. arrivals, orders … shipping
     for k in c.licensed:
         if k.licence_queue is not None and k.in_effect(day):
-            k.licence_queue.submit(day, m.licence_requests[k.links])
+            k.licence_queue.submit(day)
     if c.expansion is not None:
         c.expansion.observe(day)
         m.grow_capacity()

@@ -3,8 +3,9 @@
 A stockpile watches its country's coverage (commercial inventory in days of
 demand, after the day's arrivals and before consumption).  When coverage falls
 below ``trigger_coverage_days`` (or, with ``trigger: any_shortfall``, after a
-day with shortfall), the government decides to release after
-``decision_delay_days``; from that day it releases each day what brings
+day with shortfall) and stays there for the whole ``decision_delay_days``,
+counted from the first day of the spell, the government decides to release
+(a spell that ends first cancels its decision); from that day it releases each day what brings
 commercial inventory back to its target, at most ``max_release_per_day`` and
 never below the floor.  It stops when the country no longer needs it (coverage
 back at the target) and must be triggered again, with a new delay, to restart.
@@ -16,9 +17,7 @@ from commercial inventory into the reserve once it has arrived.
 from __future__ import annotations
 
 import numpy as np
-import simpy
 
-from simulator.engine.events import at_day_start
 from simulator.engine.market import Market
 from simulator.engine.records import CommodityRecords
 from simulator.engine.streams import Stream, Streams
@@ -29,24 +28,40 @@ __all__ = ["NationalStockpile", "ReleaseRule"]
 
 
 class ReleaseRule:
-    """Arming, the decision delay and the release state shared by national and joint stockpiles."""
+    """Trigger, decision delay and release state, shared by national and joint stockpiles.
+
+    A *spell* is a run of consecutive days on which the trigger holds (coverage
+    below ``trigger_coverage_days``, or a shortfall the day before).  Its first
+    day draws a decision delay ``d`` (policy-delay stream, the policy's own
+    sub-stream); the decision to release is taken on day ``start + d`` if the
+    trigger has held on every day from ``start`` to that day, and the release
+    begins that day.  A day on which the trigger no longer holds ends the
+    spell and cancels its pending decision for good: a later spell starts a
+    new delay.  Once releasing, the rule stands down only when the need has
+    passed (the caller says when); a new spell, with a new delay, is needed to
+    release again.
+    """
 
     def __init__(
         self,
-        env: simpy.Environment,
         policy_id: str,
         trigger: Trigger,
         trigger_coverage_days: float | None,
         decision_delay: RandomQuantity,
         streams: Streams,
     ) -> None:
-        self.env = env
         self.trigger = trigger
         self.trigger_coverage_days = trigger_coverage_days
         self.decision_delay = decision_delay
         self.rng = streams.generator(Stream.POLICY_DELAYS, policy_id)
-        self.armed = False
+        self.spell_start: int | None = None
+        self.decision_day = 0
         self.releasing = False
+
+    @property
+    def armed(self) -> bool:
+        """In a crisis: a spell below the trigger is under way, or the reserve is releasing."""
+        return self.releasing or self.spell_start is not None
 
     def triggered(self, coverage: float, shortfall_yesterday: float) -> bool:
         """Whether the trigger condition holds today."""
@@ -54,23 +69,22 @@ class ReleaseRule:
             return shortfall_yesterday > 1e-12
         return self.trigger_coverage_days is not None and coverage < self.trigger_coverage_days
 
-    def arm(self) -> None:
-        """The trigger fired: release after the decision delay (today when it is 0)."""
-        self.armed = True
-        delay = max(0, round(draw(self.decision_delay, self.rng)))
-        if delay == 0:
-            self._decide()
-        else:
-            at_day_start(self.env, delay, self._decide)
-
-    def _decide(self) -> None:
-        # A decision taken while armed; standing down before it cancels it.
-        if self.armed:
+    def observe(self, day: int, triggered: bool) -> None:
+        """Follow today's spell; take the decision to release when its delay is up."""
+        if self.releasing:
+            return
+        if not triggered:
+            self.spell_start = None  # the spell ended: its pending decision is cancelled
+            return
+        if self.spell_start is None:
+            self.spell_start = day
+            self.decision_day = day + max(0, round(draw(self.decision_delay, self.rng)))
+        if day >= self.decision_day:
             self.releasing = True
 
     def stand_down(self) -> None:
-        """The need has passed: stop releasing; a new trigger is needed to restart."""
-        self.armed = False
+        """The need has passed: stop releasing; a new spell is needed to restart."""
+        self.spell_start = None
         self.releasing = False
 
 
@@ -79,7 +93,6 @@ class NationalStockpile:
 
     def __init__(
         self,
-        env: simpy.Environment,
         market: Market,
         policy_id: str,
         country: int,
@@ -108,9 +121,8 @@ class NationalStockpile:
         target = market.inventory_target()[i]
         coverage = market.stock[i] / demand
         shortfall_yesterday = float(market.last_shortfall[i])
-        if not rule.armed and rule.triggered(coverage, shortfall_yesterday):
-            rule.arm()
-        if rule.armed and market.stock[i] >= target + demand:
+        rule.observe(day, rule.triggered(coverage, shortfall_yesterday))
+        if rule.releasing and market.stock[i] >= target + demand:
             # Back at target after today's consumption: the crisis is over for this reserve.
             rule.stand_down()
         if not rule.releasing:
