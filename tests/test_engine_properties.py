@@ -80,22 +80,33 @@ def networks(
 def controls(draw: st.DrawFn, scenario: dict[str, Any], number: int) -> dict[str, Any]:
     """A ban, quota or licensing control with random exporter, targets, timing, extras.
 
-    The exporter is usually one that exports (so the control bites) and the
-    effective day usually in the first half of the horizon.
+    The exporter has links (a control that can never act is refused), usually
+    ones with flow (so the control bites); at least one of its importers is a
+    target; the effective day is usually in the first half of the horizon,
+    always before its end.
     """
     codes = _codes(scenario)
     horizon = scenario["horizon_days"]
-    exporters = sorted({x["from"] for x in scenario["network"]["links"] if x["flow_per_year"] > 0})
+    links = scenario["network"]["links"]
+    exporters = sorted({x["from"] for x in links if x["flow_per_year"] > 0})
+    routes = sorted({x["from"] for x in links})
     mode = draw(st.sampled_from(["ban", "quota", "licensing"]))
-    effective = draw(st.one_of(st.integers(0, horizon // 2), st.integers(0, horizon + 5)))
+    effective = draw(st.one_of(st.integers(0, horizon // 2), st.integers(0, horizon - 1)))
+    exporter = draw(st.sampled_from(exporters or routes) | st.sampled_from(routes))
+    importers = sorted({x["to"] for x in links if x["from"] == exporter})
     fields: dict[str, Any] = {
         "id": f"ctrl{number}",
-        "exporter": draw(st.sampled_from(exporters or codes) | st.sampled_from(codes)),
+        "exporter": exporter,
         "targets": draw(
             st.one_of(
                 st.just("all"),
-                st.lists(st.sampled_from(codes), min_size=1, unique=True),
-                st.builds(lambda c: {"all_except": c}, st.lists(st.sampled_from(codes))),
+                st.lists(st.sampled_from(importers), min_size=1, unique=True),
+                st.builds(
+                    lambda c: {"all_except": c},
+                    st.lists(st.sampled_from(codes)).filter(
+                        lambda c: not set(importers) <= set(c)
+                    ),
+                ),
             )
         ),
         "effective_day": draw(
@@ -297,9 +308,17 @@ def test_invariants_under_random_shocks_with_every_policy(scenario: dict[str, An
     _check_run(build(scenario), r=1)
 
 
-def test_shock_after_the_horizon_moves_nothing() -> None:
-    """A control that takes effect on the horizon day itself never acts."""
-    result = _check_run(build(base_dict(shocks=[shock("ban", effective_day=365)])))
+def test_shock_drawn_after_the_horizon_moves_nothing() -> None:
+    """A control whose effective day is drawn on the horizon day or later never acts.
+
+    (A control that can only take effect after the horizon is refused by validation.)
+    """
+    late = {"dist": "uniform", "low": 364, "high": 10_000}
+    scenario = build(base_dict(shocks=[shock("ban", effective_day=late)]))
+    replication = next(
+        r for r in range(20) if simulate(scenario, r).drawn["shocks.ctrl.effective_day"] >= 365
+    )
+    result = _check_run(scenario, r=replication)
     _check_nothing_moves(result)
     assert result.shock_start_day == {COMMODITY: None}
 

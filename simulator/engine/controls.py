@@ -26,7 +26,8 @@ from simulator.engine.market import (
     Market,
 )
 from simulator.engine.streams import Stream, Streams
-from simulator.model.distributions import Distribution, draw, expected
+from simulator.model.distributions import Distribution, draw_days, expected
+from simulator.model.limits import DAYS, INVESTMENT_DELAY_DAYS
 from simulator.model.scenario import Expansion, ExportControl, Mode
 
 __all__ = ["ActiveControl", "ExpansionWatch", "LicenceQueue", "licence_target", "start_control"]
@@ -86,7 +87,7 @@ class LicenceQueue:
         market = self.market
         for k, link in enumerate(self.links):
             rng = self.rngs[k]
-            delay = max(0, round(draw(self.processing, rng)))
+            delay = draw_days(self.processing, rng, DAYS)
             approve = rng.uniform() < self.approval_probability
             quantity = float(requests[k])
             if quantity <= 0:
@@ -118,8 +119,8 @@ def start_control(
 ) -> ActiveControl:
     """Draw a control's timing and schedule its announcement, effect and end."""
     rng = streams.generator(Stream.SHOCK_TIMING, spec.id)
-    effective = max(0, round(draw(spec.effective_day, rng)))
-    duration = None if spec.duration_days is None else max(0, round(draw(spec.duration_days, rng)))
+    effective = draw_days(spec.effective_day, rng, DAYS)
+    duration = None if spec.duration_days is None else draw_days(spec.duration_days, rng, DAYS)
     exporter = market.countries.index(spec.exporter) if spec.exporter in market.countries else -1
     links = np.array(
         [
@@ -273,7 +274,7 @@ class ExpansionWatch:
             if spec is not None and self.streak[i] >= spec.sustain_days:
                 self.decided.add(i)
                 rng = self.streams.generator(Stream.RAMP_UP, market.countries[i])
-                delay = max(1, round(draw(spec.delay_days, rng)))
+                delay = draw_days(spec.delay_days, rng, INVESTMENT_DELAY_DAYS)
                 at_day_start(self.env, delay, partial(self._online, i, spec))
 
     def _online(self, supplier: int, spec: Expansion) -> None:

@@ -22,7 +22,8 @@ from simulator.engine.events import at_day_start
 from simulator.engine.market import Market
 from simulator.engine.records import CommodityRecords
 from simulator.engine.streams import Stream, Streams
-from simulator.model.distributions import RandomQuantity, draw
+from simulator.model.distributions import RandomQuantity, draw_days
+from simulator.model.limits import DELAY_DAYS
 from simulator.model.scenario import Trigger
 
 __all__ = ["NationalStockpile", "ReleaseRule"]
@@ -57,7 +58,7 @@ class ReleaseRule:
     def arm(self) -> None:
         """The trigger fired: release after the decision delay (today when it is 0)."""
         self.armed = True
-        delay = max(0, round(draw(self.decision_delay, self.rng)))
+        delay = draw_days(self.decision_delay, self.rng, DELAY_DAYS)
         if delay == 0:
             self._decide()
         else:
