@@ -72,23 +72,34 @@ def controls(
 ) -> dict[str, Any]:
     """A ban, quota or licensing control with random exporter, targets, timing, extras.
 
-    The exporter is usually one that exports (so the control bites) and the
-    effective day usually in the first half of the horizon.  ``mode`` and
+    The exporter has links (a control that can never act is refused), usually
+    ones with flow (so the control bites); at least one of its importers is a
+    target; the effective day is usually in the first half of the horizon,
+    always before its end.  ``mode`` and
     ``leakage`` fix the mode and whether blocked flow leaks (random when None).
     """
     codes = _codes(scenario)
     horizon = scenario["horizon_days"]
-    exporters = sorted({x["from"] for x in scenario["network"]["links"] if x["flow_per_year"] > 0})
+    links = scenario["network"]["links"]
+    exporters = sorted({x["from"] for x in links if x["flow_per_year"] > 0})
+    routes = sorted({x["from"] for x in links})
     mode = mode or draw(st.sampled_from(["ban", "quota", "licensing"]))
-    effective = draw(st.one_of(st.integers(0, horizon // 2), st.integers(0, horizon + 5)))
+    effective = draw(st.one_of(st.integers(0, horizon // 2), st.integers(0, horizon - 1)))
+    exporter = draw(st.sampled_from(exporters or routes) | st.sampled_from(routes))
+    importers = sorted({x["to"] for x in links if x["from"] == exporter})
     fields: dict[str, Any] = {
         "id": f"ctrl{number}",
-        "exporter": draw(st.sampled_from(exporters or codes) | st.sampled_from(codes)),
+        "exporter": exporter,
         "targets": draw(
             st.one_of(
                 st.just("all"),
-                st.lists(st.sampled_from(codes), min_size=1, unique=True),
-                st.builds(lambda c: {"all_except": c}, st.lists(st.sampled_from(codes))),
+                st.lists(st.sampled_from(importers), min_size=1, unique=True),
+                st.builds(
+                    lambda c: {"all_except": c},
+                    st.lists(st.sampled_from(codes)).filter(
+                        lambda c: not set(importers) <= set(c)
+                    ),
+                ),
             )
         ),
         "effective_day": draw(

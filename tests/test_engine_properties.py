@@ -110,9 +110,17 @@ def test_invariants_with_every_policy_and_every_kind_of_control(scenario: dict[s
     _check_run(build(scenario), r=2)
 
 
-def test_shock_after_the_horizon_moves_nothing() -> None:
-    """A control that takes effect on the horizon day itself never acts."""
-    result = _check_run(build(base_dict(shocks=[shock("ban", effective_day=365)])))
+def test_shock_drawn_after_the_horizon_moves_nothing() -> None:
+    """A control whose effective day is drawn on the horizon day or later never acts.
+
+    (A control that can only take effect after the horizon is refused by validation.)
+    """
+    late = {"dist": "uniform", "low": 364, "high": 10_000}
+    scenario = build(base_dict(shocks=[shock("ban", effective_day=late)]))
+    replication = next(
+        r for r in range(20) if simulate(scenario, r).drawn["shocks.ctrl.effective_day"] >= 365
+    )
+    result = _check_run(scenario, r=replication)
     _check_nothing_moves(result)
     assert result.shock_start_day == {COMMODITY: None}
 

@@ -199,7 +199,7 @@ network:
     - {commodity: gallium, from: CHN, to: KOR, flow_per_year: 30,
        lead_time_days: {dist: triangular, low: 3, mode: 4, high: 6}}
     - {commodity: gallium, from: CHN, to: JPN, flow_per_year: 30,
-       lead_time_days: {dist: lognormal, median: 4, sigma: 0.2}}
+       lead_time_days: {dist: lognormal, median: 4, sigma: 0.2, truncate: true}}
     - {commodity: gallium, from: AUS, to: KOR, flow_per_year: 0, lead_time_days: 12}
 shocks:
   - id: licensing

@@ -27,7 +27,8 @@ from simulator.engine.market import (
     Market,
 )
 from simulator.engine.streams import Stream, Streams
-from simulator.model.distributions import Distribution, draw, expected
+from simulator.model.distributions import Distribution, draw_days, expected
+from simulator.model.limits import DAYS, INVESTMENT_DELAY_DAYS
 from simulator.model.scenario import Expansion, ExportControl, Mode
 
 __all__ = ["ActiveControl", "ExpansionWatch", "LicenceQueue", "licence_target", "start_control"]
@@ -100,7 +101,7 @@ class LicenceQueue:
         market = self.market
         for k, link in enumerate(self.links):
             rng = self.rngs[k]
-            self.delays[k] = max(0, round(draw(self.processing, rng)))
+            self.delays[k] = draw_days(self.processing, rng, DAYS)
             self.approvals[k] = rng.uniform() < self.approval_probability
             if not self._governs(int(link)):
                 continue
@@ -145,8 +146,8 @@ def start_control(
 ) -> ActiveControl:
     """Draw a control's timing and schedule its announcement, effect and end."""
     rng = streams.generator(Stream.SHOCK_TIMING, spec.id)
-    effective = max(0, round(draw(spec.effective_day, rng)))
-    duration = None if spec.duration_days is None else max(0, round(draw(spec.duration_days, rng)))
+    effective = draw_days(spec.effective_day, rng, DAYS)
+    duration = None if spec.duration_days is None else draw_days(spec.duration_days, rng, DAYS)
     exporter = market.countries.index(spec.exporter) if spec.exporter in market.countries else -1
     links = np.array(
         [
@@ -301,7 +302,7 @@ class ExpansionWatch:
             if spec is not None and self.streak[i] >= spec.sustain_days:
                 self.decided.add(i)
                 rng = self.streams.generator(Stream.RAMP_UP, market.countries[i])
-                delay = max(1, round(draw(spec.delay_days, rng)))
+                delay = draw_days(spec.delay_days, rng, INVESTMENT_DELAY_DAYS)
                 at_day_start(self.env, delay, partial(self._online, i, spec))
 
     def _online(self, supplier: int, spec: Expansion) -> None:

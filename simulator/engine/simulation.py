@@ -20,7 +20,8 @@ from simulator.engine.records import CommodityRecords, Ledger, RunResult
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
 from simulator.engine.streams import Stream, Streams
 from simulator.errors import ConservationError
-from simulator.model.distributions import draw
+from simulator.model.distributions import draw_days
+from simulator.model.limits import LEAD_TIME_DAYS
 from simulator.model.network import CommodityNetwork, TradeNetwork
 from simulator.model.scenario import Allocation, Scenario
 
@@ -151,12 +152,9 @@ def _lead_times(
     leads = np.empty(net.n_links, dtype=np.int64)
     for k, q in enumerate(net.lead_time_days):
         name = f"{net.commodity}:{net.link_name(k)}"
-        if isinstance(q, int | float):
-            value = float(q)
-        else:
-            value = draw(q, streams.generator(Stream.LEAD_TIMES, name))
-            drawn[f"lead_time_days:{name}"] = value
-        leads[k] = max(1, round(value))
+        leads[k] = draw_days(q, streams.generator(Stream.LEAD_TIMES, name), LEAD_TIME_DAYS)
+        if not isinstance(q, int | float):
+            drawn[f"lead_time_days:{name}"] = float(leads[k])
     return leads
 
 

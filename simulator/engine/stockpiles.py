@@ -21,7 +21,8 @@ import numpy as np
 from simulator.engine.market import Market
 from simulator.engine.records import CommodityRecords
 from simulator.engine.streams import Stream, Streams
-from simulator.model.distributions import RandomQuantity, draw
+from simulator.model.distributions import RandomQuantity, draw_days
+from simulator.model.limits import DELAY_DAYS
 from simulator.model.scenario import Trigger
 
 __all__ = ["NationalStockpile", "ReleaseRule"]
@@ -78,7 +79,7 @@ class ReleaseRule:
             return
         if self.spell_start is None:
             self.spell_start = day
-            self.decision_day = day + max(0, round(draw(self.decision_delay, self.rng)))
+            self.decision_day = day + draw_days(self.decision_delay, self.rng, DELAY_DAYS)
         if day >= self.decision_day:
             self.releasing = True
 

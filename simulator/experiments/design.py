@@ -33,8 +33,13 @@ from simulator.experiments.plan import (
 from simulator.experiments.points import SweepPoint, sweep_points
 from simulator.experiments.spec import MAX_SEED, Experiment
 from simulator.io.extends import EXTENDS_KEY, copy_positions, merge_documents, resolve_extends
+from simulator.io.files import unreadable_reason
 from simulator.io.paths import PathNotFoundError, get_path, resolve_path, set_path
-from simulator.io.scenario_file import load_scenario_document, scenario_from_document
+from simulator.io.scenario_file import (
+    load_scenario_document,
+    require_scenario_mapping,
+    scenario_from_document,
+)
 from simulator.io.validation import validate_document
 from simulator.io.yaml import SourceMap, YamlDocument, read_yaml
 from simulator.model.scenario import Scenario
@@ -139,13 +144,16 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
     named_in = positions.locate(("scenario",))
     folder = os.path.dirname(named_in.file if named_in is not None else document.file)
     base_file = os.path.normpath(os.path.join(folder, spec.scenario))
-    if not Path(base_file).is_file():
+    reason = unreadable_reason(base_file)
+    if reason is not None:
+        found = "not found" if reason == "no such file" else f"cannot be read: {reason}"
         raise InputError.single(
-            f"base scenario {spec.scenario!r} not found (looked for {base_file})",
+            f"base scenario {spec.scenario!r} {found} (looked for {base_file})",
             ("scenario",),
             positions.locate(("scenario",)),
         )
     base = load_scenario_document(base_file)
+    require_scenario_mapping(base)
     _check_names(spec, positions, issues)
     issues.raise_if_any()
 

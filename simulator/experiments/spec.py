@@ -22,11 +22,14 @@ Examples
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from simulator.model.distributions import RandomQuantity
+from simulator.model.limits import MAX_REPLICATIONS, MAX_SWEEP_POINTS
+from simulator.model.scenario import Whole
 
 __all__ = ["MAX_SEED", "Experiment", "LatinHypercubeSample", "Sweep"]
 
@@ -38,7 +41,7 @@ DottedPath = Annotated[str, Field(min_length=1)]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 class LatinHypercubeSample(_Frozen):
@@ -50,8 +53,8 @@ class LatinHypercubeSample(_Frozen):
     """
 
     method: Literal["lhs"]
-    n: int = Field(ge=1, le=100_000, description="Number of sample points.")
-    ranges: dict[DottedPath, tuple[float, float]] = Field(
+    n: Whole = Field(ge=1, le=MAX_SWEEP_POINTS, description="Number of sample points.")
+    ranges: dict[DottedPath, Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
         min_length=1, description="Dotted path → [low, high] of the values sampled."
     )
 
@@ -79,7 +82,18 @@ class Sweep(_Frozen):
             both = sorted(set(self.grid) & set(self.sample.ranges))
             if both:
                 raise ValueError(f"paths both in grid and in sample ranges: {', '.join(both)}")
+        points = self.point_count()
+        if points > MAX_SWEEP_POINTS:
+            raise ValueError(
+                f"expected at most {MAX_SWEEP_POINTS:,} sweep points, found {points:,}"
+                " (the product of the grid's value counts, times the sample size)"
+            )
         return self
+
+    def point_count(self) -> int:
+        """How many sweep points: the grid's combinations times the sample's points."""
+        count = math.prod(len(values) for values in (self.grid or {}).values())
+        return count * (self.sample.n if self.sample is not None else 1)
 
     def parameters(self) -> list[str]:
         """The swept dotted paths: the grid's, then the sample's, in file order."""
@@ -96,10 +110,13 @@ class Experiment(_Frozen):
     scenario: str = Field(
         min_length=1, description="The base scenario file, relative to this file."
     )
-    replications: int | None = Field(
-        None, ge=1, le=10_000_000, description="Replications per variant (default: the scenario's)."
+    replications: Whole | None = Field(
+        None,
+        ge=1,
+        le=MAX_REPLICATIONS,
+        description="Replications per variant (default: the scenario's).",
     )
-    seed: int | None = Field(
+    seed: Whole | None = Field(
         None, ge=0, le=MAX_SEED, description="Root seed (default: the scenario's)."
     )
     baseline: str | None = Field(

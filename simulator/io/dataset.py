@@ -32,6 +32,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from simulator.errors import InputError, Issue, Location
+from simulator.io.files import read_input_file, unreadable_reason
 
 __all__ = ["REGIONS", "Dataset", "load_dataset"]
 
@@ -175,11 +176,20 @@ def _read_table(
     resource = root.joinpath(table.file)
     name = str(resource)
     try:
-        text = resource.read_text(encoding="utf-8-sig")  # tolerate a byte-order mark
+        if isinstance(resource, Path):  # a user's folder: regular files of bounded size only
+            if unreadable_reason(resource) == "no such file":
+                raise FileNotFoundError(name)
+            raw = read_input_file(resource, what="dataset file", key=(table.stem,))
+        else:
+            raw = resource.read_bytes()
+        text = raw.decode("utf-8-sig")  # tolerate a byte-order mark
     except FileNotFoundError:
         issues.append(
             Issue((table.stem,), f"missing dataset file {table.file}", Location(name, 1, 1))
         )
+        return []
+    except InputError as error:
+        issues.extend(error.issues)
         return []
     except (OSError, UnicodeDecodeError) as exc:
         issues.append(

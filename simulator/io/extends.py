@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError, Location, PathPart
+from simulator.io.files import unreadable_reason
 from simulator.io.paths import PathNotFoundError, get_path, resolve_path, set_path
 from simulator.io.yaml import DocPath, SourceMap, YamlDocument, parse_yaml, read_yaml
 
@@ -321,14 +322,17 @@ def _resolve(document: YamlDocument, chain: tuple[tuple[str, str], ...]) -> Yaml
             f"expected the path of a base scenario file, found {reference!r}", where
         )
     base_file = os.path.normpath(os.path.join(os.path.dirname(document.file), reference))
+    reason = unreadable_reason(base_file)
+    if reason == "no such file":
+        raise _extends_error(
+            f"base scenario {reference!r} not found (looked for {base_file})", where
+        )
+    if reason is not None:
+        raise _extends_error(f"cannot read base scenario {reference!r}: {reason}", where)
     identity = _identity(base_file)
     if identity in {ident for ident, _ in chain}:
         cycle = " -> ".join([name for _, name in chain] + [base_file])
         raise _extends_error(f"extends cycle: {cycle}", where)
-    if not Path(base_file).is_file():
-        raise _extends_error(
-            f"base scenario {reference!r} not found (looked for {base_file})", where
-        )
     base = read_yaml(base_file)
     if not isinstance(base.data, dict):
         raise InputError.single(

@@ -37,6 +37,7 @@ __all__ = [
     "load_scenario_document",
     "load_scenario_text",
     "merge_dataset",
+    "require_scenario_mapping",
     "scenario_from_document",
 ]
 
@@ -123,6 +124,35 @@ def load_scenario_document(path: str | Path) -> YamlDocument:
     return resolve_extends(read_yaml(path))
 
 
+def require_scenario_mapping(document: YamlDocument) -> dict[str, Any]:
+    """The document's data when it is a mapping; a located error for anything else.
+
+    Raises
+    ------
+    InputError
+        An empty file, a list or a single value where a scenario belongs.
+    """
+    data = document.data
+    root = document.positions.locate(()) or Location(document.file, 1, 1)
+    if data is None:
+        raise InputError.single(
+            "empty file; expected a scenario mapping (name, description, horizon_days, ...)",
+            (),
+            root,
+        )
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else f"a single value ({_short(data)})"
+        raise InputError.single(
+            f"expected a mapping of scenario keys (name, horizon_days, ...), found {kind}", (), root
+        )
+    return data
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def scenario_from_document(document: YamlDocument) -> Scenario:
     """Validate a parsed, ``extends``-resolved scenario document.
 
@@ -143,19 +173,7 @@ def scenario_from_document(document: YamlDocument) -> Scenario:
     InputError
         Every problem found, located.
     """
-    data = document.data
-    root = document.positions.locate(()) or Location(document.file, 1, 1)
-    if data is None:
-        raise InputError.single(
-            "empty file; expected a scenario mapping (name, description, horizon_days, ...)",
-            (),
-            root,
-        )
-    if not isinstance(data, dict):
-        kind = "a list" if isinstance(data, list) else f"a single value ({data!r})"
-        raise InputError.single(
-            f"expected a mapping of scenario keys (name, horizon_days, ...), found {kind}", (), root
-        )
+    data = require_scenario_mapping(document)
     if EXTENDS_KEY in data:
         document = resolve_extends(document)
     document = _with_dataset(document)

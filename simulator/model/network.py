@@ -29,7 +29,9 @@ import numpy.typing as npt
 
 from simulator.errors import InputError, Issue, PathPart
 from simulator.model.countries import ISO3166_ALPHA3
-from simulator.model.distributions import LogNormal, Normal, RandomQuantity, lower_bound
+from simulator.model.distributions import RandomQuantity, range_issue
+from simulator.model.limits import LEAD_TIME_DAYS
+from simulator.model.reach import reach_issues
 from simulator.model.references import reference_issues
 from simulator.model.scenario import Expansion, Scenario
 
@@ -149,7 +151,8 @@ class TradeNetwork:
 
         Raises :class:`~simulator.errors.InputError` with every problem found:
         unknown country codes, links to countries that are not nodes, self-loops,
-        lead times below one day, duplicate entries, unbalanced countries.
+        lead times outside 1 … 3,650 days, duplicate entries, nothing to
+        simulate, shocks that can never act, unbalanced countries.
         """
         known = set(ISO3166_ALPHA3) | set(scenario.regions)
         issues: list[Issue] = reference_issues(scenario, known)
@@ -216,6 +219,7 @@ class TradeNetwork:
                 lead_time_days=link.lead_time_days,
                 path=where,
             )
+        issues += reach_issues(scenario, graphs)
         if issues:
             raise InputError(issues)
 
@@ -249,17 +253,12 @@ def _unknown_code(code: str) -> str:
 
 
 def _lead_time_issue(q: RandomQuantity) -> str | None:
-    """Lead times are whole days >= 1: a stated bound below 1 day is an error.
+    """Lead times are whole days from 1 to 3,650: a value or a support outside is an error.
 
-    Distributions without a stated lower bound (a log-normal, a normal without
-    ``low``) are accepted: their draws are rounded and clipped to >= 1 day.
+    A normal or log-normal whose support leaves that range must say
+    ``truncate: true``; it is never clipped silently.
     """
-    if isinstance(q, LogNormal) or (isinstance(q, Normal) and q.low is None):
-        return None
-    low = lower_bound(q)
-    if low is not None and low < 1:
-        return f"expected a lead time of at least 1 day, found {low:g}"
-    return None
+    return range_issue(q, LEAD_TIME_DAYS)
 
 
 def _imbalances(commodity: str, g: nx.DiGraph) -> list[Imbalance]:

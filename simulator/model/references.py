@@ -12,7 +12,8 @@ from collections import Counter
 from collections.abc import Container
 
 from simulator.errors import Issue, PathPart
-from simulator.model.distributions import RandomQuantity, lower_bound
+from simulator.model.distributions import RandomQuantity, range_issue
+from simulator.model.limits import DAYS, DELAY_DAYS, INVESTMENT_DELAY_DAYS, DayRange
 from simulator.model.scenario import Scenario
 
 __all__ = ["reference_issues"]
@@ -63,10 +64,10 @@ def reference_issues(scenario: Scenario, known_codes: Container[str]) -> list[Is
             return []
         return coalitions[name]
 
-    def not_negative(path: Path, q: RandomQuantity | None) -> None:
-        low = None if q is None else lower_bound(q)
-        if low is not None and low < 0:
-            issues.append(Issue(path, f"expected a number of days >= 0, found {low:g}"))
+    def days(path: Path, q: RandomQuantity | None, valid: DayRange) -> None:
+        problem = None if q is None else range_issue(q, valid)
+        if problem is not None:
+            issues.append(Issue(path, problem))
 
     seen: Counter[str] = Counter()
     for i, shock in enumerate(scenario.shocks):
@@ -82,10 +83,18 @@ def reference_issues(scenario: Scenario, known_codes: Container[str]) -> list[Is
                 country((*where, "targets", "all_except", k), code)
         if shock.leakage is not None:
             country((*where, "leakage", "via"), shock.leakage.via)
-        not_negative((*where, "effective_day"), shock.effective_day)
-        not_negative((*where, "duration_days"), shock.duration_days)
+        days((*where, "effective_day"), shock.effective_day, DAYS)
+        days((*where, "duration_days"), shock.duration_days, DAYS)
         if shock.licence is not None:
-            not_negative((*where, "licence", "processing_days"), shock.licence.processing_days)
+            days((*where, "licence", "processing_days"), shock.licence.processing_days, DAYS)
+
+    for i, node in enumerate(scenario.network.nodes):
+        if node.expansion is not None:
+            days(
+                ("network", "nodes", i, "expansion", "delay_days"),
+                node.expansion.delay_days,
+                INVESTMENT_DELAY_DAYS,
+            )
 
     for name, members in coalitions.items():
         for k, code in enumerate(members):
@@ -103,13 +112,13 @@ def reference_issues(scenario: Scenario, known_codes: Container[str]) -> list[Is
         seen[sp.id] += 1
         commodity((*where, "commodity"), sp.commodity)
         country((*where, "country"), sp.country)
-        not_negative((*where, "decision_delay_days"), sp.decision_delay_days)
+        days((*where, "decision_delay_days"), sp.decision_delay_days, DELAY_DAYS)
 
     for i, pool in enumerate(policies.joint_stockpiles):
         where = ("policies", "joint_stockpiles", i)
         seen[pool.id] += 1
         commodity((*where, "commodity"), pool.commodity)
-        not_negative((*where, "decision_delay_days"), pool.decision_delay_days)
+        days((*where, "decision_delay_days"), pool.decision_delay_days, DELAY_DAYS)
         members = coalition((*where, "coalition"), pool.coalition)
         if members and pool.location not in members:
             issues.append(

@@ -13,9 +13,17 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Literal, Self
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from simulator.model.distributions import RandomQuantity
+from simulator.model.limits import (
+    MAX_DAYS_OF_DEMAND,
+    MAX_HORIZON_DAYS,
+    MAX_LEAD_TIME_DAYS,
+    MAX_PRICE_USD_PER_UNIT,
+    MAX_QUANTITY_PER_YEAR,
+    MAX_REPLICATIONS,
+)
 
 __all__ = [
     "AllExcept",
@@ -39,15 +47,34 @@ __all__ = [
     "Scenario",
     "Stockpile",
     "Trigger",
+    "Whole",
 ]
 
-NonNegative = Annotated[float, Field(ge=0)]
+
+def _whole_number(value: object) -> object:
+    """A float with no fractional part (``365.0``, ``1e3``) as an int; anything else as is."""
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole_number)]
+"""An integer; a float written without a fraction (``1e3``) counts, ``true`` and ``"3"`` do not."""
+
 Share = Annotated[float, Field(ge=0, le=1)]
+Quantity = Annotated[float, Field(ge=0, le=MAX_QUANTITY_PER_YEAR)]
+"""A flow, production, capacity or demand (units per year or per day), at most 1e15."""
+Price = Annotated[float, Field(ge=0, le=MAX_PRICE_USD_PER_UNIT)]
+DaysOfDemand = Annotated[float, Field(ge=0, le=MAX_DAYS_OF_DEMAND)]
+"""A stock in days of demand: 0 … 36,500."""
+LeadDays = Annotated[float, Field(ge=0, le=MAX_LEAD_TIME_DAYS)]
+"""A fixed delay in days: 0 … 3,650."""
 Code = Annotated[str, Field(min_length=2, max_length=16, pattern=r"^[A-Za-z][A-Za-z0-9_+-]*$")]
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # strict: numbers are numbers (no true, no "365"); enums take their text (strict=False).
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, strict=True)
 
 
 # --- commodities and the network ---------------------------------------------------------
@@ -57,24 +84,27 @@ class Commodity(_Frozen):
     """A traded good: its unit, prices and the cost of holding it."""
 
     unit: str = "t"
-    price_usd_per_unit: NonNegative
-    value_at_risk_usd_per_unit: NonNegative = Field(
+    price_usd_per_unit: Price
+    value_at_risk_usd_per_unit: Price = Field(
         description="USD of downstream output lost per unit of shortfall."
     )
-    carrying_cost_per_year: NonNegative = Field(
-        0.05, description="Cost of holding stock, as a share of its value per year."
+    carrying_cost_per_year: float = Field(
+        0.05, ge=0, le=100, description="Cost of holding stock, as a share of its value per year."
     )
 
 
 class Expansion(_Frozen):
     """How a supplier adds capacity when extra requests go unmet for long enough."""
 
-    sustain_days: int = Field(
-        30, ge=1, description="Days of unmet extra requests before investing."
+    sustain_days: Whole = Field(
+        30,
+        ge=1,
+        le=MAX_LEAD_TIME_DAYS,
+        description="Days of unmet extra requests before investing.",
     )
     delay_days: RandomQuantity = Field(description="Investment delay before new capacity ramps up.")
-    ramp_per_year: NonNegative = Field(description="Capacity added per year of ramp-up.")
-    max_capacity_per_year: NonNegative = Field(description="Capacity ceiling after expansion.")
+    ramp_per_year: Quantity = Field(description="Capacity added per year of ramp-up.")
+    max_capacity_per_year: Quantity = Field(description="Capacity ceiling after expansion.")
 
 
 class Node(_Frozen):
@@ -82,12 +112,12 @@ class Node(_Frozen):
 
     country: Code
     commodity: str
-    production_per_year: NonNegative = 0.0
-    capacity_per_year: NonNegative | None = Field(
+    production_per_year: Quantity = 0.0
+    capacity_per_year: Quantity | None = Field(
         None, description="Production capacity; defaults to baseline production."
     )
-    demand_per_year: NonNegative = 0.0
-    inventory_days: NonNegative = Field(
+    demand_per_year: Quantity = 0.0
+    inventory_days: DaysOfDemand = Field(
         0.0, description="Commercial inventory target, in days of demand."
     )
     expansion: Expansion | None = None
@@ -119,7 +149,7 @@ class Link(_Frozen):
     importer: Code = Field(
         validation_alias=AliasChoices("to", "importer"), serialization_alias="to"
     )
-    flow_per_year: NonNegative
+    flow_per_year: Quantity
     lead_time_days: RandomQuantity = Field(description="Days from departure to arrival (>= 1).")
 
 
@@ -162,13 +192,13 @@ class Leakage(_Frozen):
 
     via: Code
     share: Share
-    extra_lead_time_days: NonNegative = 0.0
+    extra_lead_time_days: LeadDays = 0.0
 
 
 class FrontLoading(_Frozen):
     """Importers raise their inventory target between announcement and effect."""
 
-    extra_inventory_days: NonNegative
+    extra_inventory_days: DaysOfDemand
 
 
 class ExportControl(_Frozen):
@@ -179,8 +209,8 @@ class ExportControl(_Frozen):
     exporter: Code
     commodity: str
     targets: Targets = "all"
-    mode: Mode
-    announced_day: int | None = Field(None, ge=0)
+    mode: Mode = Field(strict=False)
+    announced_day: Whole | None = Field(None, ge=0, le=MAX_HORIZON_DAYS)
     effective_day: RandomQuantity
     duration_days: RandomQuantity | None = Field(None, description="null: until the horizon.")
     quota_share: Share | None = None
@@ -237,13 +267,13 @@ class Trigger(enum.StrEnum):
 class _Release(_Frozen):
     """Release rule shared by national and joint stockpiles."""
 
-    size_days: NonNegative | None = None
-    size_units: NonNegative | None = None
-    trigger: Trigger = Trigger.COVERAGE
-    trigger_coverage_days: NonNegative | None = None
+    size_days: DaysOfDemand | None = None
+    size_units: Quantity | None = None
+    trigger: Trigger = Field(Trigger.COVERAGE, strict=False)
+    trigger_coverage_days: DaysOfDemand | None = None
     decision_delay_days: RandomQuantity = 0.0
-    max_release_per_day: NonNegative | None = Field(None, description="null: unlimited.")
-    replenish_per_day: NonNegative = Field(
+    max_release_per_day: Quantity | None = Field(None, description="null: unlimited.")
+    replenish_per_day: Quantity = Field(
         0.0, description="Units per day bought back after the crisis (0: never)."
     )
 
@@ -262,7 +292,7 @@ class Stockpile(_Release):
     id: str
     country: Code
     commodity: str
-    floor_days: NonNegative = Field(0.0, description="Stock never released, in days of demand.")
+    floor_days: DaysOfDemand = Field(0.0, description="Stock never released, in days of demand.")
 
 
 class Allocation(enum.StrEnum):
@@ -279,10 +309,10 @@ class JointStockpile(_Release):
     coalition: str
     commodity: str
     location: Code
-    allocation: Allocation = Allocation.NEED
+    allocation: Allocation = Field(Allocation.NEED, strict=False)
     shares: dict[str, Share] | None = None
-    lead_time_days: NonNegative = Field(0.0, description="Days from the location to a member.")
-    floor_days: NonNegative = 0.0
+    lead_time_days: LeadDays = Field(0.0, description="Days from the location to a member.")
+    floor_days: DaysOfDemand = 0.0
 
 
 class Burden(enum.StrEnum):
@@ -298,10 +328,10 @@ class MutualTransfer(_Frozen):
     id: str
     coalition: str
     commodities: list[str] = Field(min_length=1)
-    trigger_coverage_days: NonNegative
-    donor_floor_days: NonNegative
-    lead_time_days: NonNegative = 0.0
-    burden: Burden = Burden.CONSUMPTION
+    trigger_coverage_days: DaysOfDemand
+    donor_floor_days: DaysOfDemand
+    lead_time_days: LeadDays = 0.0
+    burden: Burden = Field(Burden.CONSUMPTION, strict=False)
     loan: bool = False
     honour_probability: Share | dict[str, Share] = 1.0
     reciprocal: bool = True
@@ -330,7 +360,10 @@ class Ordering(_Frozen):
     """The importers' order-up-to rule."""
 
     adjustment_days: float = Field(
-        1.0, ge=1, description="Days over which an inventory gap is ordered back."
+        1.0,
+        ge=1,
+        le=MAX_LEAD_TIME_DAYS,
+        description="Days over which an inventory gap is ordered back.",
     )
 
 
@@ -342,9 +375,11 @@ class Scenario(_Frozen):
 
     name: str = Field(min_length=1)
     description: str = ""
-    horizon_days: int = Field(ge=1, le=36500)
-    seed: int = Field(0, ge=0)
-    replications: int = Field(100, ge=1, description="Replications of `supplyshock batch`.")
+    horizon_days: Whole = Field(ge=1, le=MAX_HORIZON_DAYS)
+    seed: Whole = Field(0, ge=0)
+    replications: Whole = Field(
+        100, ge=1, le=MAX_REPLICATIONS, description="Replications of `supplyshock batch`."
+    )
     data: str | None = Field(None, description="'builtin' or a folder of CSVs; null: inline only.")
     reconcile: bool = False
     regions: dict[str, str] = Field(default_factory=dict)
