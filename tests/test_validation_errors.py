@@ -85,8 +85,8 @@ def test_quota_without_quota_share_is_located_at_the_shock() -> None:
 def test_unknown_country_code() -> None:
     _expect(
         "unknown-country.yaml",
-        f"10:17: network.nodes.1.country: unknown country code 'KOX'; {UNKNOWN_CODE}",
-        f"12:42: network.links.0.to: unknown country code 'KOX'; {UNKNOWN_CODE}",
+        f"10:17: network.nodes.1.country: unknown country code 'KOX' (did you mean 'KOR'?); {UNKNOWN_CODE}",
+        f"12:42: network.links.0.to: unknown country code 'KOX' (did you mean 'KOR'?); {UNKNOWN_CODE}",
     )
 
 

@@ -9,13 +9,22 @@ diagnostics to stderr.  Exit codes: 0 ok, 1 a run failed, 2 usage error,
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 
 import typer
 from rich.console import Console
 
-from simulator.errors import InputError
+from simulator.errors import InputError, Issue, dotted
 
-__all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_USAGE", "app", "main", "stdout_console"]
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INVALID",
+    "EXIT_USAGE",
+    "app",
+    "main",
+    "report_warnings",
+    "stdout_console",
+]
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -50,6 +59,13 @@ def report_input_error(error: InputError) -> None:
         print(str(issue), file=sys.stderr)
     n = len(error.issues)
     print(f"{n} error{'s' if n != 1 else ''} found", file=sys.stderr)
+
+
+def report_warnings(warnings: Iterable[Issue]) -> None:
+    """Print each warning to stderr as ``FILE:LINE:COL: path: warning: message``."""
+    for issue in warnings:
+        where = f"{issue.location}: " if issue.location is not None else ""
+        print(f"{where}{dotted(issue.path)}: warning: {issue.message}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,7 +36,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from simulator.cli import EXIT_FAILED, EXIT_INVALID, EXIT_USAGE, app, stdout_console
+from simulator.cli import (
+    EXIT_FAILED,
+    EXIT_INVALID,
+    EXIT_USAGE,
+    app,
+    report_warnings,
+    stdout_console,
+)
 
 __all__ = ["EXIT_INTERRUPTED", "batch", "parse_daily"]
 
@@ -247,6 +254,7 @@ def batch(
             param_hint="--workers",
         )
     plan = load_plan(file, replications=replications)
+    report_warnings(plan.warnings)
     folder = out if out is not None else _RESULTS / _folder_name(plan.name)
     backend = make_backend(workers, dask)
     errors = Console(stderr=True)

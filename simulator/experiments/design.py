@@ -17,6 +17,7 @@ with one variant, ``base``.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -155,9 +156,10 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         overlays = dict(spec.variants.items())
     for name, written in overlays.items():
         overlay = written or {}
+        nested = {k: v for k, v in overlay.items() if "." not in k}
         try:
             scenario = scenario_from_document(
-                merge_documents(base, _overlay(document, name, overlay))
+                merge_documents(base, _overlay(document, name, nested))
             )
         except InputError as error:
             issues.extend(error.issues, name)
@@ -184,6 +186,10 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         name: scenario.model_copy(update={"seed": seed, "replications": n}).resolved_dict()
         for name, (_, scenario) in named.items()
     }
+    for name, (overlay, _) in named.items():
+        resolved[name] = _set_dotted(name, overlay, resolved[name], positions, issues)
+    issues.raise_if_any()
+    warnings = _same_scenarios(resolved, positions)
     for name, data in resolved.items():
         for path in parameters:
             _check_path(data, path, _param_key(spec, path), positions, issues, name)
@@ -226,7 +232,67 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         parameters=tuple(parameters),
         uncertainties=uncertainties,
         experiment=experiment,
+        warnings=tuple(warnings),
     )
+
+
+def _set_dotted(
+    name: str | None,
+    overlay: dict[str, Any],
+    data: dict[str, Any],
+    positions: SourceMap,
+    issues: _Issues,
+) -> dict[str, Any]:
+    """``data`` with the variant's dotted keys (``shocks.ban.duration_days: 90``) set.
+
+    Like a sweep's values, a dotted key names a value that must exist in the
+    resolved scenario (the dataset merged in), so a misspelt path is an error
+    rather than a new key; the result is validated again.
+    """
+    written = {k: v for k, v in overlay.items() if "." in k}
+    if not written or name is None:
+        return data
+    for path, value in written.items():
+        key = ("variants", name, path)
+        try:
+            resolve_path(data, path)
+        except PathNotFoundError as error:
+            reason = f"path not found in the scenario: {error.reason}"
+            issues.add(Issue(key, reason, positions.locate_key(key)))
+            continue
+        data = set_path(data, path, value)
+    for issue in validate_scenario_data(data):
+        written_at = next(
+            (p for p in written if _under(issue.path, resolve_path(data, p))), next(iter(written))
+        )
+        issues.add(
+            Issue(issue.path, issue.message, positions.locate(("variants", name, written_at))),
+            name,
+        )
+    return data
+
+
+def _same_scenarios(
+    resolved: dict[str | None, dict[str, Any]], positions: SourceMap
+) -> list[Issue]:
+    """A warning for each named variant that resolves to the same scenario as an earlier one."""
+    first_with: dict[str, str] = {}
+    warnings: list[Issue] = []
+    for name, data in resolved.items():
+        if name is None:
+            continue
+        key = json.dumps(data, sort_keys=True, default=str)
+        earlier = first_with.setdefault(key, name)
+        if earlier != name:
+            warnings.append(
+                Issue(
+                    ("variants", name),
+                    f"variant {name!r} resolves to the same scenario as variant {earlier!r};"
+                    " a misspelt key in an overlay? (their results will be identical)",
+                    positions.locate_key(("variants", name)),
+                )
+            )
+    return warnings
 
 
 def _overlay(document: YamlDocument, name: str | None, overlay: dict[str, Any]) -> YamlDocument:
