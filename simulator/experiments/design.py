@@ -40,7 +40,7 @@ from simulator.io.validation import validate_document
 from simulator.io.yaml import SourceMap, YamlDocument, read_yaml
 from simulator.model.scenario import Scenario
 
-__all__ = ["load_plan"]
+__all__ = ["load_plan", "plan_from_document"]
 
 _RESERVED = frozenset("/=,%")
 """Characters a variant name may not hold: they name sweep points and files."""
@@ -79,6 +79,30 @@ def load_plan(path: str | Path, *, replications: int | None = None) -> Plan:
     elif isinstance(document.data, dict) and "scenario" in document.data:
         return _experiment_plan(document, replications)
     return _scenario_plan(path, replications)
+
+
+def plan_from_document(document: YamlDocument, *, replications: int | None = None) -> Plan:
+    """The plan of an already parsed experiment (e.g. one given as a mapping in Python).
+
+    ``scenario:`` and ``extends:`` are relative to the directory of
+    ``document.file`` (the working directory for a name without one).
+
+    Raises
+    ------
+    InputError
+        Every problem found; also when the document is not an experiment.
+    """
+    if replications is not None and replications < 1:
+        raise ValueError(f"expected replications >= 1, found {replications}")
+    if isinstance(document.data, dict) and EXTENDS_KEY in document.data:
+        document = resolve_extends(document)
+    if not isinstance(document.data, dict) or "scenario" not in document.data:
+        raise InputError.single(
+            "expected an experiment: a mapping with a scenario: key (the base scenario file)",
+            (),
+            document.locate(()),
+        )
+    return _experiment_plan(document, replications)
 
 
 def _scenario_plan(path: str | Path, replications: int | None) -> Plan:
