@@ -8,30 +8,62 @@ The public API::
     result = ss.simulate(scenario, replication=0)
     rows = ss.metrics_table(result, scenario)
 
+    results = ss.run_experiment("scenarios/experiments/gallium-kj.yaml", replications=50)
+    results.summary, results.compare(), results.report("report.html")
+
 Layers (see ``docs/architecture.md``): :mod:`simulator.model` (validated
 scenario, trade network), :mod:`simulator.engine` (one replication),
 :mod:`simulator.experiments` (batches), :mod:`simulator.analysis` (metrics,
 comparisons, plots, report), :mod:`simulator.io` (files).
+
+The names below are imported on first use (PEP 562), so ``import simulator``
+and the command line start without loading numba, pandas or matplotlib.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from simulator.analysis.daily import daily_table
-from simulator.analysis.metrics import METRICS, metrics_table
-from simulator.engine import RunResult, simulate
-from simulator.errors import ConservationError, InputError, Issue
-from simulator.io.scenario_file import load_scenario, load_scenario_text
-from simulator.model.network import TradeNetwork
-from simulator.model.scenario import Scenario
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.analysis.daily import daily_table
+    from simulator.analysis.metrics import METRICS, metrics_table
+    from simulator.api import ExperimentResults, open_experiment, run_experiment
+    from simulator.engine import RunResult, simulate
+    from simulator.errors import ConservationError, InputError, Issue
+    from simulator.io.scenario_file import load_scenario, load_scenario_text
+    from simulator.model.network import TradeNetwork
+    from simulator.model.scenario import Scenario
 
 try:
     __version__ = version("supplyshock")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0+unknown"
 
+_LAZY: dict[str, str] = {
+    "METRICS": "simulator.analysis.metrics",
+    "ConservationError": "simulator.errors",
+    "ExperimentResults": "simulator.api",
+    "InputError": "simulator.errors",
+    "Issue": "simulator.errors",
+    "RunResult": "simulator.engine",
+    "Scenario": "simulator.model.scenario",
+    "TradeNetwork": "simulator.model.network",
+    "daily_table": "simulator.analysis.daily",
+    "load_scenario": "simulator.io.scenario_file",
+    "load_scenario_text": "simulator.io.scenario_file",
+    "metrics_table": "simulator.analysis.metrics",
+    "open_experiment": "simulator.api",
+    "run_experiment": "simulator.api",
+    "simulate": "simulator.engine",
+}
+"""Public name → the module that defines it."""
+
 __all__ = [
     "METRICS",
     "ConservationError",
+    "ExperimentResults",
     "InputError",
     "Issue",
     "RunResult",
@@ -42,5 +74,20 @@ __all__ = [
     "load_scenario",
     "load_scenario_text",
     "metrics_table",
+    "open_experiment",
+    "run_experiment",
     "simulate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simulator' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])

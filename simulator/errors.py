@@ -8,6 +8,7 @@ carrying one :class:`Issue` per problem found, each formatted as
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -17,6 +18,7 @@ __all__ = [
     "Issue",
     "Location",
     "PathPart",
+    "did_you_mean",
     "dotted",
 ]
 
@@ -38,6 +40,28 @@ class Location:
 def dotted(path: Sequence[PathPart]) -> str:
     """Render a path into the document as ``a.b.3.c`` (``<root>`` when empty)."""
     return ".".join(str(p) for p in path) if path else "<root>"
+
+
+def did_you_mean(word: str, choices: Iterable[object]) -> str:
+    """``" (did you mean 'x'?)"`` naming the closest of ``choices`` to ``word``, or ``""``.
+
+    The closeness is :func:`difflib.get_close_matches` (ratio at least 0.6), so
+    a one-letter typo always finds its word and an unrelated word finds none.
+
+    Examples
+    --------
+    >>> did_you_mean("joint_stockpile", ["stockpiles", "joint_stockpiles", "mutual_transfers"])
+    " (did you mean 'joint_stockpiles'?)"
+    >>> did_you_mean("quux", ["stockpiles"])
+    ''
+    """
+    names = [str(c) for c in choices]
+    close = difflib.get_close_matches(word, names, n=1)
+    if not close:
+        # A case slip (`kor` for `KOR`) scores low on the ratio; compare folded.
+        folded = {n.casefold(): n for n in names}
+        close = [folded[m] for m in difflib.get_close_matches(word.casefold(), list(folded), n=1)]
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,16 +20,53 @@ def results_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_results(tmp_path_factory.mktemp("cli"), replications=16, daily=False)
 
 
-def test_compare_prints_tables(results_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["compare", str(results_dir), "--metric", "fill_rate", "--metric", "tts_days",
+def test_compare_prints_the_headline_first_and_tables_with_detail(
+    results_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["compare", str(results_dir), "--resamples", "200"])
+    out = capsys.readouterr().out
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1].startswith("KOR · gallium") or lines[2].startswith("KOR · gallium")
+    assert "pooled: shortfall" in out and "better in" in out and "equal in" in out
+    assert "CI BCa" not in out  # the tables only with --detail
+    assert "--detail" in out
+
+    code = main(["compare", str(results_dir), "-m", "fill_rate", "-m", "tts_days", "--detail",
                  "--resamples", "200"])  # fmt: skip
     out = capsys.readouterr().out
     assert code == 0
-    assert "fill_rate (higher is better)" in out
-    for name in ("national", "pooled", "both", "KOR", "JPN", "KJ", "P(better)", "CI BCa"):
+    assert "fill rate (%; higher is better) against national" in out
+    for name in ("national", "pooled", "both", "KOR", "JPN", "KJ", "better / equal / worse"):
         assert name in out
-    assert "time to survive / recover" in out
+    assert "time to survive (TTS) / to recover (TTR)" in out
     assert "probability of being best" in out
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_detail_tables_fit_the_width_without_cutting_a_number(
+    results_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    width: int,
+) -> None:
+    """Piped output honours COLUMNS; columns are dropped, numbers never truncated."""
+    monkeypatch.setenv("COLUMNS", str(width))
+    code = main(["compare", str(results_dir), "--detail", "--resamples", "200"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= width
+    assert "…" not in out
+    code = main(["compare", str(results_dir), "--json", "--resamples", "200"])
+    data = json.loads(capsys.readouterr().out)
+    from simulator.analysis.quantities import format_cell
+
+    for row in data["comparisons"]:  # every mean difference is printed whole
+        assert format_cell(row["mean_diff"], row["metric"], difference=True) in out
+    if width == 80:
+        assert "left out to fit 80 columns" in out
+    else:
+        assert "CI BCa" in out
 
 
 def test_compare_json(results_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -123,10 +123,9 @@ def test_compare_after_the_batch_shows_the_chosen_countries(
         "--compare", "--country", "KOR",
     )  # fmt: skip
     assert code == 0
-    # The comparison follows the summary: paired differences against the baseline.
+    # The comparison's headline follows the summary: paired differences against the baseline.
     summary, comparison = stdout.split("baseline national", 1)
     assert "JPN" not in summary
-    assert "shortfall (lower is better)" in comparison
-    assert "P(better)" in comparison
-    assert "│ KOR" in comparison
-    assert "│ JPN" not in comparison
+    assert "KOR · widget\n  pooled: shortfall" in comparison
+    assert "better in" in comparison
+    assert "JPN" not in comparison

@@ -39,6 +39,7 @@ NODE_KEYS = (
     "country, commodity, production_per_year, capacity_per_year, demand_per_year,"
     " inventory_days, expansion"
 )
+KOR_HINT = "(did you mean 'KOR'?)"
 UNKNOWN_CODE = "expected an ISO 3166-1 alpha-3 code (e.g. KOR) or a region declared under regions:"
 
 
@@ -85,8 +86,8 @@ def test_quota_without_quota_share_is_located_at_the_shock() -> None:
 def test_unknown_country_code() -> None:
     _expect(
         "unknown-country.yaml",
-        f"10:17: network.nodes.1.country: unknown country code 'KOX'; {UNKNOWN_CODE}",
-        f"12:42: network.links.0.to: unknown country code 'KOX'; {UNKNOWN_CODE}",
+        f"10:17: network.nodes.1.country: unknown country code 'KOX' {KOR_HINT}; {UNKNOWN_CODE}",
+        f"12:42: network.links.0.to: unknown country code 'KOX' {KOR_HINT}; {UNKNOWN_CODE}",
     )
 
 

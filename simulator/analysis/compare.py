@@ -17,6 +17,8 @@ country (or coalition) × commodity, the paired differences are
   is the number of variants compared with the same baseline (the family: the
   ``m`` comparisons of one metric, country and commodity), so that all ``m``
   intervals hold together with probability at least ``1 - α``;
+- ``share_better``, ``share_equal``, ``share_worse``: the shares of
+  replications on which ``v`` does better, the same, worse (ties reported);
 - ``p_better = (1/n) Σ_r [1{v better on r} + ½·1{tie on r}]`` with "better"
   per metric: higher for ``fill_rate``, ``min_coverage_days`` and
   ``tts_days``; lower for the losses, ``ttr_days`` and costs; none for policy
@@ -40,7 +42,11 @@ replaced by the horizon (which invents a value).  Their mean-difference rows
 are left out of the comparison tables, with a note, and they are summarised in
 :mod:`simulator.analysis.survival` instead: survival curves, the share of
 replications with the event, the median when defined, and a paired
-``p_better`` that ranks a missing time after every observed day.  Other
+``p_better`` that ranks a missing time after every observed day.  TTR is
+taken over the replications with a shortfall only (TTS observed): without a
+shortfall there is nothing to recover from, so such a replication is neither
+"recovered on day 0" nor "not recovered", and a variant without any shortfall
+has an empty TTR row.  Other
 metrics are missing only when undefined (a country without demand); such
 replications are left out of that pair and ``n`` says how many remained.
 
@@ -64,6 +70,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from simulator.analysis.headline import default_focus
 from simulator.analysis.metrics import METRICS
 from simulator.analysis.paired import (
     LOSS_METRICS,
@@ -71,6 +78,7 @@ from simulator.analysis.paired import (
     Direction,
     bootstrap_interval,
     cvar,
+    outcome_shares,
     p_better,
     paired_t_interval,
     probability_best,
@@ -147,7 +155,8 @@ class ComparisonReport:
       the baseline, not ``tts_days``/``ttr_days``) with ``n``, ``mean``,
       ``baseline_mean``, ``mean_diff``, ``ci_low``/``ci_high`` (paired t),
       ``ci_low_bootstrap``/``ci_high_bootstrap`` (BCa),
-      ``adjusted_ci_low``/``adjusted_ci_high`` (Bonferroni), ``p_better``,
+      ``adjusted_ci_low``/``adjusted_ci_high`` (Bonferroni), ``p_better``
+      (ties half), ``share_better``/``share_equal``/``share_worse``,
       ``cvar95`` and ``baseline_cvar95`` (loss metrics).
     - ``statistics``: per variant (baseline included) × metric × country ×
       commodity: ``n``, ``mean``, ``median``, ``p05``, ``p95``, ``cvar95``.
@@ -158,6 +167,8 @@ class ComparisonReport:
     - ``p_best``: per metric × country × commodity × variant.
     - ``sweep``: :func:`sweep_table` when the experiment is a sweep.
     - ``targets``: one :class:`TargetResult` per target, commodity and grouping.
+    - ``units``: commodity → unit; ``focus``: the countries and coalitions a
+      reader looks at first (:func:`~simulator.analysis.headline.default_focus`).
     """
 
     experiment: str
@@ -177,6 +188,12 @@ class ComparisonReport:
     sweep_parameters: tuple[str, ...] = ()
     targets: tuple[TargetResult, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    units: dict[str, str] = field(default_factory=dict)
+    focus: tuple[str, ...] = ()
+
+    def unit(self, commodity: str) -> str:
+        """The commodity's unit (``t``), from the resolved scenario."""
+        return self.units.get(commodity, "units")
 
     @property
     def n_comparisons(self) -> int:
@@ -359,11 +376,14 @@ def compare_results(
     for country, commodity, is_group in keys.itertuples(index=False):
         part = frame[(frame["country"] == country) & (frame["commodity"] == commodity)]
         wide_by_metric = _wide(part, chosen, variants)
+        short = _had_shortfall(part, chosen, variants, wide_by_metric)
         key = {"country": str(country), "commodity": str(commodity), "group": bool(is_group)}
         for metric in chosen:
             wide = wide_by_metric[metric]
             if metric in EVENT_METRICS:
-                _event_rows(setup, tables, metric, key, wide)
+                _event_rows(
+                    setup, tables, metric, key, wide, short if metric == "ttr_days" else None
+                )
             else:
                 _metric_rows(setup, tables, metric, key, wide)
     sweep = None
@@ -397,7 +417,20 @@ def compare_results(
         sweep_parameters=folder.sweep_parameters,
         targets=target_results,
         notes=tuple(notes),
+        units=_units(folder),
+        focus=tuple(countries)
+        if countries
+        else tuple(default_focus(folder.scenario(base), list(pd.unique(frame["country"])))),
     )
+
+
+def _units(folder: ResultsFolder) -> dict[str, str]:
+    commodities = folder.scenario().get("commodities") or {}
+    return {
+        str(name): str(spec.get("unit") or "units")
+        for name, spec in commodities.items()
+        if isinstance(spec, dict)
+    }
 
 
 _KEY = ("metric", "country", "commodity", "group")
@@ -417,6 +450,9 @@ _COMPARISON_COLUMNS = (
     "adjusted_ci_low",
     "adjusted_ci_high",
     "p_better",
+    "share_better",
+    "share_equal",
+    "share_worse",
     "cvar95",
     "baseline_cvar95",
 )
@@ -455,6 +491,21 @@ def _wide(
         present = [v for v in variants if v in wide.columns]
         out[metric] = wide.reindex(columns=present).sort_index()
     return out
+
+
+def _had_shortfall(
+    part: pd.DataFrame,
+    metrics: Sequence[str],
+    variants: Sequence[str],
+    wide_by_metric: dict[str, pd.DataFrame],
+) -> pd.DataFrame | None:
+    """Replications × variants: whether there was a shortfall (TTS observed), for TTR."""
+    if "ttr_days" not in metrics or "tts_days" not in part.columns:
+        return None
+    tts = wide_by_metric.get("tts_days")
+    if tts is None:
+        tts = _wide(part, ["tts_days"], variants)["tts_days"]
+    return tts.notna()
 
 
 def _notes(setup: _Setup, metrics: Sequence[str], frame: pd.DataFrame) -> list[str]:
@@ -519,6 +570,7 @@ def _metric_rows(
         )
         adj_low, adj_high = paired_t_interval(diff, setup.adjusted(base))
         loss = metric in LOSS_METRICS
+        outcomes = outcome_shares(diff, direction) or (None, None, None)
         tables.comparisons.append(
             {
                 "variant": variant,
@@ -537,6 +589,9 @@ def _metric_rows(
                 "adjusted_ci_low": adj_low,
                 "adjusted_ci_high": adj_high,
                 "p_better": p_better(diff, direction),
+                "share_better": outcomes[0],
+                "share_equal": outcomes[1],
+                "share_worse": outcomes[2],
                 "cvar95": cvar(v) if loss else None,
                 "baseline_cvar95": cvar(b) if loss else None,
             }
@@ -562,22 +617,43 @@ def _metric_rows(
         )
 
 
+def _condition(
+    condition: pd.DataFrame | None, variant: str, index: pd.Index
+) -> npt.NDArray[np.bool_]:
+    if condition is None or variant not in condition.columns:
+        return np.ones(len(index), dtype=bool)
+    return condition[variant].reindex(index, fill_value=False).to_numpy(dtype=bool)
+
+
 def _event_rows(
     setup: _Setup,
     tables: _Tables,
     metric: str,
     key: dict[str, Any],
     wide: pd.DataFrame,
+    condition: pd.DataFrame | None = None,
 ) -> None:
+    """TTS or TTR rows; TTR only over the replications with a shortfall (``condition``).
+
+    Without a shortfall there is nothing to recover from: such replications
+    are left out of TTR (a variant with none has an empty TTR row), rather than
+    counted as recovered on day 0.
+    """
     later_is_better = METRIC_DIRECTIONS[metric] is Direction.HIGHER
     for variant in wide.columns:
         base = setup.baselines[variant]
         censor = setup.results.days_after_shock(variant, key["commodity"])
-        times = _values(wide, variant)
+        kept = _condition(condition, variant, wide.index)
+        times = _values(wide, variant)[kept]
         curve = kaplan_meier(times, censor_day=censor)
         better = None
         if variant != base and base in wide.columns:
-            better = censored_p_better(times, _values(wide, base), later_is_better)
+            both = kept & _condition(condition, base, wide.index)
+            better = censored_p_better(
+                _values(wide, variant)[both], _values(wide, base)[both], later_is_better
+            )
+            if not both.any():
+                better = None
         tables.events.append(
             {
                 "variant": variant,
@@ -587,8 +663,8 @@ def _event_rows(
                 "event": EVENT_METRICS[metric],
                 "n": curve.n,
                 "n_events": curve.n_events,
-                "share_with_event": curve.share_with_event,
-                "median_days": curve.median_days,
+                "share_with_event": curve.share_with_event if curve.n else None,
+                "median_days": curve.median_days if curve.n else None,
                 "censor_day": censor,
                 "p_better": better,
             }

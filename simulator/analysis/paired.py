@@ -9,6 +9,7 @@ arrays, each with its formula:
 - :func:`bootstrap_interval` — the BCa bootstrap interval of the mean of ``D``;
 - :func:`p_better` — the share of replications on which the variant is better,
   ties counted half, in the metric's :class:`Direction`;
+- :func:`outcome_shares` — the shares better, equal and worse (ties reported);
 - :func:`cvar` — the mean of the worst ``1 - level`` share of outcomes;
 - :func:`probability_best` — the probability that each of several variants has
   the best mean, by resampling whole replications.
@@ -35,6 +36,7 @@ __all__ = [
     "Direction",
     "bootstrap_interval",
     "cvar",
+    "outcome_shares",
     "p_better",
     "paired_t_interval",
     "probability_best",
@@ -133,6 +135,29 @@ def p_better(diff: npt.ArrayLike, direction: Direction) -> float | None:
         return math.nan
     wins = d > 0 if direction is Direction.HIGHER else d < 0
     return float(np.mean(wins + 0.5 * (d == 0)))
+
+
+def outcome_shares(diff: npt.ArrayLike, direction: Direction) -> tuple[float, float, float] | None:
+    """Shares of replications on which the variant is better, equal and worse.
+
+    ``(P(better), P(equal), P(worse))``, summing to 1: with ``D_r`` the paired
+    differences, ``(1/n)·#{D_r > 0}``, ``(1/n)·#{D_r = 0}``, ``(1/n)·#{D_r < 0}``
+    when higher is better (the signs swap when lower is better).  Unlike
+    :func:`p_better`, ties are reported, not split: a policy that changes
+    nothing on most replications shows a large P(equal).  ``None`` for metrics
+    without a direction; NaNs for no pairs.
+
+    >>> outcome_shares([1.0, 0.0, -1.0, 2.0], Direction.LOWER)
+    (0.25, 0.25, 0.5)
+    """
+    d = np.asarray(diff, dtype=np.float64)
+    if direction is Direction.NONE:
+        return None
+    if d.size == 0:
+        return (math.nan, math.nan, math.nan)
+    up, down = float(np.mean(d > 0)), float(np.mean(d < 0))
+    equal = float(np.mean(d == 0))
+    return (up, equal, down) if direction is Direction.HIGHER else (down, equal, up)
 
 
 def cvar(values: npt.ArrayLike, level: float = CVAR_LEVEL) -> float:

@@ -9,13 +9,25 @@ diagnostics to stderr.  Exit codes: 0 ok, 1 a run failed, 2 usage error,
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
-from simulator.errors import InputError
+if TYPE_CHECKING:
+    from rich.console import Console
 
-__all__ = ["EXIT_FAILED", "EXIT_INVALID", "EXIT_USAGE", "app", "main", "stdout_console"]
+from simulator.errors import InputError, Issue, dotted
+
+__all__ = [
+    "EXIT_FAILED",
+    "EXIT_INVALID",
+    "EXIT_USAGE",
+    "app",
+    "main",
+    "report_warnings",
+    "stdout_console",
+]
 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
@@ -35,13 +47,17 @@ def _register() -> None:
     from simulator.cli import commands  # noqa: F401
 
 
-def stdout_console(width_when_piped: int = 160) -> Console:
-    """A rich console on stdout: the terminal's width, or a fixed width when piped.
+def stdout_console(width_when_piped: int = 80) -> Console:
+    """A rich console on stdout: ``COLUMNS``, else the terminal's width, else ``width_when_piped``.
 
-    Rich falls back to 80 columns when stdout is not a terminal, which folds
-    wide tables; files and pipes get ``width_when_piped`` columns instead.
+    Tables fit the width they are given (:mod:`simulator.cli.tables`), so a
+    pipe gets readable 80-column output unless ``COLUMNS`` asks for more.
     """
-    return Console(width=None if sys.stdout.isatty() else width_when_piped)
+    from rich.console import Console
+
+    from simulator.cli.tables import stdout_width
+
+    return Console(width=stdout_width(width_when_piped))
 
 
 def report_input_error(error: InputError) -> None:
@@ -50,6 +66,13 @@ def report_input_error(error: InputError) -> None:
         print(str(issue), file=sys.stderr)
     n = len(error.issues)
     print(f"{n} error{'s' if n != 1 else ''} found", file=sys.stderr)
+
+
+def report_warnings(warnings: Iterable[Issue]) -> None:
+    """Print each warning to stderr as ``FILE:LINE:COL: path: warning: message``."""
+    for issue in warnings:
+        where = f"{issue.location}: " if issue.location is not None else ""
+        print(f"{where}{dotted(issue.path)}: warning: {issue.message}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

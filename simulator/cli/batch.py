@@ -36,7 +36,15 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from simulator.cli import EXIT_FAILED, EXIT_INVALID, EXIT_USAGE, app, stdout_console
+from simulator.cli import (
+    EXIT_FAILED,
+    EXIT_INVALID,
+    EXIT_USAGE,
+    app,
+    report_warnings,
+    stdout_console,
+)
+from simulator.cli.compare import CountryOption, DetailOption
 
 __all__ = ["EXIT_INTERRUPTED", "batch", "parse_daily"]
 
@@ -60,12 +68,6 @@ def parse_daily(value: str | None) -> int | None:
     if match is None or int(match.group(1)) < 1:
         raise typer.BadParameter(f"expected every=K with an integer K >= 1, found {value!r}")
     return int(match.group(1))
-
-
-def _folder_name(name: str) -> str:
-    """An experiment name as a folder name under ``results/``."""
-    safe = re.sub(r"[^A-Za-z0-9_.+-]", "_", name).lstrip(".")
-    return safe or "batch"
 
 
 class _Bar:
@@ -226,14 +228,15 @@ def batch(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     compare: Annotated[
         bool,
-        typer.Option("--compare", help="Then compare the variants, as `supplyshock compare` does."),
+        typer.Option(
+            "--compare", help="Then print the comparison's headline, as `supplyshock compare`."
+        ),
     ] = False,
-    country: Annotated[
-        list[str] | None,
-        typer.Option("--country", help="A country or coalition to show (repeat); all by default."),
-    ] = None,
+    detail: DetailOption = False,
+    country: CountryOption = None,
 ) -> None:
     """Run every replication of FILE (variants × sweep points) and store them as Parquet."""
+    from simulator.api import results_folder_name
     from simulator.experiments.design import load_plan
     from simulator.experiments.executors import make_backend
     from simulator.experiments.runner import run_batch
@@ -247,7 +250,8 @@ def batch(
             param_hint="--workers",
         )
     plan = load_plan(file, replications=replications)
-    folder = out if out is not None else _RESULTS / _folder_name(plan.name)
+    report_warnings(plan.warnings)
+    folder = out if out is not None else _RESULTS / results_folder_name(plan.name)
     backend = make_backend(workers, dask)
     errors = Console(stderr=True)
     show = not quiet and errors.is_terminal
@@ -318,26 +322,27 @@ def batch(
         console.print(_table(rows, title))
         console.print(f"results: {folder}", style="dim")
         if compare and not result.failures and len(plan.variants) > 1:
-            _print_comparison(console, folder, country)
+            _print_comparison(console, folder, country, detail)
     if result.failures:
         _report_failures(result.failures, folder)
         raise typer.Exit(EXIT_FAILED)
 
 
-def _print_comparison(console: Console, folder: Path, countries: list[str] | None) -> None:
-    """The paired comparison of the main metrics, as ``supplyshock compare`` prints it."""
+def _print_comparison(
+    console: Console, folder: Path, countries: list[str] | None, detail: bool
+) -> None:
+    """The paired comparison, as ``supplyshock compare`` prints it."""
     from simulator.analysis.compare import SelectionError, compare_results
-    from simulator.cli.compare import print_report
+    from simulator.analysis.headline import headline
+    from simulator.cli.comparison_view import print_comparison
 
     try:
-        report = compare_results(
-            folder, metrics=["shortfall", "fill_rate", "economic_loss_usd"], countries=countries
-        )
+        report = compare_results(folder, countries=countries)
     except SelectionError as error:
         print(f"error: {error}", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE) from None
     console.print()
-    print_report(console, report)
+    print_comparison(console, report, headline(report), detail=detail)
 
 
 def _report_failures(failures: list[dict[str, Any]], folder: Path) -> None:

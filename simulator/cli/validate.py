@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from simulator.cli import app
+from simulator.cli import app, report_warnings
 from simulator.errors import InputError, Issue
 
 __all__ = [
@@ -66,6 +66,7 @@ def validate_experiment_file(path: Path) -> str:
     from simulator.experiments.design import load_plan
 
     plan = load_plan(path)
+    report_warnings(plan.warnings)
     n = len(plan.variants)
     return (
         f"{plan.name}: {n} variant{'s' if n != 1 else ''} × {plan.replications} replications,"

@@ -17,6 +17,7 @@ with one variant, ``base``.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -44,7 +45,7 @@ from simulator.io.validation import validate_document
 from simulator.io.yaml import SourceMap, YamlDocument, read_yaml
 from simulator.model.scenario import Scenario
 
-__all__ = ["load_plan"]
+__all__ = ["load_plan", "plan_from_document"]
 
 _RESERVED = frozenset("/=,%")
 """Characters a variant name may not hold: they name sweep points and files."""
@@ -83,6 +84,30 @@ def load_plan(path: str | Path, *, replications: int | None = None) -> Plan:
     elif isinstance(document.data, dict) and "scenario" in document.data:
         return _experiment_plan(document, replications)
     return _scenario_plan(path, replications)
+
+
+def plan_from_document(document: YamlDocument, *, replications: int | None = None) -> Plan:
+    """The plan of an already parsed experiment (e.g. one given as a mapping in Python).
+
+    ``scenario:`` and ``extends:`` are relative to the directory of
+    ``document.file`` (the working directory for a name without one).
+
+    Raises
+    ------
+    InputError
+        Every problem found; also when the document is not an experiment.
+    """
+    if replications is not None and replications < 1:
+        raise ValueError(f"expected replications >= 1, found {replications}")
+    if isinstance(document.data, dict) and EXTENDS_KEY in document.data:
+        document = resolve_extends(document)
+    if not isinstance(document.data, dict) or "scenario" not in document.data:
+        raise InputError.single(
+            "expected an experiment: a mapping with a scenario: key (the base scenario file)",
+            (),
+            document.locate(()),
+        )
+    return _experiment_plan(document, replications)
 
 
 def _scenario_plan(path: str | Path, replications: int | None) -> Plan:
@@ -163,9 +188,10 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         overlays = dict(spec.variants.items())
     for name, written in overlays.items():
         overlay = written or {}
+        nested = {k: v for k, v in overlay.items() if "." not in k}
         try:
             scenario = scenario_from_document(
-                merge_documents(base, _overlay(document, name, overlay))
+                merge_documents(base, _overlay(document, name, nested))
             )
         except InputError as error:
             issues.extend(error.issues, name)
@@ -192,6 +218,10 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         name: scenario.model_copy(update={"seed": seed, "replications": n}).resolved_dict()
         for name, (_, scenario) in named.items()
     }
+    for name, (overlay, _) in named.items():
+        resolved[name] = _set_dotted(name, overlay, resolved[name], positions, issues)
+    issues.raise_if_any()
+    warnings = _same_scenarios(resolved, positions)
     for name, data in resolved.items():
         for path in parameters:
             _check_path(data, path, _param_key(spec, path), positions, issues, name)
@@ -234,7 +264,67 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         parameters=tuple(parameters),
         uncertainties=uncertainties,
         experiment=experiment,
+        warnings=tuple(warnings),
     )
+
+
+def _set_dotted(
+    name: str | None,
+    overlay: dict[str, Any],
+    data: dict[str, Any],
+    positions: SourceMap,
+    issues: _Issues,
+) -> dict[str, Any]:
+    """``data`` with the variant's dotted keys (``shocks.ban.duration_days: 90``) set.
+
+    Like a sweep's values, a dotted key names a value that must exist in the
+    resolved scenario (the dataset merged in), so a misspelt path is an error
+    rather than a new key; the result is validated again.
+    """
+    written = {k: v for k, v in overlay.items() if "." in k}
+    if not written or name is None:
+        return data
+    for path, value in written.items():
+        key = ("variants", name, path)
+        try:
+            resolve_path(data, path)
+        except PathNotFoundError as error:
+            reason = f"path not found in the scenario: {error.reason}"
+            issues.add(Issue(key, reason, positions.locate_key(key)))
+            continue
+        data = set_path(data, path, value)
+    for issue in validate_scenario_data(data):
+        written_at = next(
+            (p for p in written if _under(issue.path, resolve_path(data, p))), next(iter(written))
+        )
+        issues.add(
+            Issue(issue.path, issue.message, positions.locate(("variants", name, written_at))),
+            name,
+        )
+    return data
+
+
+def _same_scenarios(
+    resolved: dict[str | None, dict[str, Any]], positions: SourceMap
+) -> list[Issue]:
+    """A warning for each named variant that resolves to the same scenario as an earlier one."""
+    first_with: dict[str, str] = {}
+    warnings: list[Issue] = []
+    for name, data in resolved.items():
+        if name is None:
+            continue
+        key = json.dumps(data, sort_keys=True, default=str)
+        earlier = first_with.setdefault(key, name)
+        if earlier != name:
+            warnings.append(
+                Issue(
+                    ("variants", name),
+                    f"variant {name!r} resolves to the same scenario as variant {earlier!r};"
+                    " a misspelt key in an overlay? (their results will be identical)",
+                    positions.locate_key(("variants", name)),
+                )
+            )
+    return warnings
 
 
 def _overlay(document: YamlDocument, name: str | None, overlay: dict[str, Any]) -> YamlDocument:

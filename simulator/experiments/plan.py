@@ -123,6 +123,10 @@ class Plan:
     uncertainties : tuple of Uncertainty
     experiment : dict
         The experiment as plain data with every default filled in.
+    warnings : tuple of Issue
+        Suspicious but valid: two named variants that resolve to the same
+        scenario (almost always a typo in an overlay).  Shown by ``validate``
+        and ``batch``; not part of the plan's identity.
     """
 
     name: str
@@ -136,6 +140,7 @@ class Plan:
     parameters: tuple[str, ...] = ()
     uncertainties: tuple[Uncertainty, ...] = ()
     experiment: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[Issue, ...] = ()
 
     def variant(self, name: str) -> Variant:
         """The variant called ``name``."""

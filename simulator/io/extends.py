@@ -29,7 +29,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError, Location, PathPart
+from simulator.errors import InputError, Issue, Location, PathPart, did_you_mean
 from simulator.io.files import unreadable_reason
 from simulator.io.paths import PathNotFoundError, get_path, resolve_path, set_path
 from simulator.io.yaml import DocPath, SourceMap, YamlDocument, parse_yaml, read_yaml
@@ -66,6 +66,8 @@ class _Trace:
         # (path in result, side, path in that side, value taken whole or None for a container)
         self.taken: list[tuple[DocPath, _Side, DocPath, Any]] = []
         self.merged: list[tuple[DocPath, DocPath, DocPath]] = []
+        # (path of a null in the overlay, the keys of the base mapping it was looked up in)
+        self.dangling: list[tuple[DocPath, list[str]]] = []
 
     def take(self, result_path: DocPath, side: _Side, source_path: DocPath, value: Any) -> None:
         self.taken.append((result_path, side, source_path, value))
@@ -143,10 +145,14 @@ def _merge(
                     (*overlay_path, key),
                 )
         for key, value in overlay.items():
-            if key not in base and value is not None:
+            if key in base:
+                continue
+            if value is not None:
                 out[key] = _take(
                     value, trace, (*result_path, key), _Side.OVERLAY, (*overlay_path, key)
                 )
+            elif trace is not None:
+                trace.dangling.append(((*overlay_path, key), [str(k) for k in base]))
         return out
     if isinstance(base, list) and isinstance(overlay, list) and _merges_by_id(base, overlay):
         if trace is not None:
@@ -204,6 +210,12 @@ def merge_documents(base: YamlDocument, overlay: YamlDocument) -> YamlDocument:
     position (the file that changed it).  The result carries the overlay's
     file name.
 
+    Unlike :func:`deep_merge`, a ``null`` in the overlay must remove something:
+    a null on a key the base does not have is almost always a misspelt key
+    (``policies: {joint_stockpile: null}`` would leave ``joint_stockpiles``
+    in force), so it is an error, located at the key, with the closest key of
+    the base suggested.
+
     Parameters
     ----------
     base, overlay : YamlDocument
@@ -212,11 +224,20 @@ def merge_documents(base: YamlDocument, overlay: YamlDocument) -> YamlDocument:
     Returns
     -------
     YamlDocument
+
+    Raises
+    ------
+    InputError
+        A ``null`` in the overlay names a key the base does not have.
     """
     if not isinstance(base.data, dict) or not isinstance(overlay.data, dict):
         raise TypeError("merge_documents needs two mappings")
     trace = _Trace()
     data = _merge(base.data, overlay.data, trace, (), (), ())
+    if trace.dangling:
+        raise InputError(
+            _nothing_to_remove(path, keys, overlay.positions) for path, keys in trace.dangling
+        )
     positions = SourceMap()
     sides = {_Side.BASE: base.positions, _Side.OVERLAY: overlay.positions}
     for result_path, base_path, overlay_path in trace.merged:
@@ -229,6 +250,17 @@ def merge_documents(base: YamlDocument, overlay: YamlDocument) -> YamlDocument:
     for result_path, side, source_path, value in trace.taken:
         copy_positions(sides[side], source_path, value, positions, result_path)
     return YamlDocument(data, positions, overlay.file)
+
+
+def _nothing_to_remove(path: DocPath, keys: list[str], positions: SourceMap) -> Issue:
+    key = str(path[-1])
+    here = f"; keys here: {', '.join(keys)}" if keys else "; the base has no keys here"
+    return Issue(
+        path,
+        f"null removes a key of the base, but the base has no key {key!r} here"
+        f"{did_you_mean(key, keys)}{here}",
+        positions.locate_key(path),
+    )
 
 
 def copy_positions(

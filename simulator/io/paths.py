@@ -13,7 +13,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from simulator.errors import PathPart
+from simulator.errors import PathPart, did_you_mean
 from simulator.io.yaml import DocPath
 
 __all__ = ["PathNotFoundError", "get_path", "resolve_path", "set_path"]
@@ -176,9 +176,10 @@ def _step(node: Any, part: str) -> PathPart | None:
 
 def _missing(node: Any, part: str) -> str:
     if isinstance(node, dict):
-        return f"no key {part!r}; found keys {', '.join(map(str, node)) or '(none)'}"
+        hint = did_you_mean(part, node)
+        return f"no key {part!r}{hint}; found keys {', '.join(map(str, node)) or '(none)'}"
     if isinstance(node, list):
         ids = [str(i["id"]) for i in node if isinstance(i, dict) and "id" in i]
         known = f"ids {', '.join(ids)}" if ids else f"{len(node)} entries"
-        return f"no list entry with id or index {part!r}; found {known}"
+        return f"no list entry with id or index {part!r}{did_you_mean(part, ids)}; found {known}"
     return f"cannot look up {part!r} in the value {node!r}"

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from simulator.errors import InputError, Location
+from simulator.errors import InputError, Issue, Location, did_you_mean
 from simulator.io import dataset as dataset_io
 from simulator.io.extends import EXTENDS_KEY, copy_positions, resolve_extends
 from simulator.io.validation import locate_issue, validate_document
@@ -188,6 +188,34 @@ def scenario_from_document(document: YamlDocument) -> Scenario:
 # --- the dataset -------------------------------------------------------------------------
 
 
+def _check_commodities_known(
+    commodities: dict[str, Any], dataset: DatasetLike, document: YamlDocument
+) -> None:
+    """A commodity that takes the dataset's figures (``{}`` or null) must be in the dataset.
+
+    Without this, ``galium: {}`` would fail later as "price_usd_per_unit:
+    required key missing", which hides the misspelt name.  A commodity stated
+    in full (with its own figures) may be new to the dataset.
+    """
+    issues: list[Issue] = []
+    known = sorted(dataset.commodities)
+    for name, own in commodities.items():
+        if name in dataset.commodities or (isinstance(own, dict) and own):
+            continue
+        source = document.data.get("data")
+        label = "the embedded dataset" if source == BUILTIN_DATA else f"the dataset {source!r}"
+        issues.append(
+            Issue(
+                ("commodities", name),
+                f"{label} has no commodity {name!r}{did_you_mean(name, known)};"
+                f" it has {', '.join(known)} (state the figures of a new commodity in full)",
+                document.positions.locate_key(("commodities", name)),
+            )
+        )
+    if issues:
+        raise InputError(issues)
+
+
 def _with_dataset(document: YamlDocument) -> YamlDocument:
     """``document`` with the dataset its ``data:`` names merged in (unchanged if none)."""
     value = document.data.get("data")
@@ -255,6 +283,7 @@ def merge_dataset(document: YamlDocument, dataset: DatasetLike) -> YamlDocument:
     if not isinstance(commodities, dict):
         return YamlDocument(data, positions, document.file)  # reported by validation
     names = list(commodities) or list(dataset.commodities)
+    _check_commodities_known(commodities, dataset, document)
     merged: dict[str, Any] = {}
     for name in names:
         own = commodities.get(name)

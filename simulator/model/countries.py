@@ -1,14 +1,18 @@
 """ISO 3166-1 alpha-3 country codes and their short English names.
 
 Nodes of a trade network are these codes or regions a scenario declares, so a
-typo in a code is caught.  (Data: the 249 officially assigned codes, ISO 3166-1.)
+typo in a code is caught, and :func:`country_code_hint` suggests the code meant
+(``KR`` → ``KOR``, ``Korea`` → ``KOR``).  (Data: the 249 officially assigned
+codes, ISO 3166-1, with their alpha-2 codes.)
 """
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from types import MappingProxyType
 
-__all__ = ["ISO3166_ALPHA3"]
+__all__ = ["ISO3166_ALPHA2", "ISO3166_ALPHA3", "country_code_hint"]
 
 ISO3166_ALPHA3: MappingProxyType[str, str] = MappingProxyType(
     {
@@ -263,3 +267,66 @@ ISO3166_ALPHA3: MappingProxyType[str, str] = MappingProxyType(
         "ZWE": "Zimbabwe",
     }
 )
+
+_ALPHA2_PAIRS = (
+    "ADAND AEARE AFAFG AGATG AIAIA ALALB AMARM AOAGO AQATA ARARG ASASM ATAUT AUAUS AWABW "
+    "AXALA AZAZE BABIH BBBRB BDBGD BEBEL BFBFA BGBGR BHBHR BIBDI BJBEN BLBLM BMBMU BNBRN "
+    "BOBOL BQBES BRBRA BSBHS BTBTN BVBVT BWBWA BYBLR BZBLZ CACAN CCCCK CDCOD CFCAF CGCOG "
+    "CHCHE CICIV CKCOK CLCHL CMCMR CNCHN COCOL CRCRI CUCUB CVCPV CWCUW CXCXR CYCYP CZCZE "
+    "DEDEU DJDJI DKDNK DMDMA DODOM DZDZA ECECU EEEST EGEGY EHESH ERERI ESESP ETETH FIFIN "
+    "FJFJI FKFLK FMFSM FOFRO FRFRA GAGAB GBGBR GDGRD GEGEO GFGUF GGGGY GHGHA GIGIB GLGRL "
+    "GMGMB GNGIN GPGLP GQGNQ GRGRC GSSGS GTGTM GUGUM GWGNB GYGUY HKHKG HMHMD HNHND HRHRV "
+    "HTHTI HUHUN IDIDN IEIRL ILISR IMIMN ININD IOIOT IQIRQ IRIRN ISISL ITITA JEJEY JMJAM "
+    "JOJOR JPJPN KEKEN KGKGZ KHKHM KIKIR KMCOM KNKNA KPPRK KRKOR KWKWT KYCYM KZKAZ LALAO "
+    "LBLBN LCLCA LILIE LKLKA LRLBR LSLSO LTLTU LULUX LVLVA LYLBY MAMAR MCMCO MDMDA MEMNE "
+    "MFMAF MGMDG MHMHL MKMKD MLMLI MMMMR MNMNG MOMAC MPMNP MQMTQ MRMRT MSMSR MTMLT MUMUS "
+    "MVMDV MWMWI MXMEX MYMYS MZMOZ NANAM NCNCL NENER NFNFK NGNGA NINIC NLNLD NONOR NPNPL "
+    "NRNRU NUNIU NZNZL OMOMN PAPAN PEPER PFPYF PGPNG PHPHL PKPAK PLPOL PMSPM PNPCN PRPRI "
+    "PSPSE PTPRT PWPLW PYPRY QAQAT REREU ROROU RSSRB RURUS RWRWA SASAU SBSLB SCSYC SDSDN "
+    "SESWE SGSGP SHSHN SISVN SJSJM SKSVK SLSLE SMSMR SNSEN SOSOM SRSUR SSSSD STSTP SVSLV "
+    "SXSXM SYSYR SZSWZ TCTCA TDTCD TFATF TGTGO THTHA TJTJK TKTKL TLTLS TMTKM TNTUN TOTON "
+    "TRTUR TTTTO TVTUV TWTWN TZTZA UAUKR UGUGA UMUMI USUSA UYURY UZUZB VAVAT VCVCT VEVEN "
+    "VGVGB VIVIR VNVNM VUVUT WFWLF WSWSM YEYEM YTMYT ZAZAF ZMZMB ZWZWE "
+)
+ISO3166_ALPHA2: MappingProxyType[str, str] = MappingProxyType(
+    {pair[:2]: pair[2:] for pair in _ALPHA2_PAIRS.split()}
+)
+"""ISO 3166-1 alpha-2 code → alpha-3 code (``KR`` → ``KOR``), for suggestions."""
+
+_ALPHA2 = {**ISO3166_ALPHA2, "UK": "GBR"}  # "UK" is reserved in ISO 3166-1 for GB
+
+
+def country_code_hint(code: str, known: Iterable[str] = ISO3166_ALPHA3) -> str:
+    """``" (did you mean 'KOR'?)"`` for a code that is not in ``known``, or ``""``.
+
+    Tried in order: the code in capitals (``kor``), an alpha-2 code (``KR``,
+    and ``UK``), a country's name or the start of it (``Korea``, ``japan``),
+    the same letters in another order (``KRO``), then the closest known code
+    by :mod:`difflib`.
+
+    Examples
+    --------
+    >>> country_code_hint("KR"), country_code_hint("japan"), country_code_hint("XQZW")
+    (" (did you mean 'KOR'?)", " (did you mean 'JPN'?)", '')
+    """
+    choices = set(known)
+    text = code.strip()
+    upper = text.upper()
+    guess: str | None = None
+    if upper in choices:
+        guess = upper
+    elif _ALPHA2.get(upper) in choices:
+        guess = _ALPHA2[upper]
+    elif len(text) > 3:
+        folded = text.casefold()
+        named = [c for c, name in ISO3166_ALPHA3.items() if name.casefold().startswith(folded)]
+        if len(named) == 1 and named[0] in choices:
+            guess = named[0]
+    if guess is None:
+        # Swapped letters (``KRO``) before difflib, which ranks ``UKR`` higher.
+        anagrams = [c for c in sorted(choices) if sorted(c) == sorted(upper)]
+        guess = anagrams[0] if len(anagrams) == 1 else None
+    if guess is None:
+        close = difflib.get_close_matches(upper, sorted(choices), n=1, cutoff=0.6)
+        guess = close[0] if close else None
+    return f" (did you mean {guess!r}?)" if guess is not None else ""

@@ -28,8 +28,11 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.errors import InputError, Issue, PathPart
-from simulator.model.countries import ISO3166_ALPHA3
-from simulator.model.distributions import RandomQuantity, range_issue
+from simulator.model.countries import ISO3166_ALPHA3, country_code_hint
+from simulator.model.distributions import (
+    RandomQuantity,
+    range_issue,
+)
 from simulator.model.limits import LEAD_TIME_DAYS
 from simulator.model.reach import reach_issues
 from simulator.model.references import reference_issues
@@ -163,7 +166,7 @@ class TradeNetwork:
         for i, node in enumerate(scenario.network.nodes):
             where = (*nodes_path, i)
             if node.country not in known:
-                issues.append(Issue((*where, "country"), _unknown_code(node.country)))
+                issues.append(Issue((*where, "country"), _unknown_code(node.country, known)))
             if node.commodity not in scenario.commodities:
                 issues.append(
                     Issue(
@@ -191,7 +194,7 @@ class TradeNetwork:
             g = graphs[link.commodity]
             for key, code in (("from", link.exporter), ("to", link.importer)):
                 if code not in known:
-                    issues.append(Issue((*where, key), _unknown_code(code)))
+                    issues.append(Issue((*where, key), _unknown_code(code, known)))
                 elif code not in g:
                     issues.append(
                         Issue(
@@ -245,10 +248,10 @@ class TradeNetwork:
         return cls(commodities, reconciliations)
 
 
-def _unknown_code(code: str) -> str:
+def _unknown_code(code: str, known: set[str]) -> str:
     return (
-        f"unknown country code {code!r}; expected an ISO 3166-1 alpha-3 code"
-        " (e.g. KOR) or a region declared under regions:"
+        f"unknown country code {code!r}{country_code_hint(code, known)}; expected an ISO 3166-1"
+        " alpha-3 code (e.g. KOR) or a region declared under regions:"
     )
 
 

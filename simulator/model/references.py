@@ -9,9 +9,10 @@ fit the coalition, and days are not negative.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container
+from collections.abc import Collection
 
 from simulator.errors import Issue, PathPart
+from simulator.model.countries import country_code_hint
 from simulator.model.distributions import RandomQuantity, range_issue
 from simulator.model.limits import DAYS, DELAY_DAYS, INVESTMENT_DELAY_DAYS, DayRange
 from simulator.model.scenario import Scenario
@@ -21,7 +22,7 @@ __all__ = ["reference_issues"]
 Path = tuple[PathPart, ...]
 
 
-def reference_issues(scenario: Scenario, known_codes: Container[str]) -> list[Issue]:
+def reference_issues(scenario: Scenario, known_codes: Collection[str]) -> list[Issue]:
     """Every broken cross-reference of ``scenario``.
 
     ``known_codes`` are the country codes a node may have (ISO 3166-1 alpha-3
@@ -48,7 +49,7 @@ def reference_issues(scenario: Scenario, known_codes: Container[str]) -> list[Is
                 Issue(
                     path,
                     "expected an ISO 3166-1 alpha-3 code (e.g. KOR) or a region declared"
-                    f" under regions:; found {code!r}",
+                    f" under regions:; found {code!r}{country_code_hint(code, known_codes)}",
                 )
             )
 
