@@ -17,6 +17,7 @@ with one variant, ``base``.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Iterable
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.errors import InputError, Issue, Location, PathPart
+from simulator.experiments.data_design import DataDesign, range_path, select_ranges
 from simulator.experiments.plan import (
     BASE_VARIANT,
     Plan,
@@ -183,20 +185,21 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
     issues.raise_if_any()
 
     named: dict[str | None, tuple[dict[str, Any], Scenario]] = {}
+    written_data: dict[str | None, dict[str, Any]] = {}
     overlays: dict[str | None, dict[str, Any] | None] = {None: {}}
     if spec.variants:
         overlays = dict(spec.variants.items())
     for name, written in overlays.items():
         overlay = written or {}
         nested = {k: v for k, v in overlay.items() if "." not in k}
+        merged = merge_documents(base, _overlay(document, name, nested))
         try:
-            scenario = scenario_from_document(
-                merge_documents(base, _overlay(document, name, nested))
-            )
+            scenario = scenario_from_document(merged)
         except InputError as error:
             issues.extend(error.issues, name)
             continue
         named[name] = (overlay, scenario)
+        written_data[name] = merged.data
     issues.raise_if_any()
 
     first = next(iter(named.values()))[1]
@@ -238,16 +241,27 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
             )
     issues.raise_if_any()
 
+    ranges, found = select_ranges(
+        spec.data_uncertainty,
+        {str(k): v for k, v in written_data.items()},
+        {str(k): v for k, v in resolved.items()},
+        [*parameters, *spec.uncertainties],
+    )
+    issues.extend(i.located(positions.locate(i.path)) for i in found)
+    issues.raise_if_any()
+    design = DataDesign.sample(ranges, seed, n)
+
     uncertainties = tuple(
         Uncertainty(path, q, any(_is_integer(get_path(d, path)) for d in resolved.values()))
         for path, q in spec.uncertainties.items()
     )
     variants: list[Variant] = []
     for name, (overlay, _) in named.items():
+        paths = {r.label: range_path(resolved[name], r) or "" for r in ranges}
         for point in points:
             variant = _at_point(name, overlay, resolved[name], point, baseline, positions, issues)
             if variant is not None:
-                variants.append(variant)
+                variants.append(dataclasses.replace(variant, data_paths=paths))
     issues.raise_if_any()
 
     experiment = spec.model_dump(mode="json", by_alias=True)
@@ -265,6 +279,7 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         uncertainties=uncertainties,
         experiment=experiment,
         warnings=tuple(warnings),
+        data_design=design,
     )
 
 

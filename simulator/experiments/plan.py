@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from simulator.errors import InputError, Issue
+from simulator.experiments.data_design import DataDesign
 from simulator.io.validation import validation_issues
 from simulator.io.yaml import SourceMap, YamlDocument
 from simulator.model.distributions import RandomQuantity
@@ -86,6 +87,8 @@ class Variant:
         Validated, with the experiment's root seed and replications.
     data : dict
         ``scenario.resolved_dict()``: where uncertain values are set.
+    data_paths : dict
+        Label of each sampled dataset figure → its dotted path in ``data``.
     """
 
     name: str
@@ -96,6 +99,7 @@ class Variant:
     params: dict[str, Any]
     scenario: Scenario
     data: dict[str, Any]
+    data_paths: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -121,6 +125,9 @@ class Plan:
     parameters : tuple of str
         The swept dotted paths.
     uncertainties : tuple of Uncertainty
+    data_design : DataDesign
+        The sampled values of the dataset's uncertain figures, per replication
+        (no figures: the dataset's values).
     experiment : dict
         The experiment as plain data with every default filled in.
     warnings : tuple of Issue
@@ -141,6 +148,12 @@ class Plan:
     uncertainties: tuple[Uncertainty, ...] = ()
     experiment: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[Issue, ...] = ()
+    data_design: DataDesign = field(default_factory=lambda: DataDesign.sample((), 0, 0))
+
+    @property
+    def uncertain_columns(self) -> tuple[str, ...]:
+        """What the ``u.*`` summary columns hold: uncertainty paths, then data labels."""
+        return (*(u.path for u in self.uncertainties), *self.data_design.labels)
 
     def variant(self, name: str) -> Variant:
         """The variant called ``name``."""
@@ -162,6 +175,7 @@ class Plan:
                 for u in self.uncertainties
             ],
             "variants": [{"name": v.name, "scenario": v.data} for v in self.variants],
+            **({"data_design": self.data_design.identity()} if self.data_design.ranges else {}),
         }
 
     def fingerprint(self, **options: Any) -> str:

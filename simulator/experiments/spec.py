@@ -31,7 +31,7 @@ from simulator.model.distributions import RandomQuantity
 from simulator.model.limits import MAX_REPLICATIONS, MAX_SWEEP_POINTS
 from simulator.model.scenario import Whole
 
-__all__ = ["MAX_SEED", "Experiment", "LatinHypercubeSample", "Sweep"]
+__all__ = ["MAX_SEED", "DataExclusions", "Experiment", "LatinHypercubeSample", "Sweep"]
 
 MAX_SEED = 2**63 - 1
 """Largest root seed: seeds are stored in int64 columns."""
@@ -102,6 +102,19 @@ class Sweep(_Frozen):
         return grid + sample
 
 
+class DataExclusions(_Frozen):
+    """``{exclude: [...]}``: sample the dataset's ranges except these figures.
+
+    Each entry is a figure's label (``data.gallium.JPN.inventory_days``) or a
+    shell-style pattern of labels (``data.*.*.lead_time_days``); each must
+    name at least one figure the experiment samples.
+    """
+
+    exclude: list[Annotated[str, Field(min_length=1)]] = Field(
+        min_length=1, description="Labels (or patterns of labels) of figures kept at their value."
+    )
+
+
 class Experiment(_Frozen):
     """A whole experiment file, validated (paths are checked against the scenario later)."""
 
@@ -125,6 +138,15 @@ class Experiment(_Frozen):
     uncertainties: dict[DottedPath, RandomQuantity] = Field(
         default_factory=dict,
         description="Dotted path → distribution, drawn once per replication for every variant.",
+    )
+    data_uncertainty: Literal["sampled", "central"] | DataExclusions = Field(
+        "sampled",
+        description=(
+            "With data: builtin, sample the ranges of the dataset's estimates"
+            " (simulator/data/uncertainty.csv) by Latin hypercube across replications"
+            " (sampled, the default); central keeps the dataset's values;"
+            " {exclude: [...]} keeps some."
+        ),
     )
     variants: dict[str, dict[str, Any] | None] = Field(
         default_factory=dict,

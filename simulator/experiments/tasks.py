@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+from pydantic import ValidationError
 
 from simulator.analysis.daily import daily_table
 from simulator.analysis.metrics import METRICS, metrics_table
@@ -160,6 +161,11 @@ class ChunkTask:
         The replications, ``last`` included.
     daily_every : int or None
         Keep every ``daily_every``-th day of the daily records (None: none).
+    data_paths : dict
+        Label of each sampled dataset figure → its dotted path in ``data``.
+    data_values : tuple
+        The figures' sampled values for each replication ``first … last``,
+        in the order of ``data_paths``.
     """
 
     variant: str
@@ -170,6 +176,19 @@ class ChunkTask:
     first: int
     last: int
     daily_every: int | None = None
+    data_paths: dict[str, str] = field(default_factory=dict)
+    data_values: tuple[tuple[float, ...], ...] = ()
+
+    def settings(self, replication: int) -> tuple[dict[str, float | int], dict[str, float]]:
+        """Replication ``replication``'s values by dotted path, and its ``u.*`` columns."""
+        values = draw_uncertainties(self.uncertainties, self.seed, replication)
+        columns = {f"u.{p}": float(v) for p, v in values.items()}
+        if self.data_paths:
+            row = self.data_values[replication - self.first]
+            for (label, path), value in zip(self.data_paths.items(), row, strict=True):
+                values[path] = value
+                columns[f"u.{label}"] = value
+        return values, columns
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,7 +219,7 @@ class _Prepared:
     def __init__(self, task: ChunkTask) -> None:
         self.task = task
         self.network = TradeNetwork.from_scenario(task.scenario)
-        self.rebuild = any(u.touches_network for u in task.uncertainties)
+        self.rebuild = bool(task.data_paths) or any(u.touches_network for u in task.uncertainties)
         self.cache: dict[tuple[tuple[str, float | int], ...], tuple[Scenario, TradeNetwork]] = {}
 
     def get(self, values: dict[str, float | int]) -> tuple[Scenario, TradeNetwork]:
@@ -212,11 +231,11 @@ class _Prepared:
             data = self.task.data
             for path, value in values.items():
                 data = set_path(data, path, value)
-            issues = validate_scenario_data(data, network=self.rebuild)
-            if issues:
-                raise InputError(issues)
-            scenario = Scenario.model_validate(data)
-            network = TradeNetwork.from_scenario(scenario) if self.rebuild else self.network
+            try:
+                scenario = Scenario.model_validate(data)
+                network = TradeNetwork.from_scenario(scenario) if self.rebuild else self.network
+            except (ValidationError, InputError):
+                raise InputError(validate_scenario_data(data, network=self.rebuild)) from None
             found = (scenario, network)
             self.cache[key] = found
         return found
@@ -238,13 +257,13 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     """
     cpu_start = time.process_time()
     prepared = _Prepared(task)
-    paths = tuple(u.path for u in task.uncertainties)
+    columns = (*(u.path for u in task.uncertainties), *task.data_paths)
     rows: list[dict[str, Any]] = []
     days: list[pd.DataFrame] = []
     failures: list[Failure] = []
     compute = compute_cpu = 0.0
     for r in range(task.first, task.last + 1):
-        values = draw_uncertainties(task.uncertainties, task.seed, r)
+        values, drawn = task.settings(r)
         try:
             scenario, network = prepared.get(values)
             start, start_cpu = time.perf_counter(), time.process_time()
@@ -259,9 +278,8 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
                 Failure(task.variant, r, task.seed, type(error).__name__, str(error), values)
             )
             continue
-        drawn = {f"u.{p}": float(values[p]) for p in paths}
         rows += [{"replication": r, "seed": task.seed, **row, **drawn} for row in metrics]
-    summary = pa.Table.from_pylist(rows, schema=pa.schema(_worker_fields(paths)))
+    summary = pa.Table.from_pylist(rows, schema=pa.schema(_worker_fields(columns)))
     daily = None
     if task.daily_every is not None:
         schema = pa.schema(_daily_worker_fields())

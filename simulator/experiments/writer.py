@@ -136,12 +136,14 @@ class ChunkWriter:
         return ChunkTask(
             variant.name,
             variant.scenario,
-            variant.data if self.plan.uncertainties else {},
+            variant.data if self.plan.uncertainties or variant.data_paths else {},
             self.plan.uncertainties,
             self.plan.seed,
             first,
             last,
             self.daily_every,
+            variant.data_paths,
+            self.plan.data_design.rows(first, last) if variant.data_paths else (),
         )
 
     def repro(self, failure: Failure) -> dict[str, Any]:
@@ -203,7 +205,7 @@ class ChunkWriter:
         if result.daily is not None:
             table = _with_constants(result.daily, daily_schema(), plan.name, variant.name, {})
             write_table_atomic(layout.daily(variant.name, first, last), table)
-        schema = summary_schema(self.param_types, tuple(u.path for u in plan.uncertainties))
+        schema = summary_schema(self.param_types, plan.uncertain_columns)
         params = {
             f"param.{p}": _param_value(variant.params.get(p), t)
             for p, t in self.param_types.items()
@@ -268,8 +270,9 @@ def build_manifest(
         },
         "sweep_parameters": list(plan.parameters),
         "uncertainties": [u.path for u in plan.uncertainties],
+        "data_uncertainty": plan.data_design.identity(),
         "columns": {
-            "summary": summary_schema(param_types, tuple(u.path for u in plan.uncertainties)).names,
+            "summary": summary_schema(param_types, plan.uncertain_columns).names,
             "daily": daily_schema().names if daily_every is not None else None,
         },
         "chunk_size": chunk_size,

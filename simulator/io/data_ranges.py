@@ -1,0 +1,347 @@
+"""Plausible ranges of the dataset's estimates: ``uncertainty.csv``, read and checked.
+
+The embedded dataset fixes every figure at one value.  Where that value is an
+estimate or an assumption (an importer's stock in days, a producer's spare
+capacity, the lead time of a route nobody uses yet, a value at risk), the
+long-format file ``simulator/data/uncertainty.csv`` gives it a range: one row
+per figure, naming the figure by the dataset file (``table``), its key columns
+and its column (``field``), with ``low``, ``central`` (the dataset's own value),
+``high``, a ``shape`` and the ``source`` of the range (its reason; see
+``SOURCES.md``, "Uncertain figures").  Figures read straight from a source
+have no row and stay fixed.
+
+Rows are checked against the dataset: the figure must exist, ``central`` must
+equal the dataset's value (so a range cannot drift from the figure it
+qualifies), ``low <= central <= high`` with ``low < high``, and the range must
+keep the figure valid (capacity never below production, lead times of at
+least a day).  Every problem is reported as ``file:line:column``.
+
+Example
+-------
+>>> ranges = load_ranges()
+>>> japan = next(r for r in ranges if r.label == "data.gallium.JPN.inventory_days")
+>>> (japan.low, japan.central, japan.high, japan.shape)
+(30.0, 180.0, 200.0, 'triangular')
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+from scipy import stats
+
+from simulator.errors import InputError, Issue, Location
+from simulator.io.dataset import Dataset, _field_columns, load_dataset
+
+__all__ = ["RANGES_FILE", "SHAPES", "DataRange", "load_ranges"]
+
+RANGES_FILE = "uncertainty.csv"
+"""The file of ranges in a dataset folder."""
+
+SHAPES: tuple[str, ...] = ("uniform", "triangular")
+"""Shapes a range may have; ``triangular`` peaks at the central value."""
+
+Shape = Literal["uniform", "triangular"]
+FloatArray = npt.NDArray[np.float64]
+
+_COLUMNS = ("table", "commodity", "country", "from", "to", "field")
+_NUMBERS = ("low", "central", "high")
+_HEADER = (*_COLUMNS, *_NUMBERS, "shape", "source")
+_KEYS: dict[str, tuple[str, ...]] = {
+    "commodities": ("commodity",),
+    "nodes": ("commodity", "country"),
+    "links": ("commodity", "from", "to"),
+}
+_FIELDS: dict[str, tuple[str, ...]] = {
+    "commodities": ("price_usd_per_unit", "value_at_risk_usd_per_unit", "carrying_cost_per_year"),
+    "nodes": ("capacity_per_year", "inventory_days"),
+    "links": ("lead_time_days",),
+}
+"""Fields that may carry a range.  Production, demand and flows may not: the
+baseline must balance, and they are read from sources or close the balance."""
+
+
+@dataclass(frozen=True)
+class DataRange:
+    """The plausible range of one figure of the dataset.
+
+    Attributes
+    ----------
+    table : str
+        ``commodities``, ``nodes`` or ``links``.
+    key : tuple of str
+        The figure's row: ``(commodity,)``, ``(commodity, country)`` or
+        ``(commodity, from, to)``.
+    field : str
+        The column, e.g. ``inventory_days``.
+    low, central, high : float
+        The range and the dataset's own value.
+    shape : str
+        ``uniform`` on ``[low, high]``, or ``triangular`` with its mode at ``central``.
+    source : str
+        Why this range (see ``SOURCES.md``).
+    """
+
+    table: str
+    key: tuple[str, ...]
+    field: str
+    low: float
+    central: float
+    high: float
+    shape: Shape
+    source: str = ""
+
+    @property
+    def commodity(self) -> str:
+        """The commodity the figure belongs to."""
+        return self.key[0]
+
+    @property
+    def label(self) -> str:
+        """The figure's name: ``data.gallium.JPN.inventory_days``,
+        ``data.gallium.AUS-KOR.lead_time_days``, ``data.gallium.value_at_risk_usd_per_unit``.
+
+        Summary columns are ``u.<label>``.
+        """
+        if self.table == "links":
+            middle = [self.key[0], f"{self.key[1]}-{self.key[2]}"]
+        else:
+            middle = list(self.key)
+        return ".".join(["data", *middle, self.field])
+
+    def ppf(self, u: npt.ArrayLike) -> FloatArray:
+        """The values at quantiles ``u`` (in [0, 1]) of the range's distribution.
+
+        Examples
+        --------
+        >>> r = DataRange("nodes", ("gallium", "KOR"), "inventory_days", 15, 30, 60, "triangular")
+        >>> [round(float(v), 6) for v in r.ppf([0.0, 1 / 3, 1.0])]  # mode at 1/3 of the width
+        [15.0, 30.0, 60.0]
+        """
+        q = np.asarray(u, dtype=float)
+        width = self.high - self.low
+        if self.shape == "uniform":
+            return np.asarray(self.low + q * width, dtype=float)
+        c = (self.central - self.low) / width
+        return np.asarray(stats.triang.ppf(q, c, loc=self.low, scale=width), dtype=float)
+
+
+def load_ranges(
+    folder: Traversable | None = None, dataset: Dataset | None = None
+) -> list[DataRange]:
+    """Read and check ``uncertainty.csv`` (default: the embedded one).
+
+    Parameters
+    ----------
+    folder : Traversable, optional
+        A dataset folder; None reads ``simulator/data``.  A folder without the
+        file has no ranges.
+    dataset : Dataset, optional
+        The dataset the ranges qualify (default: read from ``folder``).
+
+    Returns
+    -------
+    list of DataRange
+        In file order.
+
+    Raises
+    ------
+    simulator.errors.InputError
+        Every problem found, located as ``file:line:column``.
+    """
+    root: Traversable = files("simulator.data") if folder is None else folder
+    resource = root.joinpath(RANGES_FILE)
+    if folder is not None and not resource.is_file():
+        return []
+    name = str(resource)
+    text = resource.read_text(encoding="utf-8-sig")
+    data = dataset if dataset is not None else load_dataset(None if folder is None else folder)  # type: ignore[arg-type]
+    values = _dataset_values(data)
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    if tuple(header) != _HEADER:
+        raise InputError.single(
+            f"expected the columns {', '.join(_HEADER)}, found {', '.join(header) or 'none'}",
+            ("uncertainty", "header"),
+            Location(name, 1, 1),
+        )
+    issues: list[Issue] = []
+    ranges: list[DataRange] = []
+    seen: dict[tuple[str, ...], int] = {}
+    for index, record in enumerate(reader):
+        line = reader.line_num
+        columns = _field_columns(lines[line - 1]) if line <= len(lines) else [1]
+        cells = dict(zip(_HEADER, (c.strip() for c in record), strict=False))
+
+        def at(column: str, *, _cols: list[int] = columns, _line: int = line) -> Location:
+            return Location(name, _line, _cols[min(_HEADER.index(column), len(_cols) - 1)])
+
+        path = ("uncertainty", index)
+        found = _check_row(cells, record, values, path, at)
+        if isinstance(found, list):
+            issues += found
+            continue
+        ident = (found.table, *found.key, found.field)
+        if ident in seen:
+            issues.append(
+                Issue(
+                    path,
+                    f"duplicate range for {found.label}: already on line {seen[ident]}",
+                    at("table"),
+                )
+            )
+            continue
+        seen[ident] = line
+        ranges.append(found)
+    if issues:
+        raise InputError(issues)
+    return ranges
+
+
+def _dataset_values(data: Dataset) -> dict[tuple[str, ...], dict[str, object]]:
+    rows: dict[tuple[str, ...], dict[str, object]] = {}
+    for commodity, row in data.commodities.items():
+        rows[("commodities", commodity)] = row
+    for row in data.nodes:
+        rows[("nodes", str(row["commodity"]), str(row["country"]))] = row
+    for row in data.links:
+        rows[("links", str(row["commodity"]), str(row["from"]), str(row["to"]))] = row
+    return rows
+
+
+def _check_row(
+    cells: dict[str, str],
+    record: list[str],
+    values: dict[tuple[str, ...], dict[str, object]],
+    path: tuple[str, int],
+    locate: Callable[[str], Location],
+) -> DataRange | list[Issue]:
+    """The row as a range, or the problems found in it (``locate`` finds a column)."""
+    if len(record) != len(_HEADER):
+        return [
+            Issue(path, f"expected {len(_HEADER)} fields, found {len(record)}", locate("table"))
+        ]
+    table = cells["table"]
+    if table not in _KEYS:
+        return [
+            Issue(
+                (*path, "table"),
+                f"expected one of {', '.join(_KEYS)}, found {table!r}",
+                locate("table"),
+            )
+        ]
+    issues: list[Issue] = []
+    key_columns = _KEYS[table]
+    for column in ("commodity", "country", "from", "to"):
+        wanted = column in key_columns
+        if wanted and not cells[column]:
+            issues.append(
+                Issue(
+                    (*path, column),
+                    f"expected a {column} for a {table} row, found an empty cell",
+                    locate(column),
+                )
+            )
+        if not wanted and cells[column]:
+            issues.append(
+                Issue(
+                    (*path, column),
+                    f"expected an empty cell for a {table} row, found {cells[column]!r}",
+                    locate(column),
+                )
+            )
+    field = cells["field"]
+    if field not in _FIELDS[table]:
+        issues.append(
+            Issue(
+                (*path, "field"),
+                f"expected one of {', '.join(_FIELDS[table])} for a {table} row, found {field!r}",
+                locate("field"),
+            )
+        )
+    shape = cells["shape"]
+    if shape not in SHAPES:
+        issues.append(
+            Issue(
+                (*path, "shape"),
+                f"expected one of {', '.join(SHAPES)}, found {shape!r}",
+                locate("shape"),
+            )
+        )
+    if not cells["source"]:
+        issues.append(
+            Issue(
+                (*path, "source"),
+                "expected the range's reason, found an empty cell",
+                locate("source"),
+            )
+        )
+    numbers: dict[str, float] = {}
+    for column in _NUMBERS:
+        try:
+            numbers[column] = float(cells[column])
+        except ValueError:
+            numbers[column] = math.nan
+        if not math.isfinite(numbers[column]) or numbers[column] < 0:
+            issues.append(
+                Issue(
+                    (*path, column),
+                    f"expected a non-negative number, found {cells[column]!r}",
+                    locate(column),
+                )
+            )
+    if issues:
+        return issues
+    key = tuple(cells[c] for c in key_columns)
+    row = values.get((table, *key))
+    if row is None:
+        return [Issue(path, f"no row {', '.join(key)} in {table}.csv", locate("commodity"))]
+    low, central, high = numbers["low"], numbers["central"], numbers["high"]
+    figure = float(row[field])  # type: ignore[arg-type]
+    if not math.isclose(central, figure, rel_tol=1e-9, abs_tol=1e-12):
+        issues.append(
+            Issue(
+                (*path, "central"),
+                f"expected {figure:g}, the value in {table}.csv, found {central:g}",
+                locate("central"),
+            )
+        )
+    if not low <= central <= high or not low < high:
+        issues.append(
+            Issue(
+                (*path, "low"),
+                f"expected low <= central <= high and low < high,"
+                f" found {low:g}, {central:g}, {high:g}",
+                locate("low"),
+            )
+        )
+    if field == "capacity_per_year" and low < float(row["production_per_year"]):  # type: ignore[arg-type]
+        issues.append(
+            Issue(
+                (*path, "low"),
+                "expected capacity never below production"
+                f" {row['production_per_year']}, found low {low:g}",
+                locate("low"),
+            )
+        )
+    if field == "lead_time_days" and low < 1:
+        issues.append(
+            Issue(
+                (*path, "low"),
+                f"expected lead times of at least 1 day, found {low:g}",
+                locate("low"),
+            )
+        )
+    if issues:
+        return issues
+    return DataRange(table, key, field, low, central, high, shape, cells["source"])  # type: ignore[arg-type]
