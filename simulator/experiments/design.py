@@ -82,7 +82,7 @@ def load_plan(path: str | Path, *, replications: int | None = None) -> Plan:
 
 def _scenario_plan(path: str | Path, replications: int | None) -> Plan:
     document = load_scenario_document(path)
-    scenario = scenario_from_document(document)
+    scenario = scenario_from_document(document, for_run=True)
     n = replications or scenario.replications
     scenario = scenario.model_copy(update={"replications": n})
     variant = Variant(
@@ -157,7 +157,7 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         overlay = written or {}
         try:
             scenario = scenario_from_document(
-                merge_documents(base, _overlay(document, name, overlay))
+                merge_documents(base, _overlay(document, name, overlay)), for_run=True
             )
         except InputError as error:
             issues.extend(error.issues, name)

@@ -30,6 +30,7 @@ import numpy.typing as npt
 from simulator.errors import InputError, Issue, PathPart
 from simulator.model.countries import ISO3166_ALPHA3
 from simulator.model.distributions import LogNormal, Normal, RandomQuantity, lower_bound
+from simulator.model.recipes import ProducerRecipe, producer_recipes, recipe_issues
 from simulator.model.references import reference_issues
 from simulator.model.scenario import Expansion, Scenario
 
@@ -121,10 +122,15 @@ class TradeNetwork:
     """
 
     def __init__(
-        self, commodities: Mapping[str, CommodityNetwork], reconciliations: list[Imbalance]
+        self,
+        commodities: Mapping[str, CommodityNetwork],
+        reconciliations: list[Imbalance],
+        recipes: Mapping[tuple[str, str], ProducerRecipe] | None = None,
     ) -> None:
         self._commodities = dict(commodities)
         self.reconciliations = reconciliations
+        self.recipes: Mapping[tuple[str, str], ProducerRecipe] = dict(recipes or {})
+        """Each producer's recipe by ``(commodity, country)``: :mod:`simulator.model.recipes`."""
 
     def __iter__(self) -> Iterator[CommodityNetwork]:
         return iter(self._commodities.values())
@@ -149,10 +155,12 @@ class TradeNetwork:
 
         Raises :class:`~simulator.errors.InputError` with every problem found:
         unknown country codes, links to countries that are not nodes, self-loops,
-        lead times below one day, duplicate entries, unbalanced countries.
+        lead times below one day, duplicate entries, unbalanced countries, and
+        recipes that name unknown inputs, form a cycle or do not fit the
+        producers' nodes (:func:`simulator.model.recipes.recipe_issues`).
         """
         known = set(ISO3166_ALPHA3) | set(scenario.regions)
-        issues: list[Issue] = reference_issues(scenario, known)
+        issues: list[Issue] = reference_issues(scenario, known) + recipe_issues(scenario)
         nodes_path: tuple[PathPart, ...] = ("network", "nodes")
         links_path: tuple[PathPart, ...] = ("network", "links")
 
@@ -238,7 +246,7 @@ class TradeNetwork:
             commodities[commodity] = _arrays(commodity, g)
         if issues:
             raise InputError(issues)
-        return cls(commodities, reconciliations)
+        return cls(commodities, reconciliations, producer_recipes(scenario))
 
 
 def _unknown_code(code: str) -> str:
