@@ -11,6 +11,10 @@ The public API::
     results = ss.run_experiment("scenarios/experiments/gallium-kj.yaml", replications=50)
     results.summary, results.compare(), results.report("report.html")
 
+    # a scenario with recipes (e.g. every commodity of the embedded data):
+    trade = ss.TradeNetwork.from_scenario(chain_scenario)
+    ss.exposure(trade, "KOR", "vehicle_motors")  # direct and indirect exposure to CHN
+
 Layers (see ``docs/architecture.md``): :mod:`simulator.model` (validated
 scenario, trade network), :mod:`simulator.engine` (one replication),
 :mod:`simulator.experiments` (batches), :mod:`simulator.analysis` (metrics,
@@ -28,13 +32,16 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from simulator.analysis.daily import daily_table
+    from simulator.analysis.exposure import chokepoint_inputs, exposure, exposures
     from simulator.analysis.metrics import METRICS, metrics_table
-    from simulator.api import ExperimentResults, open_experiment, run_experiment
-    from simulator.engine import RunResult, simulate
+    from simulator.api import ExperimentResults, open_experiment, run_experiment, simulate
+    from simulator.engine import RunResult
     from simulator.errors import ConservationError, InputError, Issue
     from simulator.io.scenario_file import load_scenario, load_scenario_text
     from simulator.model.network import TradeNetwork
     from simulator.model.scenario import Scenario
+
+
 
 try:
     __version__ = version("supplyshock")
@@ -56,7 +63,10 @@ _LAZY: dict[str, str] = {
     "metrics_table": "simulator.analysis.metrics",
     "open_experiment": "simulator.api",
     "run_experiment": "simulator.api",
-    "simulate": "simulator.engine",
+    "simulate": "simulator.api",
+    "chokepoint_inputs": "simulator.analysis.exposure",
+    "exposure": "simulator.analysis.exposure",
+    "exposures": "simulator.analysis.exposure",
 }
 """Public name → the module that defines it."""
 
@@ -70,7 +80,10 @@ __all__ = [
     "Scenario",
     "TradeNetwork",
     "__version__",
+    "chokepoint_inputs",
     "daily_table",
+    "exposure",
+    "exposures",
     "load_scenario",
     "load_scenario_text",
     "metrics_table",

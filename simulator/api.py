@@ -30,9 +30,38 @@ if TYPE_CHECKING:
 
     from simulator.analysis.compare import ComparisonReport
     from simulator.analysis.results import ResultsFolder
+    from simulator.engine import RunResult
     from simulator.experiments.plan import Plan
+    from simulator.model.network import TradeNetwork
+    from simulator.model.scenario import Scenario
 
-__all__ = ["ExperimentResults", "open_experiment", "results_folder_name", "run_experiment"]
+__all__ = [
+    "ExperimentResults",
+    "open_experiment",
+    "results_folder_name",
+    "run_experiment",
+    "simulate",
+]
+
+def simulate(
+    scenario: Scenario,
+    replication: int = 0,
+    *,
+    seed: int | None = None,
+    network: TradeNetwork | None = None,
+) -> RunResult:
+    """Simulate replication ``replication`` of ``scenario`` (see :func:`simulator.engine.simulate`).
+
+    Raises :class:`~simulator.errors.InputError` for a scenario whose recipes
+    would change the run: the engine does not limit production by inputs yet,
+    and a recipe is refused rather than silently ignored.
+    """
+    from simulator.engine import simulate as simulate_replication
+    from simulator.model.recipes import refuse_unsimulated_recipes
+
+    refuse_unsimulated_recipes(scenario)
+    return simulate_replication(scenario, replication, seed=seed, network=network)
+
 
 _MAPPING_FILE = "<experiment>"
 """The file name shown in errors about an experiment given as a mapping."""

@@ -64,7 +64,10 @@ def test_failed_replications_are_recorded_and_the_rest_complete(
     for f in recorded:
         assert f["seed"] == SEED
         assert f["error_type"] == "InputError"
-        assert "policies.joint_stockpiles.0.size_days: expected a number between 0 and 36500" in f["message"]
+        assert (
+            "policies.joint_stockpiles.0.size_days: expected a number between 0 and 36500"
+            in f["message"]
+        )
         assert f["uncertainties"][SIZE] < 0
         assert f["command"] == (
             f"supplyshock run {out / f['scenario_file']} --seed {SEED}"
@@ -95,7 +98,8 @@ def test_failed_replications_are_recorded_and_the_rest_complete(
         assert program == "supplyshock"
         code, _, err = cli(capsys, *args)
         assert code == 3, f["command"]
-        assert f"size_days: expected a number between 0 and 36500, found {f['uncertainties'][SIZE]}" in err
+        found = f["uncertainties"][SIZE]
+        assert f"size_days: expected a number between 0 and 36500, found {found}" in err
 
 
 def test_resuming_keeps_the_failures_and_still_exits_1(

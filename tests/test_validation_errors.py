@@ -37,7 +37,7 @@ def _expect(name: str, *lines: str) -> None:
 
 NODE_KEYS = (
     "country, commodity, production_per_year, capacity_per_year, demand_per_year,"
-    " inventory_days, expansion"
+    " inventory_days, expansion, recipe, input_stock_days, substitution"
 )
 KOR_HINT = "(did you mean 'KOR'?)"
 UNKNOWN_CODE = "expected an ISO 3166-1 alpha-3 code (e.g. KOR) or a region declared under regions:"
@@ -246,7 +246,8 @@ def test_policy_unit_checks_are_located_at_the_entry() -> None:
     )
     # field errors first: the entry's own checks run once its fields are valid
     assert _text_issues(text) == [
-        "t.yaml:26:46: policies.stockpiles.0.floor_days: expected a number between 0 and 36500, found -1",
+        "t.yaml:26:46: policies.stockpiles.0.floor_days:"
+        " expected a number between 0 and 36500, found -1",
     ]
     assert _text_issues(text.replace("floor_days: -1", "floor_days: 1")) == [
         "t.yaml:25:7: policies.stockpiles.0: expected exactly one of size_days or size_units",
@@ -276,6 +277,7 @@ class FakeDataset:
             },
         }
     )
+    recipes: list[dict[str, Any]] = field(default_factory=list)
     nodes: list[dict[str, Any]] = field(
         default_factory=lambda: [
             _node("widget", "CHN", 365, 0),

@@ -4,10 +4,13 @@ For each commodity (or the one named by ``--commodity``) it prints three
 tables: the importers (imports, dependence, self-sufficiency, concentration of
 sources, vulnerability, and the sources themselves), the chokepoints (what the
 others lose if one exporter stops, and its export power), and, with
-``--exporter``, every country's dependence on that exporter.  ``--country``
-keeps only the rows about one country; ``--json`` prints one object instead;
-``--plot`` also draws the network.  Formulas: ``docs/network-analytics.md``
-and :mod:`simulator.analysis.network_metrics`.
+``--exporter``, every country's dependence on that exporter.  ``--exposure``
+adds, for each commodity made from inputs, every country's direct and
+indirect exposure to the exporter (China unless ``--exporter`` says
+otherwise) and the inputs that carry it.  ``--country`` keeps only the rows
+about one country; ``--json`` prints one object instead; ``--plot`` also draws
+the network.  Formulas: ``docs/network-analytics.md``,
+:mod:`simulator.analysis.network_metrics` and :mod:`simulator.analysis.exposure`.
 
 Without SCENARIO the embedded dataset is read (``data: builtin``).  Unknown
 commodities or countries are usage errors (exit 2); an invalid scenario file
@@ -150,6 +153,14 @@ def network(
     plot: Annotated[
         Path | None, typer.Option(help="Also draw the network to this .png, .svg or .pdf file.")
     ] = None,
+    exposure: Annotated[
+        bool,
+        typer.Option(
+            "--exposure",
+            help="For products made from inputs: exposure to the exporter (CHN unless"
+            " --exporter) through suppliers' inputs, and the chokepoint inputs.",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Import shares, concentration, chokepoints and exposure of the baseline trade network."""
@@ -177,6 +188,11 @@ def network(
         exporter = _country(trade, commodities, exporter, "--exporter")
 
     report = network_report(trade, commodities, country=country, exporter=exporter)
+    exposed: dict[str, Any] | None = None
+    if exposure:
+        from simulator.analysis.exposure import exposure_report
+
+        exposed = exposure_report(trade, commodities, exporter or "CHN", country)
     if plot is not None:
         # Imported here: matplotlib takes longer to import than the rest of the command.
         from simulator.analysis.network_plot import plot_network
@@ -198,6 +214,8 @@ def network(
             "plot": str(plot) if plot is not None else None,
             "commodities": report,
         }
+        if exposed is not None:
+            payload["exposure"] = {"exporter": exporter or "CHN", "commodities": exposed}
         typer.echo(json.dumps(payload, indent=2, allow_nan=False))
         return
     console = stdout_console(140)
@@ -209,6 +227,27 @@ def network(
             console.print(_exporter_table(c, unit, sections["exporter_dependence"]))
         elif exporter is not None:
             console.print(f"{c}: {exporter} is not in this commodity's network", style="dim")
+        if exposed is not None and exposed[c] is not None:
+            console.print(_exposure_table(c, exporter or "CHN", exposed[c]))
+
+
+def _exposure_table(commodity: str, exporter: str, section: dict[str, Any]) -> Table:
+    table = _table(f"{commodity}: exposure to {exporter} — share of supply, through inputs")
+    table.add_column("country")
+    for header in ("direct", "indirect", "total"):
+        table.add_column(header, justify="right")
+    table.add_column("chokepoint inputs: exposure if only that one stops")
+    rows = sorted(section.items(), key=lambda kv: (-kv[1]["total"], kv[0]))
+    for k, e in rows:
+        inputs = [r for r in e["chokepoint_inputs"] if r["exposure"] > 0][:3]
+        table.add_row(
+            k,
+            _pct(e["direct"]),
+            _pct(e["indirect"]),
+            _pct(e["total"]),
+            ", ".join(f"{r['input']} {_pct(r['exposure'])}" for r in inputs) or "—",
+        )
+    return table
 
 
 def _country(trade: TradeNetwork, commodities: list[str], code: str, option: str) -> str:

@@ -64,7 +64,7 @@ def run(
     from simulator.io.parquet import write_parquet_atomic
     from simulator.io.scenario_file import load_scenario
 
-    spec = load_scenario(scenario)
+    spec = load_scenario(scenario, for_run=True)
     result = simulate(spec, replication, seed=seed)
     rows = metrics_table(result, spec)
     if daily is not None:

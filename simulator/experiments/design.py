@@ -114,7 +114,7 @@ def plan_from_document(document: YamlDocument, *, replications: int | None = Non
 
 def _scenario_plan(path: str | Path, replications: int | None) -> Plan:
     document = load_scenario_document(path)
-    scenario = scenario_from_document(document)
+    scenario = scenario_from_document(document, for_run=True)
     n = replications or scenario.replications
     scenario = scenario.model_copy(update={"replications": n})
     variant = Variant(
@@ -194,7 +194,7 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         nested = {k: v for k, v in overlay.items() if "." not in k}
         merged = merge_documents(base, _overlay(document, name, nested))
         try:
-            scenario = scenario_from_document(merged)
+            scenario = scenario_from_document(merged, for_run=True)
         except InputError as error:
             issues.extend(error.issues, name)
             continue
@@ -241,13 +241,13 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
             )
     issues.raise_if_any()
 
-    ranges, found = select_ranges(
+    ranges, range_problems = select_ranges(
         spec.data_uncertainty,
         {str(k): v for k, v in written_data.items()},
         {str(k): v for k, v in resolved.items()},
         [*parameters, *spec.uncertainties],
     )
-    issues.extend(i.located(positions.locate(i.path)) for i in found)
+    issues.extend(i.located(positions.locate(i.path)) for i in range_problems)
     issues.raise_if_any()
     design = DataDesign.sample(ranges, seed, n)
 

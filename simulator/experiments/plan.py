@@ -22,6 +22,7 @@ from simulator.io.validation import validation_issues
 from simulator.io.yaml import SourceMap, YamlDocument
 from simulator.model.distributions import RandomQuantity
 from simulator.model.network import TradeNetwork
+from simulator.model.recipes import unsimulated_recipe_issues
 from simulator.model.scenario import Scenario
 
 __all__ = [
@@ -200,7 +201,8 @@ def validate_scenario_data(data: dict[str, Any], *, network: bool = True) -> lis
     data : dict
         A resolved scenario (network inline), e.g. with swept or drawn values set.
     network : bool
-        Also build the trade network (balance, links, codes).
+        Also build the trade network (balance, links, codes).  Recipes the
+        engine cannot simulate yet are always refused.
     """
     try:
         scenario = Scenario.model_validate(data)
@@ -211,4 +213,4 @@ def validate_scenario_data(data: dict[str, Any], *, network: bool = True) -> lis
             TradeNetwork.from_scenario(scenario)
         except InputError as error:
             return error.issues
-    return []
+    return unsimulated_recipe_issues(scenario)

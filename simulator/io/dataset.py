@@ -1,7 +1,8 @@
 """The default dataset: four CSV files read into plain, typed rows.
 
-A dataset folder holds ``commodities.csv``, ``nodes.csv``, ``links.csv`` and
-``stockpiles.csv`` (UTF-8, comma separated, one header row).  Every row has a
+A dataset folder holds ``commodities.csv``, ``nodes.csv``, ``links.csv``,
+``stockpiles.csv`` and, optionally, ``recipes.csv`` (UTF-8, comma separated,
+one header row).  Every row has a
 non-empty ``source`` column saying where its figures come from; the loader
 keeps that text apart, in :attr:`Dataset.sources`, so the rows carry exactly
 the keys a scenario's ``commodities:`` and ``network:`` sections use.
@@ -34,7 +35,7 @@ from pathlib import Path
 from simulator.errors import InputError, Issue, Location
 from simulator.io.files import read_input_file, unreadable_reason
 
-__all__ = ["REGIONS", "Dataset", "load_dataset"]
+__all__ = ["DEFAULT_RECIPE", "REGIONS", "Dataset", "load_dataset"]
 
 REGIONS: dict[str, str] = {"ROW": "rest of world"}
 """Non-ISO nodes the dataset uses: one rest-of-world node per commodity."""
@@ -66,11 +67,17 @@ class Dataset:
         Public stockpiles: ``country``, ``commodity``, ``holder`` (str),
         ``holding_days`` and ``target_days`` (float, or ``None`` where the
         figure is not public).
+    recipes : list of dict
+        One per (product, country, input): ``commodity`` (the product),
+        ``country`` (``*`` for the commodity's default recipe), ``input``
+        (str), ``per_unit`` (units of input per unit of product) and
+        ``input_stock_days`` (days of input use the producer holds), float.
     sources : dict
         Row key → the row's ``source`` text.  Keys are the file stem followed
         by the row's key columns: ``("commodities", id)``,
         ``("nodes", commodity, country)``, ``("links", commodity, from, to)``,
-        ``("stockpiles", country, commodity, holder)``.
+        ``("stockpiles", country, commodity, holder)``,
+        ``("recipes", commodity, country, input)``.
     regions : dict
         Region code → name for the non-ISO nodes used (``{"ROW": "rest of world"}``).
     """
@@ -81,6 +88,7 @@ class Dataset:
     stockpiles: list[dict[str, object]]
     sources: dict[SourceKey, str]
     regions: dict[str, str] = field(default_factory=lambda: dict(REGIONS))
+    recipes: list[dict[str, object]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,7 @@ class _Table:
     text: tuple[str, ...]
     numbers: tuple[str, ...] = ()
     optional_numbers: tuple[str, ...] = ()
+    optional_file: bool = False
 
     @property
     def stem(self) -> str:
@@ -126,6 +135,16 @@ _STOCKPILES = _Table(
     text=("country", "commodity", "holder"),
     optional_numbers=("holding_days", "target_days"),
 )
+_RECIPES = _Table(
+    "recipes.csv",
+    key=("commodity", "country", "input"),
+    text=("commodity", "country", "input"),
+    numbers=("per_unit", "input_stock_days"),
+    optional_file=True,
+)
+
+DEFAULT_RECIPE = "*"
+"""The ``country`` of a ``recipes.csv`` row that gives the commodity's default recipe."""
 
 
 def load_dataset(folder: Path | None = None) -> Dataset:
@@ -134,7 +153,7 @@ def load_dataset(folder: Path | None = None) -> Dataset:
     Parameters
     ----------
     folder : pathlib.Path or None
-        A folder holding the four CSV files in the layout described in the
+        A folder holding the CSV files in the layout described in the
         module docstring.
 
     Returns
@@ -155,7 +174,7 @@ def load_dataset(folder: Path | None = None) -> Dataset:
     sources: dict[SourceKey, str] = {}
     tables = {
         table.stem: _read_table(root, table, sources, issues)
-        for table in (_COMMODITIES, _NODES, _LINKS, _STOCKPILES)
+        for table in (_COMMODITIES, _NODES, _LINKS, _STOCKPILES, _RECIPES)
     }
     if issues:
         raise InputError(issues)
@@ -166,6 +185,7 @@ def load_dataset(folder: Path | None = None) -> Dataset:
         links=tables["links"],
         stockpiles=tables["stockpiles"],
         sources=sources,
+        recipes=tables["recipes"],
     )
 
 
@@ -184,6 +204,8 @@ def _read_table(
             raw = resource.read_bytes()
         text = raw.decode("utf-8-sig")  # tolerate a byte-order mark
     except FileNotFoundError:
+        if table.optional_file:
+            return []
         issues.append(
             Issue((table.stem,), f"missing dataset file {table.file}", Location(name, 1, 1))
         )

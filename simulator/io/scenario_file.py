@@ -28,6 +28,7 @@ from simulator.io.extends import EXTENDS_KEY, copy_positions, resolve_extends
 from simulator.io.validation import locate_issue, validate_document
 from simulator.io.yaml import DocPath, SourceMap, YamlDocument, parse_yaml, read_yaml
 from simulator.model.network import TradeNetwork
+from simulator.model.recipes import refuse_unsimulated_recipes
 from simulator.model.scenario import Scenario
 
 __all__ = [
@@ -66,17 +67,24 @@ class DatasetLike(Protocol):
     @property
     def regions(self) -> Mapping[str, str]: ...
 
+    @property
+    def recipes(self) -> Sequence[Mapping[str, Any]]: ...
+
 
 # --- entry points ------------------------------------------------------------------------
 
 
-def load_scenario(path: str | Path) -> Scenario:
+def load_scenario(path: str | Path, *, for_run: bool = False) -> Scenario:
     """Load, resolve and validate a scenario file.
 
     Parameters
     ----------
     path : str or pathlib.Path
         The scenario file.  Locations in errors name it as given.
+    for_run : bool
+        The scenario is to be simulated: also refuse recipes that would change
+        the run, which the engine does not simulate yet
+        (:func:`simulator.model.recipes.unsimulated_recipe_issues`).
 
     Returns
     -------
@@ -89,7 +97,7 @@ def load_scenario(path: str | Path) -> Scenario:
         Every problem found, each located in the file (or base file) where
         the offending value was written.
     """
-    return scenario_from_document(load_scenario_document(path))
+    return scenario_from_document(load_scenario_document(path), for_run=for_run)
 
 
 def load_scenario_text(text: str, name: str = "<string>") -> Scenario:
@@ -153,7 +161,7 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def scenario_from_document(document: YamlDocument) -> Scenario:
+def scenario_from_document(document: YamlDocument, *, for_run: bool = False) -> Scenario:
     """Validate a parsed, ``extends``-resolved scenario document.
 
     Merges the dataset named by ``data:``, validates every key, then builds
@@ -163,6 +171,8 @@ def scenario_from_document(document: YamlDocument) -> Scenario:
     ----------
     document : YamlDocument
         From :func:`load_scenario_document` (possibly with overlays applied).
+    for_run : bool
+        As in :func:`load_scenario`.
 
     Returns
     -------
@@ -180,6 +190,8 @@ def scenario_from_document(document: YamlDocument) -> Scenario:
     scenario = validate_document(Scenario, document)
     try:
         TradeNetwork.from_scenario(scenario)
+        if for_run:
+            refuse_unsimulated_recipes(scenario)
     except InputError as error:
         raise InputError([locate_issue(i, document) for i in error.issues]) from None
     return scenario
@@ -268,6 +280,10 @@ def merge_dataset(document: YamlDocument, dataset: DatasetLike) -> YamlDocument:
       country)`` as a dataset node overrides only the fields it states, at
       the dataset node's place.  Links likewise, keyed by ``(commodity, from,
       to)``.
+    * The dataset's recipes join the commodities (country ``*``: the
+      commodity's ``recipe`` and ``input_stock_days``) and the nodes (a
+      country's own), keeping only inputs that are simulated commodities:
+      an input left out of ``commodities:`` is outside the scenario.
     * The dataset's regions are added to the scenario's ``regions``.
     * Values that come from the dataset are located at the ``data:`` value;
       inline values keep their own positions.
@@ -284,10 +300,11 @@ def merge_dataset(document: YamlDocument, dataset: DatasetLike) -> YamlDocument:
         return YamlDocument(data, positions, document.file)  # reported by validation
     names = list(commodities) or list(dataset.commodities)
     _check_commodities_known(commodities, dataset, document)
+    defaults, own_recipes = _recipe_fields(dataset.recipes, set(names))
     merged: dict[str, Any] = {}
     for name in names:
         own = commodities.get(name)
-        figures = dict(dataset.commodities.get(name, {}))
+        figures = {**dataset.commodities.get(name, {}), **defaults.get(name, {})}
         if own is None:
             merged[name] = figures
         elif isinstance(own, dict):
@@ -309,7 +326,11 @@ def merge_dataset(document: YamlDocument, dataset: DatasetLike) -> YamlDocument:
                 inline = []
             if not isinstance(inline, list):
                 continue
-            entries = [dict(e) for e in getattr(dataset, key) if e.get("commodity") in selected]
+            entries = [
+                {**e, **own_recipes.get(identity(e) or (), {})}
+                for e in getattr(dataset, key)
+                if e.get("commodity") in selected
+            ]
             network[key] = _merge_entries(
                 entries, inline, identity, source, positions, ("network", key), origin
             )
@@ -322,6 +343,26 @@ def merge_dataset(document: YamlDocument, dataset: DatasetLike) -> YamlDocument:
     if isinstance(regions, dict):
         data["regions"] = {**dataset.regions, **regions}
     return YamlDocument(data, positions, document.file)
+
+
+def _recipe_fields(
+    rows: Sequence[Mapping[str, Any]], selected: set[str]
+) -> tuple[dict[str, dict[str, Any]], dict[tuple[str, ...], dict[str, Any]]]:
+    """The dataset's recipes as scenario fields: per commodity, and per (commodity, country).
+
+    Rows whose product or input is not among ``selected`` are left out.
+    """
+    fields: dict[tuple[str, ...], dict[str, Any]] = {}
+    for row in rows:
+        product, country, name = str(row["commodity"]), str(row["country"]), str(row["input"])
+        if product not in selected or name not in selected:
+            continue
+        entry = fields.setdefault((product, country), {"recipe": {}, "input_stock_days": {}})
+        entry["recipe"][name] = row["per_unit"]
+        entry["input_stock_days"][name] = row["input_stock_days"]
+    defaults = {k[0]: v for k, v in fields.items() if k[1] == dataset_io.DEFAULT_RECIPE}
+    nodes = {k: v for k, v in fields.items() if k[1] != dataset_io.DEFAULT_RECIPE}
+    return defaults, nodes
 
 
 def _merge_entries(

@@ -35,6 +35,7 @@ from simulator.model.distributions import (
 )
 from simulator.model.limits import LEAD_TIME_DAYS
 from simulator.model.reach import reach_issues
+from simulator.model.recipes import ProducerRecipe, producer_recipes, recipe_issues
 from simulator.model.references import reference_issues
 from simulator.model.scenario import Expansion, Scenario
 
@@ -126,10 +127,15 @@ class TradeNetwork:
     """
 
     def __init__(
-        self, commodities: Mapping[str, CommodityNetwork], reconciliations: list[Imbalance]
+        self,
+        commodities: Mapping[str, CommodityNetwork],
+        reconciliations: list[Imbalance],
+        recipes: Mapping[tuple[str, str], ProducerRecipe] | None = None,
     ) -> None:
         self._commodities = dict(commodities)
         self.reconciliations = reconciliations
+        self.recipes: Mapping[tuple[str, str], ProducerRecipe] = dict(recipes or {})
+        """Each producer's recipe by ``(commodity, country)``: :mod:`simulator.model.recipes`."""
 
     def __iter__(self) -> Iterator[CommodityNetwork]:
         return iter(self._commodities.values())
@@ -155,10 +161,12 @@ class TradeNetwork:
         Raises :class:`~simulator.errors.InputError` with every problem found:
         unknown country codes, links to countries that are not nodes, self-loops,
         lead times outside 1 … 3,650 days, duplicate entries, nothing to
-        simulate, shocks that can never act, unbalanced countries.
+        simulate, shocks that can never act, unbalanced countries, and
+        recipes that name unknown inputs, form a cycle or do not fit the
+        producers' nodes (:func:`simulator.model.recipes.recipe_issues`).
         """
         known = set(ISO3166_ALPHA3) | set(scenario.regions)
-        issues: list[Issue] = reference_issues(scenario, known)
+        issues: list[Issue] = reference_issues(scenario, known) + recipe_issues(scenario)
         nodes_path: tuple[PathPart, ...] = ("network", "nodes")
         links_path: tuple[PathPart, ...] = ("network", "links")
 
@@ -245,7 +253,7 @@ class TradeNetwork:
             commodities[commodity] = _arrays(commodity, g)
         if issues:
             raise InputError(issues)
-        return cls(commodities, reconciliations)
+        return cls(commodities, reconciliations, producer_recipes(scenario))
 
 
 def _unknown_code(code: str, known: set[str]) -> str:

@@ -46,6 +46,7 @@ __all__ = [
     "Policies",
     "Scenario",
     "Stockpile",
+    "Substitution",
     "Trigger",
     "Whole",
 ]
@@ -70,6 +71,7 @@ DaysOfDemand = Annotated[float, Field(ge=0, le=MAX_DAYS_OF_DEMAND)]
 LeadDays = Annotated[float, Field(ge=0, le=MAX_LEAD_TIME_DAYS)]
 """A fixed delay in days: 0 … 3,650."""
 Code = Annotated[str, Field(min_length=2, max_length=16, pattern=r"^[A-Za-z][A-Za-z0-9_+-]*$")]
+PerUnit = Annotated[float, Field(gt=0)]
 
 
 class _Frozen(BaseModel):
@@ -80,8 +82,36 @@ class _Frozen(BaseModel):
 # --- commodities and the network ---------------------------------------------------------
 
 
+class Substitution(_Frozen):
+    """Part of an input a producer can do without, after a delay, at a stated rate.
+
+    Once the input has been short for ``delay_days``, the replaceable part of
+    its requirement grows by ``share / ramp_days`` a day up to ``share`` (at
+    once when ``ramp_days`` is 0).
+    """
+
+    share: Share = Field(
+        description="Largest share of the input's requirement that can be replaced."
+    )
+    delay_days: RandomQuantity = Field(
+        0.0, description="Days the input is short before substitution starts."
+    )
+    ramp_days: LeadDays = Field(
+        0.0, description="Days from the start of substitution to the full share (0: at once)."
+    )
+
+
+Recipe = dict[str, PerUnit]
+InputStockDays = DaysOfDemand | dict[str, DaysOfDemand]
+
+
 class Commodity(_Frozen):
-    """A traded good: its unit, prices and the cost of holding it."""
+    """A traded good: its unit, prices and the cost of holding it.
+
+    A product made from other commodities declares them in ``recipe`` (units
+    of input per unit of output): the default of every producer, which a
+    node may replace with its own.
+    """
 
     unit: str = "t"
     price_usd_per_unit: Price
@@ -90,6 +120,16 @@ class Commodity(_Frozen):
     )
     carrying_cost_per_year: float = Field(
         0.05, ge=0, le=100, description="Cost of holding stock, as a share of its value per year."
+    )
+    recipe: Recipe | None = Field(
+        None, description="Inputs per unit of output (commodity -> units), for every producer."
+    )
+    input_stock_days: InputStockDays | None = Field(
+        None,
+        description="Producers' stock of their inputs, in days of input use (or per input).",
+    )
+    substitution: dict[str, Substitution] | None = Field(
+        None, description="Per input: the part of it producers can replace."
     )
 
 
@@ -121,6 +161,15 @@ class Node(_Frozen):
         0.0, description="Commercial inventory target, in days of demand."
     )
     expansion: Expansion | None = None
+    recipe: Recipe | None = Field(
+        None, description="This producer's inputs per unit of output; null: the commodity's."
+    )
+    input_stock_days: InputStockDays | None = Field(
+        None, description="This producer's stock of inputs, in days of use; null: the commodity's."
+    )
+    substitution: dict[str, Substitution] | None = Field(
+        None, description="This producer's substitution, per input; null: the commodity's."
+    )
 
     @model_validator(mode="after")
     def _capacity(self) -> Self:
