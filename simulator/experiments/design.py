@@ -192,8 +192,8 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
     for name, written in overlays.items():
         overlay = written or {}
         nested = {k: v for k, v in overlay.items() if "." not in k}
-        merged = merge_documents(base, _overlay(document, name, nested))
         try:
+            merged = merge_documents(base, _overlay(document, name, nested))
             scenario = scenario_from_document(merged, for_run=True)
         except InputError as error:
             issues.extend(error.issues, name)
