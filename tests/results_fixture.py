@@ -29,7 +29,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["COMMODITY", "DEMAND_PER_DAY", "write_results"]
+__all__ = ["COMMODITY", "DEMAND_PER_DAY", "write_results", "write_table"]
 
 COMMODITY = "gallium"
 DEMAND_PER_DAY = {"KOR": 1.0, "JPN": 2.0}
@@ -293,6 +293,40 @@ def write_results(
         _write_chunks(out_dir / "summary", variant, summary[variant], chunks)
         if daily:
             _write_chunks(out_dir / "daily", variant, daily_rows[variant], chunks)
+    _write_manifest(
+        out_dir,
+        name=name,
+        description=description,
+        seed=seed,
+        replications=replications,
+        baseline=baseline,
+        variant_params={v: variant_params.get(v, {}) for v in variants},
+        sweep=sweep is not None,
+        sweep_parameters=sweep_parameters,
+        uncertainties=[uncertainty],
+        horizon_days=horizon_days,
+        shock_day=shock_day,
+    )
+    return out_dir
+
+
+def _write_manifest(
+    out_dir: Path,
+    *,
+    name: str,
+    description: str,
+    seed: int,
+    replications: int,
+    baseline: str,
+    variant_params: Mapping[str, Mapping[str, Any]],
+    sweep: bool,
+    sweep_parameters: Sequence[str],
+    uncertainties: Sequence[str],
+    horizon_days: int,
+    shock_day: int,
+) -> None:
+    """The scenario files and ``manifest.json`` of a results folder."""
+    variants = list(variant_params)
     scenario = _scenario(name, horizon_days, shock_day)
     (out_dir / "scenarios").mkdir(parents=True, exist_ok=True)
     for variant in variants:
@@ -318,16 +352,62 @@ def write_results(
             v: {
                 "variant": None if sweep else v,
                 "baseline": baseline,
-                "params": variant_params.get(v, {}),
+                "params": dict(variant_params[v]),
             }
             for v in variants
         },
-        "sweep_parameters": sweep_parameters,
-        "uncertainties": [uncertainty],
+        "sweep_parameters": list(sweep_parameters),
+        "uncertainties": list(uncertainties),
         "versions": {"supplyshock": "0.1.0", "numpy": "2"},
         "scenarios": dict.fromkeys(variants, scenario),
         "start_time": "2024-06-01T00:00:00+00:00",
         "end_time": "2024-06-01T00:01:00+00:00",
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+
+
+def write_table(
+    out_dir: Path,
+    rows: Mapping[str, Sequence[Mapping[str, Any]]],
+    *,
+    baseline: str,
+    seed: int = 1,
+    horizon_days: int = 120,
+    shock_day: int = 20,
+    name: str = "hand-table",
+) -> Path:
+    """Write a results folder whose summary is exactly ``rows`` (per variant); returns it.
+
+    Each row needs ``replication``, ``country`` and the metric columns; the
+    identifying columns (experiment, variant, seed, commodity, group) are added,
+    the seed shared by all variants on a replication (common random numbers).
+    """
+    replications = 1 + max(int(r["replication"]) for part in rows.values() for r in part)
+    for variant, part in rows.items():
+        full = [
+            {
+                "experiment": name,
+                "variant": variant,
+                "seed": seed * 1000 + int(row["replication"]),
+                "commodity": COMMODITY,
+                "group": False,
+                **row,
+            }
+            for row in part
+        ]
+        _write_chunks(out_dir / "summary", variant, full, 1)
+    _write_manifest(
+        out_dir,
+        name=name,
+        description="A results table written by hand for the analysis tests.",
+        seed=seed,
+        replications=replications,
+        baseline=baseline,
+        variant_params={v: {} for v in rows},
+        sweep=False,
+        sweep_parameters=[],
+        uncertainties=[],
+        horizon_days=horizon_days,
+        shock_day=shock_day,
+    )
     return out_dir

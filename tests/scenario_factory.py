@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from invariants import check_invariants
 from ruamel.yaml import YAML
 
 from simulator.analysis.metrics import metrics_table
@@ -155,9 +156,13 @@ def build(scenario: ScenarioDict) -> Scenario:
 def run(
     scenario: ScenarioDict, replication: int = 0
 ) -> tuple[RunResult, dict[str, dict[str, Any]]]:
-    """Simulate ``scenario`` and return the result with its metric rows by country (or group)."""
+    """Simulate ``scenario`` and return the result with its metric rows by country (or group).
+
+    Every run is checked against the invariants of ``tests/invariants.py``.
+    """
     validated = build(scenario)
     result = simulate(validated, replication)
+    check_invariants(validated, result)
     rows = {row["country"]: row for row in metrics_table(result, validated)}
     return result, rows
 

@@ -8,6 +8,7 @@ coverage; the comparison must say so, paired on the same shocks.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -39,11 +40,21 @@ def test_real_batch_compares(batch_dir: Path, capsys: pytest.CaptureFixture[str]
     assert data["baseline"] == "national"
     assert data["variants"] == ["national", "pooled", "both"]
     rows = {(r["variant"], r["country"], r["metric"]): r for r in data["comparisons"]}
+    fill = (
+        open_results(batch_dir)
+        .summary.query("country == 'KOR'")
+        .pivot(index="replication", columns="variant", values="fill_rate")
+    )
     for variant in ("pooled", "both"):
         korea = rows[(variant, "KOR", "fill_rate")]
         assert korea["n"] == 8
         assert korea["mean_diff"] > 0  # pooling helps the banned country
-        assert korea["ci_low"] <= korea["mean_diff"] <= korea["ci_high"]
+        # The paired t interval, from the summary's paired differences (t_{7, 0.975}).
+        diff = (fill[variant] - fill["national"]).to_numpy()
+        half = 2.364624 * diff.std(ddof=1) / math.sqrt(diff.size)
+        assert (korea["ci_low"], korea["ci_high"]) == pytest.approx(
+            (diff.mean() - half, diff.mean() + half), abs=1e-6 * max(half, 1e-9)
+        )
         japan = rows[(variant, "JPN", "shortfall")]
         assert japan["mean"] == japan["baseline_mean"] == 0.0  # Japan is never short
     events = [e for e in data["events"] if e["metric"] == "tts_days" and e["country"] == "JPN"]

@@ -69,7 +69,8 @@ def test_a_supplier_starting_from_zero_capacity_invests_when_asked() -> None:
 REPLICATIONS = 40
 
 
-def _half_approved_licences() -> FloatArray:
+@pytest.fixture(scope="module")
+def half_approved_licences() -> FloatArray:
     """KOR's inventory paths, one row per replication: licensing for ever from day 50,
     10-day review, approval probability 0.5; CHN has spare capacity (3/day)."""
     licensing = shock("licensing", licence={"processing_days": 10, "approval_probability": 0.5})
@@ -80,7 +81,7 @@ def _half_approved_licences() -> FloatArray:
     return np.array([series(result, "inventory", "KOR") for result in runs])
 
 
-def test_licences_approved_half_the_time_settle() -> None:
+def test_licences_approved_half_the_time_settle(half_approved_licences: FloatArray) -> None:
     """One path fluctuates with the approvals, so settling is asserted on averages.
 
     - No drift: the mean inventory over days 265..364 equals that over days
@@ -91,7 +92,7 @@ def test_licences_approved_half_the_time_settle() -> None:
       days 265..364 lies within four standard errors (that day's, over
       replications) of the path's own mean.
     """
-    paths = _half_approved_licences()
+    paths = half_approved_licences
     late, earlier = paths[:, 265:365], paths[:, 165:265]
     diff = late.mean(axis=1) - earlier.mean(axis=1)
     assert abs(diff.mean()) <= 3 * diff.std(ddof=1) / np.sqrt(REPLICATIONS)
@@ -105,7 +106,9 @@ def test_licences_approved_half_the_time_settle() -> None:
     reason="issue 10: KOR settles at 28.7 days on average (standard error 0.33), not at its"
     " 30-day target; the licence position is being reworked in the engine part of the issue",
 )
-def test_licences_approved_half_the_time_settle_at_the_target_on_average() -> None:
+def test_licences_approved_half_the_time_settle_at_the_target_on_average(
+    half_approved_licences: FloatArray,
+) -> None:
     """Derivation: order-up-to keeps the position ``X = S + in transit + p·waiting`` at its
     target ``T = 30 + f·L + f·W = 30 + 10 + 10`` each day (the floors on the order only
     ever raise it).  In the long run shipments average demand (1/day), so
@@ -113,7 +116,7 @@ def test_licences_approved_half_the_time_settle_at_the_target_on_average() -> No
     ``E[p·waiting] = p·W/p = 10``: ``E[S] = 30`` (or more).  The mean over days
     265..364 and replications is within three standard errors of 30 days.
     """
-    paths = _half_approved_licences()
+    paths = half_approved_licences
     means = paths[:, 265:365].mean(axis=1)
     assert abs(means.mean() - 30.0) <= 3 * means.std(ddof=1) / np.sqrt(REPLICATIONS)
 

@@ -66,11 +66,14 @@ def _check_nothing_moves(result: RunResult) -> None:
             atol=TOL,
             rtol=TOL,
         )
-        for name in ("strategic", "pool"):
+        for name in ("strategic", "pool", "in_transit", "exports_shipped", "imports_shipped"):
             np.testing.assert_allclose(
-                a[name], np.broadcast_to(a[name][0], a[name].shape), atol=TOL
+                a[name], np.broadcast_to(a[name][0], a[name].shape), atol=TOL, err_msg=name
             )
-        for name in ("released", "transfers_in", "transfers_out", "loans_outstanding"):
+        for name in (
+            "released", "transfers_in", "transfers_out", "loans_outstanding", "stocked",
+            "policy_in_transit",
+        ):  # fmt: skip
             assert np.all(a[name] == 0.0), name
         np.testing.assert_allclose(a["consumption"], a["demand"], atol=TOL)
 
