@@ -37,8 +37,9 @@ BoolArray = npt.NDArray[np.bool_]
     REPLENISH_TARGET,
     UNMET_EXTRA,
     LAST_SHORTFALL,
-) = range(12)
-COUNTRY_ROWS = 12
+    IMPORT_FLOW,
+) = range(13)
+COUNTRY_ROWS = 13
 
 # Rows of the per-line float matrix (link-only rows are zero on own-producer lines).
 SHARE, BASE, QUOTA, LEAK_SHARE, APPROVED, LICENCE_REQUESTS = range(6)
@@ -214,6 +215,7 @@ def trade_day(
     for i in range(n):
         production_record[day, i] = 0.0
         shipped_record[day, i] = 0.0
+    carried_days = np.zeros(n)  # Σ shipped × days on the way, per importer
     for k in range(lines):
         i = source[k]
         j = destination[k]
@@ -224,6 +226,7 @@ def trade_day(
         else:
             trade_calendar[day + line_ints[LEAD, k], j] += served
             shipped_record[day, j] += served
+            carried_days[j] += served * line_ints[LEAD, k]
     if any_leak:
         for k in range(m):
             if leak[k] > 0.0:
@@ -231,12 +234,21 @@ def trade_day(
                 j = destination[k]
                 served = leak[k] * scale[i]
                 production_record[day, i] += served
-                trade_calendar[day + line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k], j] += served
+                days = line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k]
+                trade_calendar[day + days, j] += served
                 shipped_record[day, j] += served
+                carried_days[j] += served * days
     total_production = 0.0
     for i in range(n):
         state[TRADE_TRANSIT, i] += shipped_record[day, i]
         total_production += production_record[day, i]
+        # The pipeline target follows the routes that carry the importer's shipments:
+        # baseline import flow × their lead time, weighted by what each carried today
+        # (kept when only rounding differs, so nothing moves without a shock).
+        if shipped_record[day, i] > 1e-12:
+            target = state[IMPORT_FLOW, i] * carried_days[i] / shipped_record[day, i]
+            if abs(target - state[PIPELINE_TARGET, i]) > 1e-9 * (1.0 + target):
+                state[PIPELINE_TARGET, i] = target
     return total_production
 
 

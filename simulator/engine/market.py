@@ -91,9 +91,9 @@ class Market:
         self.front_loading_active = 0
         self._inventory_target[:] = self.inventory_days * self.demand
         self.stock[:] = self._inventory_target
-        self.pipeline_target = np.bincount(self.importer, self.flow * lead, n)
-        rows[kernel.PIPELINE_TARGET] = self.pipeline_target
-        self.trade_transit[:] = self.pipeline_target
+        rows[kernel.IMPORT_FLOW] = np.bincount(self.importer, self.flow, n)
+        rows[kernel.PIPELINE_TARGET] = np.bincount(self.importer, self.flow * lead, n)
+        self.trade_transit[:] = rows[kernel.PIPELINE_TARGET]
 
         # Supply lines: the m links, then each country's own producer supplying
         # itself (index m + i).  Float and integer attributes, one matrix each.
