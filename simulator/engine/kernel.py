@@ -203,19 +203,22 @@ def trade_day(
     for i in range(n):
         if spare[i] < 0.0:
             spare[i] = 0.0
+    restock = np.zeros(lines)  # served by the second rerouting
     second = np.zeros(lines)
     if _reroute(unmet_by_importer, spare, source, destination, open_line, second):
         ratio2 = _share_spare(
             second, spare, source, destination, priority_importers, priority, priority_share
         )
         for k in range(lines):
-            served_extra[k] += second[k] * ratio2[k]
+            restock[k] = second[k] * ratio2[k]
+            served_extra[k] += restock[k]
 
     # Step 5: production and shipping; own supply enters inventory at once.
     for i in range(n):
         production_record[day, i] = 0.0
         shipped_record[day, i] = 0.0
-    carried_days = np.zeros(n)  # Σ shipped × days on the way, per importer
+    carried = np.zeros(n)  # shipped for the importer's own orders (not passed-on restocking)
+    carried_days = np.zeros(n)  # Σ carried × days on the way
     for k in range(lines):
         i = source[k]
         j = destination[k]
@@ -226,7 +229,8 @@ def trade_day(
         else:
             trade_calendar[day + line_ints[LEAD, k], j] += served
             shipped_record[day, j] += served
-            carried_days[j] += served * line_ints[LEAD, k]
+            carried[j] += served - restock[k]
+            carried_days[j] += (served - restock[k]) * line_ints[LEAD, k]
     if any_leak:
         for k in range(m):
             if leak[k] > 0.0:
@@ -237,16 +241,19 @@ def trade_day(
                 days = line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k]
                 trade_calendar[day + days, j] += served
                 shipped_record[day, j] += served
+                carried[j] += served
                 carried_days[j] += served * days
     total_production = 0.0
     for i in range(n):
         state[TRADE_TRANSIT, i] += shipped_record[day, i]
         total_production += production_record[day, i]
-        # The pipeline target follows the routes that carry the importer's shipments:
-        # baseline import flow × their lead time, weighted by what each carried today
-        # (kept when only rounding differs, so nothing moves without a shock).
-        if shipped_record[day, i] > 1e-12:
-            target = state[IMPORT_FLOW, i] * carried_days[i] / shipped_record[day, i]
+        # The pipeline target follows the routes that carry the importer's orders:
+        # baseline import flow × their lead time, weighted by what each carried today.
+        # Restocking that a full supplier passed on to another route (the second
+        # rerouting) does not count; the target is kept when only rounding differs,
+        # so nothing moves without a shock.
+        if carried[i] > 1e-12:
+            target = state[IMPORT_FLOW, i] * carried_days[i] / carried[i]
             if abs(target - state[PIPELINE_TARGET, i]) > 1e-9 * (1.0 + target):
                 state[PIPELINE_TARGET, i] = target
     return total_production
