@@ -20,7 +20,7 @@ from simulator.engine.records import CommodityRecords, Ledger, RunResult
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
 from simulator.engine.streams import Stream, Streams
 from simulator.errors import ConservationError
-from simulator.model.distributions import draw
+from simulator.model.distributions import RandomQuantity, draw
 from simulator.model.network import CommodityNetwork, TradeNetwork
 from simulator.model.scenario import Allocation, Scenario
 
@@ -145,19 +145,26 @@ def check_ledger(ledger: Ledger) -> None:
         )
 
 
-def _lead_times(
-    net: CommodityNetwork, streams: Streams, drawn: dict[str, float]
+def _link_days(
+    net: CommodityNetwork,
+    quantities: tuple[RandomQuantity, ...],
+    stream: Stream,
+    label: str,
+    least: int,
+    streams: Streams,
+    drawn: dict[str, float],
 ) -> npt.NDArray[np.int64]:
-    leads = np.empty(net.n_links, dtype=np.int64)
-    for k, q in enumerate(net.lead_time_days):
+    """Whole days per link (at least ``least``), each drawn on its own sub-stream of ``stream``."""
+    days = np.empty(net.n_links, dtype=np.int64)
+    for k, q in enumerate(quantities):
         name = f"{net.commodity}:{net.link_name(k)}"
         if isinstance(q, int | float):
             value = float(q)
         else:
-            value = draw(q, streams.generator(Stream.LEAD_TIMES, name))
-            drawn[f"lead_time_days:{name}"] = value
-        leads[k] = max(1, round(value))
-    return leads
+            value = draw(q, streams.generator(stream, name))
+            drawn[f"{label}:{name}"] = value
+        days[k] = max(least, round(value))
+    return days
 
 
 def _build(
@@ -180,7 +187,16 @@ def _build(
     )
     market = Market(
         net,
-        _lead_times(net, streams, drawn),
+        _link_days(net, net.lead_time_days, Stream.LEAD_TIMES, "lead_time_days", 1, streams, drawn),
+        _link_days(
+            net,
+            net.contracting_delay_days,
+            Stream.CONTRACTING,
+            "contracting_delay_days",
+            0,
+            streams,
+            drawn,
+        ),
         horizon,
         scenario.ordering.adjustment_days,
         extra_delay,

@@ -68,6 +68,14 @@ def reference_issues(scenario: Scenario, known_codes: Container[str]) -> list[Is
         if low is not None and low < 0:
             issues.append(Issue(path, f"expected a number of days >= 0, found {low:g}"))
 
+    for name, spec in scenario.commodities.items():
+        not_negative(("commodities", name, "contracting_delay_days"), spec.contracting_delay_days)
+    for i, node in enumerate(scenario.network.nodes):
+        path: Path = ("network", "nodes", i, "contracting_delay_days")
+        not_negative(path, node.contracting_delay_days)
+    for i, link in enumerate(scenario.network.links):
+        not_negative(("network", "links", i, "contracting_delay_days"), link.contracting_delay_days)
+
     seen: Counter[str] = Counter()
     for i, shock in enumerate(scenario.shocks):
         where: Path = ("shocks", i)

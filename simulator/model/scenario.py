@@ -64,6 +64,16 @@ class Commodity(_Frozen):
     carrying_cost_per_year: NonNegative = Field(
         0.05, description="Cost of holding stock, as a share of its value per year."
     )
+    contracting_delay_days: RandomQuantity = Field(
+        0.0,
+        description="Days from an importer's first rerouted request to the first order an"
+        " alternative supplier ships (default for every link; 0: at once).",
+    )
+    new_route_ramp_days: NonNegative = Field(
+        0.0,
+        description="Days over which a route with no baseline flow ramps up to full use once"
+        " contracted (default for every link; 0: at once).",
+    )
 
 
 class Expansion(_Frozen):
@@ -91,6 +101,11 @@ class Node(_Frozen):
         0.0, description="Commercial inventory target, in days of demand."
     )
     expansion: Expansion | None = None
+    contracting_delay_days: RandomQuantity | None = Field(
+        None,
+        description="Contracting delay of this importer's alternative routes; null: the"
+        " commodity's.",
+    )
 
     @model_validator(mode="after")
     def _capacity(self) -> Self:
@@ -121,6 +136,15 @@ class Link(_Frozen):
     )
     flow_per_year: NonNegative
     lead_time_days: RandomQuantity = Field(description="Days from departure to arrival (>= 1).")
+    contracting_delay_days: RandomQuantity | None = Field(
+        None,
+        description="Contracting delay of this route; null: the importer's, else the commodity's.",
+    )
+    ramp_days: NonNegative | None = Field(
+        None,
+        description="Ramp-up of this route if it has no baseline flow; null: the commodity's"
+        " new_route_ramp_days.",
+    )
 
 
 class Network(_Frozen):
