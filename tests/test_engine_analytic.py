@@ -249,9 +249,7 @@ def test_second_supplier_with_enough_spare_capacity(lead: int) -> None:
     50 + L.  When L > 10, KOR ends day 59 at 30, gets nothing on days
     60..(49 + L) and ends day 49 + L at 30 - (L - 10) = 40 - L; when L <= 10
     the two routes overlap and KOR never falls below 30.  For L <= 40 it is
-    never short; its lowest coverage is min(30, 40 - L).  (The order-up-to
-    target still counts the baseline 10-day pipeline, so KOR stays at 40 - L
-    afterwards.)
+    never short; its lowest coverage is min(30, 40 - L).
     """
     result, rows = run(with_alternatives([("AUS", 0.0, 365.0, 0.0, lead)]))
     kor = rows["KOR"]

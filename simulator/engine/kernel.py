@@ -37,16 +37,18 @@ BoolArray = npt.NDArray[np.bool_]
     REPLENISH_TARGET,
     UNMET_EXTRA,
     LAST_SHORTFALL,
-) = range(12)
-COUNTRY_ROWS = 12
+    IMPORT_FLOW,
+) = range(13)
+COUNTRY_ROWS = 13
 
 # Rows of the per-line float matrix (link-only rows are zero on own-producer lines).
-SHARE, BASE, QUOTA, LEAK_SHARE, APPROVED, LICENCE_REQUESTS = range(6)
-LINE_FLOAT_ROWS = 6
+SHARE, BASE, QUOTA, LEAK_SHARE, APPROVED, LICENCE_REQUESTS, RAMP_DAYS = range(7)
+LINE_FLOAT_ROWS = 7
 
-# Rows of the per-line integer matrix.
-SOURCE, DESTINATION, LEAD, LEAK_EXTRA, MODE, LICENCE_TODAY = range(6)
-LINE_INT_ROWS = 6
+# Rows of the per-line integer matrix.  CONTRACT_DAY is the first day a link takes
+# rerouted requests (-1: no contract yet); CONTRACT_DELAY the days a contract takes.
+SOURCE, DESTINATION, LEAD, LEAK_EXTRA, MODE, LICENCE_TODAY, CONTRACT_DELAY, CONTRACT_DAY = range(8)
+LINE_INT_ROWS = 8
 
 _BAN, _QUOTA = 1, 2
 # LICENCE_TODAY of a licensed link: today's request waits (processing > 0 days), or is
@@ -181,11 +183,11 @@ def trade_day(
         else:
             spare[i] = state[CAPACITY, i] - committed_by_source[i]
 
-    # Rerouting: cut requests go to the importer's open lines, by their source's spare capacity.
+    # Rerouting: cut requests go to the importer's open lines, by their source's spare
+    # capacity; a link is open to them once its contract runs (see _contract).
     open_line = np.empty(lines, dtype=np.bool_)
-    for k in range(lines):
-        open_line[k] = k >= m or mode[k] == 0
     if any_cut:
+        _contract(day, cut_by_importer, line_ints, m, open_line)
         _reroute(cut_by_importer, spare, source, destination, open_line, extra)
 
     # Spare capacity shared among extra requests; what stays unmet is rerouted once more to
@@ -207,19 +209,34 @@ def trade_day(
     for i in range(n):
         if spare[i] < 0.0:
             spare[i] = 0.0
+    restock = np.zeros(lines)  # served by the second rerouting
     second = np.zeros(lines)
+    _contract(day, unmet_by_importer, line_ints, m, open_line)
     if _reroute(unmet_by_importer, spare, source, destination, open_line, second):
         ratio2 = _share_spare(
             second, spare, source, destination, priority_importers, priority, priority_share
         )
         for k in range(lines):
-            served_extra[k] += second[k] * ratio2[k]
+            restock[k] = second[k] * ratio2[k]
+            served_extra[k] += restock[k]
+
+    # A new route (no baseline flow) carries (d + 1) / R of what it would on day d of its
+    # contract, for its first R = RAMP_DAYS days.
+    for k in range(m):
+        ramp = line_values[RAMP_DAYS, k]
+        if ramp > 0.0 and served_extra[k] > 0.0:
+            running = day - line_ints[CONTRACT_DAY, k] + 1
+            if running < ramp:
+                served_extra[k] *= running / ramp
+                restock[k] *= running / ramp
 
     # Step 5: production and shipping; own supply enters inventory at once.
     for i in range(n):
         production_record[day, i] = 0.0
         shipped_record[day, i] = 0.0
         exported_record[day, i] = 0.0
+    carried = np.zeros(n)  # shipped for the importer's own orders (not passed-on restocking)
+    carried_days = np.zeros(n)  # Σ carried × days on the way
     for k in range(lines):
         i = source[k]
         j = destination[k]
@@ -231,6 +248,8 @@ def trade_day(
             trade_calendar[day + line_ints[LEAD, k], j] += served
             shipped_record[day, j] += served
             exported_record[day, i] += served
+            carried[j] += served - restock[k]
+            carried_days[j] += (served - restock[k]) * line_ints[LEAD, k]
     if any_leak:
         for k in range(m):
             if leak[k] > 0.0:
@@ -238,14 +257,47 @@ def trade_day(
                 j = destination[k]
                 served = leak[k] * scale[i]
                 production_record[day, i] += served
-                trade_calendar[day + line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k], j] += served
+                days = line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k]
+                trade_calendar[day + days, j] += served
                 shipped_record[day, j] += served
                 exported_record[day, i] += served
+                carried[j] += served
+                carried_days[j] += served * days
     total_production = 0.0
     for i in range(n):
         state[TRADE_TRANSIT, i] += shipped_record[day, i]
         total_production += production_record[day, i]
+        # The pipeline target follows the routes that carry the importer's orders:
+        # baseline import flow × their lead time, weighted by what each carried today.
+        # Restocking that a full supplier passed on to another route (the second
+        # rerouting) does not count; the target is kept when only rounding differs,
+        # so nothing moves without a shock.
+        if carried[i] > 1e-12:
+            target = state[IMPORT_FLOW, i] * carried_days[i] / carried[i]
+            if abs(target - state[PIPELINE_TARGET, i]) > 1e-9 * (1.0 + target):
+                state[PIPELINE_TARGET, i] = target
     return total_production
+
+
+@njit(cache=True)
+def _contract(
+    day: int, wanted_by_importer: FloatArray, line_ints: IntArray, m: int, open_line: BoolArray
+) -> None:
+    """Start contracts for importers that reroute today; mark the lines open to rerouting.
+
+    The first day an importer has requests to reroute, each of its links gets a
+    contract that runs from ``day + CONTRACT_DELAY`` for the rest of the run.
+    A line is open to rerouted requests when it is an own producer, or a link
+    under no control whose contract runs.
+    """
+    for k in range(line_ints.shape[1]):
+        if k >= m:
+            open_line[k] = True
+            continue
+        if line_ints[CONTRACT_DAY, k] < 0 and wanted_by_importer[line_ints[DESTINATION, k]] > 1e-12:
+            line_ints[CONTRACT_DAY, k] = day + line_ints[CONTRACT_DELAY, k]
+        running = 0 <= line_ints[CONTRACT_DAY, k] <= day
+        open_line[k] = line_ints[MODE, k] == 0 and running
 
 
 @njit(cache=True)

@@ -37,6 +37,8 @@ class Market:
         The commodity's network (baseline, per year).
     lead_time_days
         This replication's lead time of each link, in whole days >= 1.
+    contracting_delay_days
+        This replication's contracting delay of each link, in whole days >= 0.
     horizon_days
         Days simulated.
     adjustment_days
@@ -50,6 +52,7 @@ class Market:
         self,
         network: CommodityNetwork,
         lead_time_days: IntArray,
+        contracting_delay_days: IntArray,
         horizon_days: int,
         adjustment_days: float,
         max_extra_delay_days: int,
@@ -91,9 +94,9 @@ class Market:
         self.front_loading_active = 0
         self._inventory_target[:] = self.inventory_days * self.demand
         self.stock[:] = self._inventory_target
-        self.pipeline_target = np.bincount(self.importer, self.flow * lead, n)
-        rows[kernel.PIPELINE_TARGET] = self.pipeline_target
-        self.trade_transit[:] = self.pipeline_target
+        rows[kernel.IMPORT_FLOW] = np.bincount(self.importer, self.flow, n)
+        rows[kernel.PIPELINE_TARGET] = np.bincount(self.importer, self.flow * lead, n)
+        self.trade_transit[:] = rows[kernel.PIPELINE_TARGET]
 
         # Supply lines: the m links, then each country's own producer supplying
         # itself (index m + i).  Float and integer attributes, one matrix each.
@@ -110,6 +113,9 @@ class Market:
         self.line_ints[kernel.SOURCE] = np.concatenate([self.exporter, np.arange(n)])
         self.line_ints[kernel.DESTINATION] = np.concatenate([self.importer, np.arange(n)])
         self.line_ints[kernel.LEAD, :m] = lead
+        self.line_ints[kernel.CONTRACT_DELAY, :m] = contracting_delay_days
+        self.line_ints[kernel.CONTRACT_DAY] = -1
+        self.line_values[kernel.RAMP_DAYS, :m] = network.ramp_days
         self.lead = self.line_ints[kernel.LEAD, :m]
 
         # Export controls, per link (set by simulator.engine.controls): views of the line rows.

@@ -20,8 +20,8 @@ from simulator.engine.records import CommodityRecords, Ledger, RunResult
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
 from simulator.engine.streams import Stream, Streams
 from simulator.errors import ConservationError
-from simulator.model.distributions import draw_days
-from simulator.model.limits import LEAD_TIME_DAYS
+from simulator.model.distributions import RandomQuantity, draw_days
+from simulator.model.limits import DELAY_DAYS, LEAD_TIME_DAYS, DayRange
 from simulator.model.network import CommodityNetwork, TradeNetwork
 from simulator.model.scenario import Allocation, Scenario
 
@@ -146,16 +146,23 @@ def check_ledger(ledger: Ledger) -> None:
         )
 
 
-def _lead_times(
-    net: CommodityNetwork, streams: Streams, drawn: dict[str, float]
+def _link_days(
+    net: CommodityNetwork,
+    quantities: tuple[RandomQuantity, ...],
+    stream: Stream,
+    label: str,
+    valid: DayRange,
+    streams: Streams,
+    drawn: dict[str, float],
 ) -> npt.NDArray[np.int64]:
-    leads = np.empty(net.n_links, dtype=np.int64)
-    for k, q in enumerate(net.lead_time_days):
+    """Whole days per link within ``valid``, each drawn on its own sub-stream of ``stream``."""
+    days = np.empty(net.n_links, dtype=np.int64)
+    for k, q in enumerate(quantities):
         name = f"{net.commodity}:{net.link_name(k)}"
-        leads[k] = draw_days(q, streams.generator(Stream.LEAD_TIMES, name), LEAD_TIME_DAYS)
+        days[k] = draw_days(q, streams.generator(stream, name), valid)
         if not isinstance(q, int | float):
-            drawn[f"lead_time_days:{name}"] = float(leads[k])
-    return leads
+            drawn[f"{label}:{name}"] = float(days[k])
+    return days
 
 
 def _build(
@@ -178,7 +185,24 @@ def _build(
     )
     market = Market(
         net,
-        _lead_times(net, streams, drawn),
+        _link_days(
+            net,
+            net.lead_time_days,
+            Stream.LEAD_TIMES,
+            "lead_time_days",
+            LEAD_TIME_DAYS,
+            streams,
+            drawn,
+        ),
+        _link_days(
+            net,
+            net.contracting_delay_days,
+            Stream.CONTRACTING,
+            "contracting_delay_days",
+            DELAY_DAYS,
+            streams,
+            drawn,
+        ),
         horizon,
         scenario.ordering.adjustment_days,
         extra_delay,

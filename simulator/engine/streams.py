@@ -29,6 +29,7 @@ class Stream(enum.IntEnum):
     RAMP_UP = 4
     POLITICS = 5
     UNCERTAINTIES = 6
+    CONTRACTING = 7
 
 
 def stable_key(name: str) -> int:

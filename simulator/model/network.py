@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -37,7 +38,7 @@ from simulator.model.limits import LEAD_TIME_DAYS
 from simulator.model.reach import reach_issues
 from simulator.model.recipes import ProducerRecipe, producer_recipes, recipe_issues
 from simulator.model.references import reference_issues
-from simulator.model.scenario import Expansion, Scenario
+from simulator.model.scenario import Commodity, Expansion, Scenario
 
 __all__ = ["BALANCE_RTOL", "CommodityNetwork", "Imbalance", "TradeNetwork"]
 
@@ -80,6 +81,10 @@ class CommodityNetwork:
     link_importer: IntArray
     flow_per_year: FloatArray
     lead_time_days: tuple[RandomQuantity, ...]
+    contracting_delay_days: tuple[RandomQuantity, ...]
+    """Per link: the link's, else its importer's, else the commodity's contracting delay."""
+    ramp_days: FloatArray
+    """Per link: days a route with no baseline flow takes to ramp up (0 on other routes)."""
     graph: nx.DiGraph = field(repr=False)
     index: Mapping[str, int] = field(init=False, repr=False)
 
@@ -195,6 +200,7 @@ class TradeNetwork:
                 demand_per_year=node.demand_per_year,
                 inventory_days=node.inventory_days,
                 expansion=node.expansion,
+                contracting_delay_days=node.contracting_delay_days,
                 path=where,
             )
         for i, link in enumerate(scenario.network.links):
@@ -228,6 +234,8 @@ class TradeNetwork:
                 link.importer,
                 flow_per_year=link.flow_per_year,
                 lead_time_days=link.lead_time_days,
+                contracting_delay_days=link.contracting_delay_days,
+                ramp_days=link.ramp_days,
                 path=where,
             )
         issues += reach_issues(scenario, graphs)
@@ -250,7 +258,7 @@ class TradeNetwork:
             else:
                 issues += [_imbalance_issue(g, imb) for imb in imbalances]
             issues += _transit_issues(commodity, g)
-            commodities[commodity] = _arrays(commodity, g)
+            commodities[commodity] = _arrays(commodity, g, scenario.commodities[commodity])
         if issues:
             raise InputError(issues)
         return cls(commodities, reconciliations, producer_recipes(scenario))
@@ -310,11 +318,23 @@ def _transit_issues(commodity: str, g: nx.DiGraph) -> list[Issue]:
     return issues
 
 
-def _arrays(commodity: str, g: nx.DiGraph) -> CommodityNetwork:
+def _arrays(commodity: str, g: nx.DiGraph, spec: Commodity) -> CommodityNetwork:
     countries = tuple(g.nodes)
     index = {c: i for i, c in enumerate(countries)}
     nodes = [g.nodes[c] for c in countries]
     edges = list(g.edges(data=True))
+
+    def contracting(importer: str, d: dict[str, Any]) -> RandomQuantity:
+        for value in (d["contracting_delay_days"], g.nodes[importer]["contracting_delay_days"]):
+            if value is not None:
+                return value  # type: ignore[no-any-return]
+        return spec.contracting_delay_days
+
+    def ramp(d: dict[str, Any]) -> float:
+        if d["flow_per_year"] > 0:
+            return 0.0
+        return float(spec.new_route_ramp_days if d["ramp_days"] is None else d["ramp_days"])
+
     return CommodityNetwork(
         commodity=commodity,
         countries=countries,
@@ -327,5 +347,7 @@ def _arrays(commodity: str, g: nx.DiGraph) -> CommodityNetwork:
         link_importer=np.array([index[v] for _, v, _ in edges], dtype=np.int64),
         flow_per_year=np.array([d["flow_per_year"] for _, _, d in edges], dtype=float),
         lead_time_days=tuple(d["lead_time_days"] for _, _, d in edges),
+        contracting_delay_days=tuple(contracting(v, d) for _, v, d in edges),
+        ramp_days=np.array([ramp(d) for _, _, d in edges], dtype=float),
         graph=g,
     )

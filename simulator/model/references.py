@@ -70,6 +70,15 @@ def reference_issues(scenario: Scenario, known_codes: Collection[str]) -> list[I
         if problem is not None:
             issues.append(Issue(path, problem))
 
+    for name, spec in scenario.commodities.items():
+        days(("commodities", name, "contracting_delay_days"), spec.contracting_delay_days, DELAY_DAYS)
+    for i, node in enumerate(scenario.network.nodes):
+        path: Path = ("network", "nodes", i, "contracting_delay_days")
+        days(path, node.contracting_delay_days, DELAY_DAYS)
+    for i, link in enumerate(scenario.network.links):
+        path = ("network", "links", i, "contracting_delay_days")
+        days(path, link.contracting_delay_days, DELAY_DAYS)
+
     seen: Counter[str] = Counter()
     for i, shock in enumerate(scenario.shocks):
         where: Path = ("shocks", i)

@@ -131,6 +131,16 @@ class Commodity(_Frozen):
     substitution: dict[str, Substitution] | None = Field(
         None, description="Per input: the part of it producers can replace."
     )
+    contracting_delay_days: RandomQuantity = Field(
+        0.0,
+        description="Days from an importer's first rerouted request to the first order an"
+        " alternative supplier ships (default for every link; 0: at once).",
+    )
+    new_route_ramp_days: LeadDays = Field(
+        0.0,
+        description="Days over which a route with no baseline flow ramps up to full use once"
+        " contracted (default for every link; 0: at once).",
+    )
 
 
 class Expansion(_Frozen):
@@ -170,6 +180,11 @@ class Node(_Frozen):
     substitution: dict[str, Substitution] | None = Field(
         None, description="This producer's substitution, per input; null: the commodity's."
     )
+    contracting_delay_days: RandomQuantity | None = Field(
+        None,
+        description="Contracting delay of this importer's alternative routes; null: the"
+        " commodity's.",
+    )
 
     @model_validator(mode="after")
     def _capacity(self) -> Self:
@@ -200,6 +215,15 @@ class Link(_Frozen):
     )
     flow_per_year: Quantity
     lead_time_days: RandomQuantity = Field(description="Days from departure to arrival (>= 1).")
+    contracting_delay_days: RandomQuantity | None = Field(
+        None,
+        description="Contracting delay of this route; null: the importer's, else the commodity's.",
+    )
+    ramp_days: LeadDays | None = Field(
+        None,
+        description="Ramp-up of this route if it has no baseline flow; null: the commodity's"
+        " new_route_ramp_days.",
+    )
 
 
 class Network(_Frozen):
