@@ -71,7 +71,8 @@ def reference_issues(scenario: Scenario, known_codes: Collection[str]) -> list[I
             issues.append(Issue(path, problem))
 
     for name, spec in scenario.commodities.items():
-        days(("commodities", name, "contracting_delay_days"), spec.contracting_delay_days, DELAY_DAYS)
+        where_delay: Path = ("commodities", name, "contracting_delay_days")
+        days(where_delay, spec.contracting_delay_days, DELAY_DAYS)
     for i, node in enumerate(scenario.network.nodes):
         path: Path = ("network", "nodes", i, "contracting_delay_days")
         days(path, node.contracting_delay_days, DELAY_DAYS)
