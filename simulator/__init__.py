@@ -23,10 +23,10 @@ and the command line start without loading numba, pandas or matplotlib.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    __version__: str
     from simulator.analysis.daily import daily_table
     from simulator.analysis.metrics import METRICS, metrics_table
     from simulator.api import ExperimentResults, open_experiment, run_experiment
@@ -35,11 +35,6 @@ if TYPE_CHECKING:
     from simulator.io.scenario_file import load_scenario, load_scenario_text
     from simulator.model.network import TradeNetwork
     from simulator.model.scenario import Scenario
-
-try:
-    __version__ = version("supplyshock")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 _LAZY: dict[str, str] = {
     "METRICS": "simulator.analysis.metrics",
@@ -80,7 +75,20 @@ __all__ = [
 ]
 
 
+def _version() -> str:
+    # importlib.metadata costs ~50 ms at start-up, so the version is read on first use.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("supplyshock")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        globals()[name] = value = _version()
+        return value
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'simulator' has no attribute {name!r}")

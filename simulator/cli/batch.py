@@ -333,11 +333,16 @@ def _print_comparison(
 ) -> None:
     """The paired comparison, as ``supplyshock compare`` prints it."""
     from simulator.analysis.compare import SelectionError, compare_results
-    from simulator.analysis.headline import headline
+    from simulator.analysis.headline import HEADLINE_METRIC, headline
     from simulator.cli.comparison_view import print_comparison
 
     try:
-        report = compare_results(folder, countries=countries)
+        report = compare_results(
+            folder,
+            metrics=None if detail else [HEADLINE_METRIC],
+            countries=countries,
+            bootstrap=detail,
+        )
     except SelectionError as error:
         print(f"error: {error}", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE) from None
