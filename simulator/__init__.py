@@ -27,8 +27,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     __version__: str
+    from simulator.analysis import network_metrics
+    from simulator.analysis.compare import compare_results
     from simulator.analysis.daily import daily_table
     from simulator.analysis.metrics import METRICS, metrics_table
+    from simulator.analysis.network_plot import plot_network
+    from simulator.analysis.plots import (
+        difference_bars,
+        fan_chart,
+        loss_ecdf,
+        survival_plot,
+        sweep_response,
+    )
     from simulator.api import ExperimentResults, open_experiment, run_experiment
     from simulator.engine import RunResult, simulate
     from simulator.errors import ConservationError, InputError, Issue
@@ -52,7 +62,16 @@ _LAZY: dict[str, str] = {
     "open_experiment": "simulator.api",
     "run_experiment": "simulator.api",
     "simulate": "simulator.engine",
+    "compare_results": "simulator.analysis.compare",
+    "difference_bars": "simulator.analysis.plots",
+    "fan_chart": "simulator.analysis.plots",
+    "loss_ecdf": "simulator.analysis.plots",
+    "survival_plot": "simulator.analysis.plots",
+    "sweep_response": "simulator.analysis.plots",
+    "plot_network": "simulator.analysis.network_plot",
 }
+_MODULES: dict[str, str] = {"network_metrics": "simulator.analysis.network_metrics"}
+"""Public submodules: ``ss.network_metrics.import_hhi(...)``."""
 """Public name → the module that defines it."""
 
 __all__ = [
@@ -65,13 +84,21 @@ __all__ = [
     "Scenario",
     "TradeNetwork",
     "__version__",
+    "compare_results",
     "daily_table",
+    "difference_bars",
+    "fan_chart",
     "load_scenario",
     "load_scenario_text",
+    "loss_ecdf",
     "metrics_table",
+    "network_metrics",
     "open_experiment",
+    "plot_network",
     "run_experiment",
     "simulate",
+    "survival_plot",
+    "sweep_response",
 ]
 
 
@@ -86,16 +113,18 @@ def _version() -> str:
 
 
 def __getattr__(name: str) -> Any:
+    value: Any
     if name == "__version__":
-        globals()[name] = value = _version()
-        return value
-    module = _LAZY.get(name)
-    if module is None:
+        value = _version()
+    elif name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
         raise AttributeError(f"module 'simulator' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # later lookups skip this function
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+    return sorted([*globals(), *_LAZY, *_MODULES])

@@ -59,6 +59,7 @@ targets such as ``KOR.fill_rate>=0.99@0.95`` are evaluated by
 
 from __future__ import annotations
 
+import html
 import json
 import math
 import zlib
@@ -71,7 +72,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from simulator.analysis.headline import default_focus
+from simulator.analysis.headline import Headline, default_focus
 from simulator.analysis.metrics import METRICS
 from simulator.analysis.paired import (
     LOSS_METRICS,
@@ -242,6 +243,26 @@ class ComparisonReport:
     def to_json(self, indent: int | None = 2) -> str:
         """:meth:`to_dict` as strict JSON."""
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
+
+    def headline(self, metric: str | None = None) -> Headline:
+        """The answer in sentences (see :func:`~simulator.analysis.headline.headline`)."""
+        from simulator.analysis.headline import headline
+
+        return headline(self, metric)
+
+    def _repr_html_(self) -> str:
+        """The headline, for Jupyter; the tables are the DataFrame attributes."""
+        lines = [
+            f"<p><b>{html.escape(self.experiment)}</b>: {len(self.variants)} variants against"
+            f" {html.escape(self.baseline)}; tables: <code>.comparisons</code>,"
+            " <code>.statistics</code>, <code>.events</code>, <code>.p_best</code>"
+            + (", <code>.sweep</code>" if self.sweep is not None else "")
+            + "</p>"
+        ]
+        for title, rows in self.headline().groups():
+            items = "".join(f"<li>{html.escape(row.text)}</li>" for row in rows)
+            lines.append(f"<p><b>{html.escape(title)}</b></p><ul>{items}</ul>")
+        return "".join(lines)
 
 
 def _check_selection(kind: str, asked: Sequence[str] | None, known: Sequence[str]) -> None:
