@@ -45,6 +45,7 @@ from simulator.cli import (
     stdout_console,
 )
 from simulator.cli.compare import CountryOption, DetailOption
+from simulator.cli.glossary import GLOSSARY_HELP
 
 __all__ = ["EXIT_INTERRUPTED", "batch", "parse_daily"]
 
@@ -187,7 +188,7 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-@app.command()
+@app.command(epilog=GLOSSARY_HELP)
 def batch(
     file: Annotated[
         Path,

@@ -28,6 +28,7 @@ from simulator.cli.compare import (
     fail,
     parse_targets,
 )
+from simulator.cli.glossary import GLOSSARY_HELP
 
 __all__ = ["Images", "report"]
 
@@ -39,7 +40,7 @@ class Images(enum.StrEnum):
     PNG = "png"
 
 
-@app.command()
+@app.command(epilog=GLOSSARY_HELP)
 def report(
     results: ResultsArgument,
     output: Annotated[

@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from simulator.analysis.quantities import format_cell
 from simulator.cli import app, stdout_console
+from simulator.cli.glossary import GLOSSARY_HELP
 from simulator.cli.tables import Column, fitted_table
 
 __all__ = ["run"]
@@ -43,7 +44,7 @@ def _cell(row: dict[str, Any], metric: str) -> str:
     return format_cell(row[metric], metric)
 
 
-@app.command()
+@app.command(epilog=GLOSSARY_HELP)
 def run(
     scenario: Annotated[
         Path, typer.Argument(help="Scenario YAML file.", exists=True, dir_okay=False)
