@@ -47,71 +47,44 @@ OUT = os.environ.get("SUPPLYSHOCK_NB_OUT")  # a results folder; a temporary one 
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
-from simulator.analysis import plots
-from simulator.analysis.compare import compare_results, open_results
-from simulator.experiments import load_plan, make_backend, run_batch
+import simulator as ss
 
 ROOT = Path.cwd() if (Path.cwd() / "scenarios").is_dir() else Path.cwd().parent
 out = Path(OUT) if OUT else Path(tempfile.mkdtemp(prefix="supplyshock-")) / "gallium-kj"
 
 # %% [markdown]
-# ## 1. The plan
+# ## 1. Run the experiment
 #
-# `load_plan` reads the experiment, applies each variant's overlay to the base
-# scenario (`scenarios/experiments/base/gallium.yaml`) and validates every
-# variant before anything runs.
+# `run_experiment` reads the experiment, applies each variant's overlay to the
+# base scenario (`scenarios/experiments/base/gallium.yaml`), validates every
+# variant before anything runs, then runs the replications into a results
+# folder of Parquet files (the same folder `supplyshock batch` writes; an
+# interrupted run resumes). Daily records are kept every 5th day for the
+# trajectory plots. The result shows itself as a short table.
 
 # %%
-plan = load_plan(ROOT / "scenarios" / "experiments" / "gallium-kj.yaml", replications=REPLICATIONS)
-print(plan.name, "-", plan.replications, "replications per variant, seed", plan.seed)
-print("baseline:", plan.baseline)
-pd.DataFrame(
-    [
-        {
-            "variant": v.name,
-            "national reserves": len(v.scenario.policies.stockpiles),
-            "pools": ", ".join(
-                f"{p.coalition} {p.size_days:g} days" for p in v.scenario.policies.joint_stockpiles
-            ),
-            "transfers": ", ".join(t.coalition for t in v.scenario.policies.mutual_transfers),
-            "joint purchasing": ", ".join(
-                b.coalition for b in v.scenario.policies.joint_procurement
-            ),
-        }
-        for v in plan.variants
-    ]
+results = ss.run_experiment(
+    ROOT / "scenarios" / "experiments" / "gallium-kj.yaml",
+    replications=REPLICATIONS,
+    workers=WORKERS,
+    out=out,
+    overwrite=True,
+    daily_every=5,
 )
+assert not results.failures, results.failures
+results
 
 # %% [markdown]
-# ## 2. Run the batch
+# ## 2. Paired comparison with the national reference
 #
-# Results go to a folder of Parquet files with a manifest; a batch that is
-# interrupted resumes where it stopped. Daily records are kept every 5th day
-# for the trajectory plots.
+# The headline first: for each focus country, each variant's effect on the
+# shortfall against `national`, with its 95% interval and the shares of
+# replications on which it does better, the same and worse. The tables behind
+# it are DataFrames.
 
 # %%
-batch = run_batch(plan, out, backend=make_backend(WORKERS), daily_every=5, overwrite=True)
-print(
-    f"{batch.replications_done} replications in {batch.wall_seconds:.1f} s"
-    f" ({batch.workers} worker(s)); results in {batch.out}"
-)
-assert batch.ok, batch.failures
-
-# %% [markdown]
-# ## 3. Paired comparison with the national reference
-#
-# For each variant, metric and country: the mean paired difference against
-# `national` with its 95% interval (paired t, and Bonferroni-adjusted over the
-# four comparisons), and `p_better`, the share of replications in which the
-# variant does better.
-
-# %%
-results = open_results(out)
-report = compare_results(results, countries=["KOR", "JPN", "KJ"], n_resamples=500)
-for note in report.notes:
-    print("note:", note)
+report = results.compare(countries=["KOR", "JPN", "KJ"], n_resamples=500)
+report
 
 # %%
 columns = [
@@ -123,7 +96,9 @@ columns = [
     "mean_diff",
     "adjusted_ci_low",
     "adjusted_ci_high",
-    "p_better",
+    "share_better",
+    "share_equal",
+    "share_worse",
 ]
 comparisons = report.comparisons
 comparisons[comparisons["metric"].isin(["shortfall", "fill_rate", "stockpile_cost_usd"])][
@@ -140,8 +115,9 @@ statistics[
 ][["variant", "metric", "mean", "p05", "p95"]].round(3)
 
 # %% [markdown]
-# Time to survive is not averaged (a replication without shortfall has none):
-# the event table gives the share of replications with a shortfall and the
+# Time to survive is not averaged (a replication without shortfall has none),
+# and time to recover is taken over the replications with a shortfall: the
+# event table gives the share of replications with the event and the
 # Kaplan-Meier median.
 
 # %%
@@ -151,29 +127,37 @@ events[(events["country"] == "KOR")][
 ].round(3)
 
 # %% [markdown]
-# ## 4. Plots
+# ## 3. Plots
+#
+# Bars are green where a variant is better than the baseline, red where worse.
 
 # %%
-plots.difference_bars(comparisons[comparisons["country"] == "KOR"], "shortfall")
+ss.difference_bars(comparisons[comparisons["country"] == "KOR"], "shortfall")
 
 # %%
-plots.loss_ecdf(results.summary, "KOR", "gallium", metric="shortfall")
+ss.loss_ecdf(results.summary, "KOR", "gallium", metric="shortfall")
 
 # %%
-plots.survival_plot(
+ss.survival_plot(
     report.survival,
     "KOR",
     "gallium",
     "tts_days",
-    censor_day=results.days_after_shock("national", "gallium"),
+    censor_day=results.folder.days_after_shock("national", "gallium"),
 )
 
 # %%
-daily = results.read_daily(countries=["KOR"], commodities=["gallium"])
-plots.fan_chart(daily, "coverage_days", "KOR", "gallium", ["national", "pooled", "both"], shock_day=30)
+daily = results.folder.read_daily(countries=["KOR"], commodities=["gallium"])
+ss.fan_chart(daily, "coverage_days", "KOR", "gallium", ["national", "pooled", "both"], shock_day=30)
 
 # %% [markdown]
-# ## 5. Reading it
+# The whole report, as `supplyshock report` writes it:
+
+# %%
+print(results.report(out / "report.html"))
+
+# %% [markdown]
+# ## 4. Reading it
 #
 # * With both countries cut off, Korea runs short under national reserves
 #   alone: its 60-day reserve is a few tonnes, while Japan's reserve - and

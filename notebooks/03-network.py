@@ -17,7 +17,7 @@
 #
 # Before simulating anything, the baseline network of the embedded dataset
 # already says who depends on whom. This notebook reads every commodity of the
-# dataset and computes, with `simulator.analysis.network_metrics`:
+# dataset and computes, with `ss.network_metrics`:
 #
 # * **import dependence** `δ_j = M_j / D_j`: imports as a share of demand;
 # * **dependence on China**: China's flow to `j` as a share of `j`'s demand,
@@ -32,8 +32,8 @@ from pathlib import Path
 import pandas as pd
 
 import simulator as ss
-from simulator.analysis import network_metrics as nm
-from simulator.analysis.network_plot import plot_network
+
+nm = ss.network_metrics
 
 ROOT = Path.cwd() if (Path.cwd() / "scenarios").is_dir() else Path.cwd().parent
 
@@ -137,5 +137,5 @@ vulnerability.loc[["KOR", "JPN", "USA"]].round(3)
 nm.import_shares(network, "gallium")["KOR"]
 
 # %%
-figure = plot_network(network, "gallium")
+figure = ss.plot_network(network, "gallium")
 figure

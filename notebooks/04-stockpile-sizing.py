@@ -38,87 +38,71 @@ TARGET = "KOR.gallium.fill_rate>=0.99@0.9"
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
-from simulator.analysis import plots
-from simulator.analysis.compare import compare_results, open_results
-from simulator.analysis.sweep import evaluate_target, parse_target, sweep_table
-from simulator.experiments import load_plan, make_backend, run_batch
+import simulator as ss
 
 ROOT = Path.cwd() if (Path.cwd() / "scenarios").is_dir() else Path.cwd().parent
 out = Path(OUT) if OUT else Path(tempfile.mkdtemp(prefix="supplyshock-")) / "gallium-pool-size"
 
 # %% [markdown]
 # ## 1. Run the sweep
+#
+# Each pool size is a sweep point, run as a variant named after its value.
 
 # %%
-plan = load_plan(
-    ROOT / "scenarios" / "experiments" / "gallium-pool-size.yaml", replications=REPLICATIONS
+results = ss.run_experiment(
+    ROOT / "scenarios" / "experiments" / "gallium-pool-size.yaml",
+    replications=REPLICATIONS,
+    workers=WORKERS,
+    out=out,
+    overwrite=True,
 )
-print("swept:", ", ".join(plan.parameters))
-print("points:", ", ".join(v.name for v in plan.variants))
-batch = run_batch(plan, out, backend=make_backend(WORKERS), overwrite=True)
-print(f"{batch.replications_done} replications in {batch.wall_seconds:.1f} s")
-assert batch.ok, batch.failures
+assert not results.failures, results.failures
+print("points:", ", ".join(results.variants))
+results
 
 # %% [markdown]
-# ## 2. Each metric against the pool's size
+# ## 2. Each metric against the pool's size, and the target
 #
-# `sweep_table` gives, per swept value, the mean of each metric over
-# replications with its 95% t interval.
+# The comparison pairs every size with no pool; its `sweep` table gives, per
+# swept value, the mean of each metric over replications with its 95% t
+# interval, and the target's answer leads the headline: the smallest size
+# whose share of replications meets it, and - more cautiously - the smallest
+# whose Wilson lower bound does.
 
 # %%
-results = open_results(out)
-parameter = results.sweep_parameters[0]
-table = sweep_table(
-    results.summary,
-    results.sweep_parameters,
-    ["fill_rate", "shortfall", "shortage_days", "stockpile_cost_usd"],
+report = results.compare(
+    metrics=["fill_rate", "shortfall", "shortage_days", "stockpile_cost_usd"],
     countries=["KOR", "JPN", "KJ"],
+    targets=[TARGET],
+    n_resamples=200,
 )
-table.round(4)
+report
 
 # %%
-plots.sweep_response(table, parameter, "fill_rate", countries=["KOR", "JPN"], commodity="gallium")
+parameter = report.sweep_parameters[0]
+report.sweep.round(4)
 
 # %%
-plots.sweep_response(table, parameter, "stockpile_cost_usd", countries=["KJ"], commodity="gallium")
-
-# %% [markdown]
-# ## 3. The smallest pool that meets the target
-#
-# `evaluate_target` counts, per size, the replications meeting the condition,
-# with a Wilson interval on the share; it names the smallest size whose share
-# meets the target, and - more cautiously - the smallest whose Wilson lower
-# bound does.
+ss.sweep_response(report.sweep, parameter, "fill_rate", countries=["KOR", "JPN"], commodity="gallium")
 
 # %%
-target = parse_target(TARGET)
-(result,) = evaluate_target(results.summary, target, results.sweep_parameters)
-print(f"target {target.text}")
+ss.sweep_response(report.sweep, parameter, "stockpile_cost_usd", countries=["KJ"], commodity="gallium")
+
+# %%
+(result,) = report.targets
 print("smallest pool meeting it:", result.smallest_value, "days of combined demand")
 print("smallest by the Wilson lower bound:", result.smallest_value_confident)
 result.table.round(3)
 
 # %% [markdown]
-# The same through `compare_results`, which also pairs every size with no pool:
-
-# %%
-report = compare_results(results, countries=["KOR"], targets=[TARGET], n_resamples=200)
-report.comparisons[report.comparisons["metric"].isin(["shortfall", "fill_rate"])][
-    ["variant", "metric", "mean", "mean_diff", "ci_low", "ci_high", "p_better"]
-].round(4)
-
-# %% [markdown]
-# ## 4. What the smallest pool holds and costs
+# ## 3. What the smallest pool holds and costs
 #
 # Gallium at the dataset's price ($257,500/t) and carrying cost (5% a year).
 
 # %%
 smallest = result.smallest_value
 if smallest is not None:
-    variant = next(v for v in plan.variants if v.params[parameter] == smallest)
-    scenario = variant.scenario
+    scenario = ss.load_scenario(ROOT / "scenarios" / "experiments" / "base" / "gallium-pooled.yaml")
     commodity = scenario.commodities["gallium"]
     daily = sum(
         n.demand_per_year for n in scenario.network.nodes

@@ -27,26 +27,29 @@ and the command line start without loading numba, pandas or matplotlib.
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    __version__: str
+    from simulator.analysis import network_metrics
+    from simulator.analysis.compare import compare_results
     from simulator.analysis.daily import daily_table
     from simulator.analysis.exposure import chokepoint_inputs, exposure, exposures
     from simulator.analysis.metrics import METRICS, metrics_table
+    from simulator.analysis.network_plot import plot_network
+    from simulator.analysis.plots import (
+        difference_bars,
+        fan_chart,
+        loss_ecdf,
+        survival_plot,
+        sweep_response,
+    )
     from simulator.api import ExperimentResults, open_experiment, run_experiment, simulate
     from simulator.engine import RunResult
     from simulator.errors import ConservationError, InputError, Issue
     from simulator.io.scenario_file import load_scenario, load_scenario_text
     from simulator.model.network import TradeNetwork
     from simulator.model.scenario import Scenario
-
-
-
-try:
-    __version__ = version("supplyshock")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
 
 _LAZY: dict[str, str] = {
     "METRICS": "simulator.analysis.metrics",
@@ -64,10 +67,19 @@ _LAZY: dict[str, str] = {
     "open_experiment": "simulator.api",
     "run_experiment": "simulator.api",
     "simulate": "simulator.api",
+    "compare_results": "simulator.analysis.compare",
+    "difference_bars": "simulator.analysis.plots",
+    "fan_chart": "simulator.analysis.plots",
+    "loss_ecdf": "simulator.analysis.plots",
+    "survival_plot": "simulator.analysis.plots",
+    "sweep_response": "simulator.analysis.plots",
+    "plot_network": "simulator.analysis.network_plot",
     "chokepoint_inputs": "simulator.analysis.exposure",
     "exposure": "simulator.analysis.exposure",
     "exposures": "simulator.analysis.exposure",
 }
+_MODULES: dict[str, str] = {"network_metrics": "simulator.analysis.network_metrics"}
+"""Public submodules: ``ss.network_metrics.import_hhi(...)``."""
 """Public name → the module that defines it."""
 
 __all__ = [
@@ -81,26 +93,49 @@ __all__ = [
     "TradeNetwork",
     "__version__",
     "chokepoint_inputs",
+    "compare_results",
     "daily_table",
+    "difference_bars",
     "exposure",
     "exposures",
+    "fan_chart",
     "load_scenario",
     "load_scenario_text",
+    "loss_ecdf",
     "metrics_table",
+    "network_metrics",
     "open_experiment",
+    "plot_network",
     "run_experiment",
     "simulate",
+    "survival_plot",
+    "sweep_response",
 ]
 
 
+def _version() -> str:
+    # importlib.metadata costs ~50 ms at start-up, so the version is read on first use.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("supplyshock")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
+    value: Any
+    if name == "__version__":
+        value = _version()
+    elif name in _MODULES:
+        value = importlib.import_module(_MODULES[name])
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
         raise AttributeError(f"module 'simulator' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
     globals()[name] = value  # later lookups skip this function
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+    return sorted([*globals(), *_LAZY, *_MODULES])

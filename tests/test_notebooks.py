@@ -10,6 +10,7 @@ to a temporary folder (``SUPPLYSHOCK_NB_OUT``).
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import jupytext
@@ -21,6 +22,13 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 EXPECTED = ("01-quickstart", "02-joint-stockpile", "03-network", "04-stockpile-sizing")
 TIMEOUT_SECONDS = 300
 REPLICATIONS = "8"
+MIN_IMAGES = {
+    "01-quickstart": 1,
+    "02-joint-stockpile": 4,
+    "03-network": 1,
+    "04-stockpile-sizing": 2,
+}
+"""Figures each notebook draws (each must reach the notebook as an image)."""
 
 
 def _code_sources(notebook: nbformat.NotebookNode) -> list[str]:
@@ -75,3 +83,41 @@ def test_notebook_runs(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         if output.output_type == "error"
     ]
     assert not errors
+    # Every notebook shows at least one figure as an image, not as "<Figure size …>".
+    images = [
+        output
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if "image/png" in output.get("data", {}) or "image/svg+xml" in output.get("data", {})
+    ]
+    assert len(images) >= MIN_IMAGES[name]
+    texts = [
+        str(output.get("data", {}).get("text/plain", ""))
+        for cell in notebook.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if "image/png" not in output.get("data", {})
+    ]
+    assert not any(t.startswith("<Figure size") for t in texts)
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_notebook_uses_only_the_public_api(name: str) -> None:
+    """``import simulator as ss`` and names of ``simulator.__all__`` only."""
+    import simulator
+
+    tree = ast.parse((NOTEBOOKS / f"{name}.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            assert not (node.module or "").startswith("simulator"), ast.unparse(node)
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("simulator"):
+                    assert (alias.name, alias.asname) == ("simulator", "ss"), ast.unparse(node)
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "ss"
+        ):
+            assert node.attr in simulator.__all__, f"{name}: ss.{node.attr} is not public"

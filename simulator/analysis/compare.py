@@ -59,7 +59,9 @@ targets such as ``KOR.fill_rate>=0.99@0.95`` are evaluated by
 
 from __future__ import annotations
 
+import html
 import json
+import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -70,7 +72,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from simulator.analysis.headline import default_focus
+from simulator.analysis.headline import Headline, default_focus
 from simulator.analysis.metrics import METRICS
 from simulator.analysis.paired import (
     LOSS_METRICS,
@@ -242,6 +244,26 @@ class ComparisonReport:
         """:meth:`to_dict` as strict JSON."""
         return json.dumps(self.to_dict(), indent=indent, allow_nan=False)
 
+    def headline(self, metric: str | None = None) -> Headline:
+        """The answer in sentences (see :func:`~simulator.analysis.headline.headline`)."""
+        from simulator.analysis.headline import headline
+
+        return headline(self, metric)
+
+    def _repr_html_(self) -> str:
+        """The headline, for Jupyter; the tables are the DataFrame attributes."""
+        lines = [
+            f"<p><b>{html.escape(self.experiment)}</b>: {len(self.variants)} variants against"
+            f" {html.escape(self.baseline)}; tables: <code>.comparisons</code>,"
+            " <code>.statistics</code>, <code>.events</code>, <code>.p_best</code>"
+            + (", <code>.sweep</code>" if self.sweep is not None else "")
+            + "</p>"
+        ]
+        for title, rows in self.headline().groups():
+            items = "".join(f"<li>{html.escape(row.text)}</li>" for row in rows)
+            lines.append(f"<p><b>{html.escape(title)}</b></p><ul>{items}</ul>")
+        return "".join(lines)
+
 
 def _check_selection(kind: str, asked: Sequence[str] | None, known: Sequence[str]) -> None:
     for name in asked or ():
@@ -308,6 +330,7 @@ def compare_results(
     targets: Sequence[str | Target] = (),
     confidence: float = 0.95,
     n_resamples: int = 2000,
+    bootstrap: bool = True,
 ) -> ComparisonReport:
     """Compare every variant with the baseline, paired on replication.
 
@@ -330,6 +353,9 @@ def compare_results(
         Level ``1 - α`` of every interval.
     n_resamples
         Bootstrap resamples for the BCa intervals and for ``p_best``.
+    bootstrap
+        False skips the BCa intervals (NaN) and ``p_best`` (empty): the
+        headline needs neither, and they are most of the time taken.
 
     Returns
     -------
@@ -368,7 +394,7 @@ def compare_results(
         frame = frame[frame["country"].isin(list(countries))]
     if commodities:
         frame = frame[frame["commodity"].isin(list(commodities))]
-    setup = _Setup(folder, baselines, confidence, n_resamples)
+    setup = _Setup(folder, baselines, confidence, n_resamples if bootstrap else 0)
     tables = _Tables()
     notes = _notes(setup, chosen, frame)
     keys = frame[["country", "commodity", "group"]].drop_duplicates()
@@ -407,7 +433,7 @@ def compare_results(
         metrics=chosen,
         confidence=confidence,
         seed=folder.seed,
-        n_resamples=n_resamples,
+        n_resamples=setup.n_resamples,
         comparisons=pd.DataFrame(tables.comparisons, columns=_COMPARISON_COLUMNS),
         statistics=pd.DataFrame(tables.statistics, columns=_STATISTICS_COLUMNS),
         events=pd.DataFrame(tables.events, columns=_EVENT_COLUMNS),
@@ -565,8 +591,10 @@ def _metric_rows(
             setup.results.seed, "bootstrap", variant, metric, key["country"], key["commodity"]
         )
         low, high = paired_t_interval(diff, setup.confidence)
-        boot_low, boot_high = bootstrap_interval(
-            diff, setup.confidence, rng=rng, n_resamples=setup.n_resamples
+        boot_low, boot_high = (
+            bootstrap_interval(diff, setup.confidence, rng=rng, n_resamples=setup.n_resamples)
+            if setup.n_resamples
+            else (math.nan, math.nan)
         )
         adj_low, adj_high = paired_t_interval(diff, setup.adjusted(base))
         loss = metric in LOSS_METRICS
@@ -596,7 +624,7 @@ def _metric_rows(
                 "baseline_cvar95": cvar(b) if loss else None,
             }
         )
-    if direction is Direction.NONE or wide.shape[1] < 2:
+    if direction is Direction.NONE or wide.shape[1] < 2 or not setup.n_resamples:
         return
     complete = wide.dropna()
     shares = probability_best(

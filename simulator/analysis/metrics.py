@@ -13,13 +13,14 @@ effective day; a day "has shortfall" when ``s_t > EPS * d_t``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from simulator.engine.records import CommodityRecords, RunResult
-from simulator.model.scenario import Scenario
+if TYPE_CHECKING:  # annotations only: the analysis of results must not load the engine
+    from simulator.engine.records import CommodityRecords, RunResult
+    from simulator.model.scenario import Scenario
 
 __all__ = [
     "METRICS",

@@ -22,6 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
+from simulator.analysis.figures import new_figure
 from simulator.analysis.network_metrics import NetworkLike, commodity_graph
 from simulator.model.network import TradeNetwork
 
@@ -111,7 +112,7 @@ def plot_network(
         panels = [(str(name), g)]
     ncols = min(len(panels), 3) or 1
     nrows = max(math.ceil(len(panels) / ncols), 1)
-    fig = Figure(figsize=(5.5 * ncols, 5.5 * nrows + 0.6), layout="constrained")
+    fig = new_figure(5.5 * ncols, 5.5 * nrows + 0.6)
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax, (name, g) in zip(axes, panels, strict=False):
         _draw(ax, g, name, size_by, positions)

@@ -18,14 +18,12 @@ arrays, each with its formula:
 from __future__ import annotations
 
 import enum
-import inspect
 import math
 import warnings
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from simulator.analysis.sweep import mean_interval
 
@@ -77,7 +75,6 @@ LOSS_METRICS: tuple[str, ...] = ("shortfall", "economic_loss_usd", "lost_days")
 
 CVAR_LEVEL = 0.95
 """Level of the CVaR reported for loss metrics: the mean of the worst 5 %."""
-_HAS_RNG = "rng" in inspect.signature(stats.bootstrap).parameters
 
 
 def paired_t_interval(diff: npt.ArrayLike, confidence: float = 0.95) -> tuple[float, float]:
@@ -106,7 +103,12 @@ def bootstrap_interval(
         return (math.nan, math.nan)
     if float(np.ptp(d)) == 0.0:
         return (float(d[0]), float(d[0]))
-    seeding: dict[str, Any] = {"rng": rng} if _HAS_RNG else {"random_state": rng}
+    import inspect
+
+    from scipy import stats  # imported here: it costs about half a second at start-up
+
+    has_rng = "rng" in inspect.signature(stats.bootstrap).parameters
+    seeding: dict[str, Any] = {"rng": rng} if has_rng else {"random_state": rng}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", stats.DegenerateDataWarning)
         result = stats.bootstrap(

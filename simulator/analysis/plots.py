@@ -17,8 +17,7 @@ import base64
 import io
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,16 +25,20 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from simulator.analysis.figures import new_figure, style
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
+    "OUTCOME_COLOURS",
     "difference_bars",
     "fan_chart",
     "figure_png_data_uri",
     "figure_svg",
     "loss_ecdf",
+    "outcome",
     "resilience_triangle",
     "resilience_triangles",
     "save_figure",
@@ -46,18 +49,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 
-_STYLE: dict[Any, Any] = {
-    "text.parse_math": False,
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.alpha": 0.3,
-    "legend.frameon": False,
-    "svg.fonttype": "path",
-    "svg.hashsalt": "supplyshock",
-}
 _DAILY_LABELS = {
     "coverage_days": "coverage (days of demand)",
     "fill_rate": "daily fill rate",
@@ -71,24 +62,6 @@ _LABELS = {
     "tts_days": "time to survive (days)",
     "ttr_days": "time to recover (days)",
 }
-
-
-@contextmanager
-def _style() -> Iterator[None]:
-    import matplotlib as mpl
-
-    with mpl.rc_context(_STYLE):
-        yield
-
-
-def _new_figure(width: float, height: float) -> Figure:
-    """A figure on its own Agg canvas (no pyplot, no global backend change)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    figure = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(figure)
-    return figure
 
 
 def variant_colours(variants: Sequence[str]) -> dict[str, str]:
@@ -146,10 +119,10 @@ def fan_chart(
     """
     names = list(variants) if variants is not None else list(pd.unique(daily["variant"]))
     colours = variant_colours(names)
-    with _style():
+    with style():
         cols = min(3, len(names))
         rows = math.ceil(len(names) / cols)
-        figure = _new_figure(3.2 * cols + 0.6, 2.5 * rows + 0.5)
+        figure = new_figure(3.2 * cols + 0.6, 2.5 * rows + 0.5)
         axes = figure.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
         low = 1.0
         for ax, variant in zip(axes, names, strict=False):
@@ -223,8 +196,8 @@ def resilience_triangle(
     ``lost_days`` (the sum and the mean commute).  The band is the 5–95 %
     range over replications; the dashed line marks the shock's effective day.
     """
-    with _style():
-        figure = _new_figure(5.0, 3.0)
+    with style():
+        figure = new_figure(5.0, 3.0)
         ax = figure.subplots()
         low, lost = _draw_triangle(ax, daily, variant, country, commodity, shock_day, colour)
         ax.set_ylim(max(0.0, min(low, 0.95) - 0.03), 1.02)
@@ -244,10 +217,10 @@ def resilience_triangles(
 ) -> Figure:
     """:func:`resilience_triangle` of several variants side by side, on shared axes."""
     colours = variant_colours(variants)
-    with _style():
+    with style():
         cols = min(3, len(variants))
         rows = math.ceil(len(variants) / cols)
-        figure = _new_figure(3.2 * cols + 0.6, 2.6 * rows + 0.5)
+        figure = new_figure(3.2 * cols + 0.6, 2.6 * rows + 0.5)
         axes = figure.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
         low = 1.0
         for ax, variant in zip(axes, variants, strict=False):
@@ -281,8 +254,8 @@ def loss_ecdf(
     rows = summary[(summary["country"] == country) & (summary["commodity"] == commodity)]
     names = list(variants) if variants is not None else list(pd.unique(rows["variant"]))
     colours = variant_colours(names)
-    with _style():
-        figure = _new_figure(5.0, 3.0)
+    with style():
+        figure = new_figure(5.0, 3.0)
         ax = figure.subplots()
         for variant in names:
             x = rows.loc[rows["variant"] == variant, metric].to_numpy(
@@ -304,6 +277,22 @@ def loss_ecdf(
     return figure
 
 
+OUTCOME_COLOURS: dict[str, str] = {"better": "#1a9850", "worse": "#d73027", "": "#999999"}
+"""Colour of a paired difference: green better, red worse, grey no clear difference."""
+
+
+def outcome(row: dict[str, Any]) -> str:
+    """``better``/``worse`` when the paired-t interval excludes zero, else ``""``."""
+    low, high = row.get("ci_low"), row.get("ci_high")
+    if low is None or high is None or math.isnan(low) or math.isnan(high):
+        return ""
+    if row.get("direction") == "higher":
+        return "better" if low > 0 else ("worse" if high < 0 else "")
+    if row.get("direction") == "lower":
+        return "better" if high < 0 else ("worse" if low > 0 else "")
+    return ""
+
+
 def difference_bars(
     comparisons: pd.DataFrame,
     metric: str,
@@ -312,15 +301,15 @@ def difference_bars(
     """Mean paired differences against the baseline with their intervals, one bar per row.
 
     Bars are ``D̄`` for each variant × country × commodity of
-    ``comparisons`` (the table of :func:`~simulator.analysis.compare.compare_results`);
-    thick whiskers the paired-t interval, thin whiskers the Bonferroni-adjusted
-    one, diamonds the BCa bootstrap bounds.
+    ``comparisons`` (the table of :func:`~simulator.analysis.compare.compare_results`),
+    coloured by what they mean (:data:`OUTCOME_COLOURS`: better, worse, or no
+    clear difference by the paired-t interval), not by variant; thick whiskers
+    the paired-t interval, thin whiskers the Bonferroni-adjusted one, diamonds
+    the BCa bootstrap bounds.  ``variants`` is accepted for compatibility.
     """
     rows = comparisons[comparisons["metric"] == metric].reset_index(drop=True)
     if rows.empty:
         raise ValueError(f"no comparison rows for metric {metric!r}")
-    names = list(variants) if variants is not None else list(pd.unique(rows["variant"]))
-    colours = variant_colours(names)
     labels = [f"{r.country} · {r.commodity} · {r.variant}" for r in rows.itertuples()]
     y = np.arange(len(rows))[::-1].astype(np.float64)
 
@@ -328,11 +317,14 @@ def difference_bars(
         return rows[name].to_numpy(dtype=np.float64, na_value=np.nan)
 
     mean = column("mean_diff")
-    with _style():
-        figure = _new_figure(6.5, 1.2 + 0.32 * len(rows))
+    with style():
+        figure = new_figure(6.5, 1.2 + 0.32 * len(rows))
         ax = figure.subplots()
-        colour = [colours.get(str(v), "C0") for v in rows["variant"]]
-        ax.barh(y, mean, color=colour, alpha=0.55, height=0.6)
+        colour = [
+            OUTCOME_COLOURS[outcome({str(k): v for k, v in r.items()})]
+            for r in rows.to_dict(orient="records")
+        ]
+        ax.barh(y, mean, color=colour, alpha=0.7, height=0.6)
         for low, high, width in (
             ("adjusted_ci_low", "adjusted_ci_high", 0.8),
             ("ci_low", "ci_high", 2.2),
@@ -394,8 +386,8 @@ def survival_plot(
     if end is None and not rows.empty:
         end = float(rows["day"].max()) * 1.05 + 1
     ylabel = {"tts_days": "share without shortfall", "ttr_days": "share not yet recovered"}
-    with _style():
-        figure = _new_figure(5.0, 3.0)
+    with style():
+        figure = new_figure(5.0, 3.0)
         ax = figure.subplots()
         for variant in names:
             part = rows[rows["variant"] == variant].sort_values("day")
@@ -436,8 +428,8 @@ def sweep_response(
     position: Callable[[Any], float] = (
         (lambda v: float(v)) if numeric else (lambda v: float(values.index(v)))
     )
-    with _style():
-        figure = _new_figure(5.0, 3.0)
+    with style():
+        figure = new_figure(5.0, 3.0)
         ax = figure.subplots()
         for i, ((country, item), part) in enumerate(
             rows.groupby(["country", "commodity"], sort=False)
@@ -464,7 +456,7 @@ def save_figure(figure: Figure, stem: str | Path, dpi: int = 150) -> tuple[Path,
     base = Path(stem)
     base.parent.mkdir(parents=True, exist_ok=True)
     svg, png = base.with_suffix(".svg"), base.with_suffix(".png")
-    with _style():
+    with style():
         figure.savefig(svg, format="svg", metadata={"Date": None})
         figure.savefig(png, format="png", dpi=dpi)
     return svg, png
@@ -485,7 +477,7 @@ def figure_svg(figure: Figure, prefix: str = "fig") -> str:
     not share ids.
     """
     buffer = io.StringIO()
-    with _style():
+    with style():
         figure.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
     start = _SVG_START.search(text)
@@ -498,6 +490,6 @@ def figure_svg(figure: Figure, prefix: str = "fig") -> str:
 def figure_png_data_uri(figure: Figure, dpi: int = 110) -> str:
     """The figure as a ``data:image/png;base64,…`` URI."""
     buffer = io.BytesIO()
-    with _style():
+    with style():
         figure.savefig(buffer, format="png", dpi=dpi)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

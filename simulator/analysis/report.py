@@ -44,6 +44,10 @@ from simulator.analysis.compare import (
     compare_results,
     open_results,
 )
+from simulator.analysis.glossary import GLOSSARY
+from simulator.analysis.headline import HeadlineRow, headline
+from simulator.analysis.paired import METRIC_DIRECTIONS, Direction
+from simulator.analysis.plots import outcome
 from simulator.analysis.report_figures import (
     Figures,
     ImageFormat,
@@ -161,6 +165,36 @@ def _notes(report: ComparisonReport, focus: Sequence[str]) -> str:
     return '<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>"
 
 
+def _headline_section(report: ComparisonReport, focus: Sequence[str]) -> str:
+    """The answer first: the headline's sentences, each coloured by what it says."""
+    summary = headline(report, countries=focus)
+    if not summary.rows:
+        return ""
+    parts = ['<section class="headline"><h2 id="headline">Headline</h2>']
+    for title, rows in summary.groups():
+        items = "".join(
+            f'<li class="{_headline_outcome(row)}">{escape(row.text)}</li>' for row in rows
+        )
+        parts.append(f"<h3>{escape(title)}</h3><ul>{items}</ul>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def _headline_outcome(row: HeadlineRow) -> str:
+    """``better``/``worse`` when the row's interval excludes zero (by the metric's direction)."""
+    if row.kind != "effect" or row.ci_low is None or row.ci_high is None:
+        return ""
+    direction = METRIC_DIRECTIONS.get(row.metric, Direction.NONE).value
+    return outcome({"ci_low": row.ci_low, "ci_high": row.ci_high, "direction": direction})
+
+
+def _glossary_section() -> str:
+    terms = "".join(
+        f"<dt>{escape(term)}</dt><dd>{escape(text)}</dd>" for term, text in GLOSSARY.items()
+    )
+    return f'<h2 id="glossary">Glossary</h2><dl class="glossary">{terms}</dl>'
+
+
 def _yaml_text(data: Any) -> str:
     from ruamel.yaml import YAML
 
@@ -243,6 +277,7 @@ def build_report(
     figures = Figures(image_format, None if figures_dir is None else Path(figures_dir))
     header = [_header(folder, report), _notes(report, focus)]
     sections = [
+        _headline_section(report, focus),
         comparison_section(report, figures),
         p_best_section(report),
         statistics_section(report),
@@ -252,6 +287,7 @@ def build_report(
         trajectories_section(folder, report, focus, figures),
         losses_section(folder, report, focus, figures),
         _scenario_section(folder),
+        _glossary_section(),
         _footer(folder),
     ]
     return _page().substitute(

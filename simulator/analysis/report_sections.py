@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.analysis import plots
 from simulator.analysis.compare import LOSS_METRICS, ComparisonReport, ResultsFolder
+from simulator.analysis.quantities import format_cell, unit_of
 from simulator.analysis.report_figures import Figures, focus_pairs
 from simulator.analysis.report_tables import (
     METRIC_TITLES,
@@ -41,16 +42,21 @@ __all__ = [
 ]
 
 
-def _direction_class(row: dict[str, Any]) -> str:
-    """``better``/``worse`` when the paired-t interval excludes zero."""
-    low, high = row.get("ci_low"), row.get("ci_high")
-    if low is None or high is None or math.isnan(low) or math.isnan(high):
-        return ""
-    if row.get("direction") == "higher":
-        return "better" if low > 0 else ("worse" if high < 0 else "")
-    if row.get("direction") == "lower":
-        return "better" if high < 0 else ("worse" if low > 0 else "")
-    return ""
+_FIGURE_METRICS = ("shortfall", "economic_loss_usd")
+"""Metrics whose paired differences are also drawn (the others are in the tables)."""
+
+
+def _all_zero(row: dict[str, Any]) -> bool:
+    """Whether a comparison row is zero throughout (every replication, both variants)."""
+    keys = ("mean", "baseline_mean", "mean_diff", "ci_low", "ci_high")
+    return all(row.get(k) == 0 for k in keys)
+
+
+def _outcomes(row: dict[str, Any]) -> str:
+    shares = (row.get("share_better"), row.get("share_equal"), row.get("share_worse"))
+    if any(s is None or (isinstance(s, float) and math.isnan(s)) for s in shares):
+        return "—"
+    return " / ".join(format_share(s) for s in shares)
 
 
 def comparison_section(report: ComparisonReport, figures: Figures) -> str:
@@ -58,9 +64,16 @@ def comparison_section(report: ComparisonReport, figures: Figures) -> str:
         return ""
     parts = ['<h2 id="comparisons">Paired comparisons against the baseline</h2>']
     adjusted = f"Bonferroni CI ({100 * report.adjusted_confidence:.4g} %)"
+    left_out: list[str] = []
     for metric in report.metrics:
         rows = report.comparisons[report.comparisons["metric"] == metric]
         if rows.empty:
+            continue
+        kept = [r for r in records(rows) if not _all_zero(r)]
+        if len(kept) < len(rows):
+            zero = {f"{r['country']} · {r['commodity']}" for r in records(rows) if _all_zero(r)}
+            left_out.append(f"{METRIC_TITLES.get(metric, metric)} ({', '.join(sorted(zero))})")
+        if not kept:
             continue
         loss = metric in LOSS_METRICS
         header: list[str | Cell] = [
@@ -74,44 +87,60 @@ def comparison_section(report: ComparisonReport, figures: Figures) -> str:
             num("95 % CI (t)"),
             num("95 % CI (BCa)"),
             num(adjusted),
-            num("P(better)"),
+            num("Better / equal / worse"),
         ]
         if loss:
             header += [num("CVaR95 (baseline)")]
+
+        def cell(value: Any, difference: bool = False, m: str = metric) -> str:
+            return format_cell(value, m, difference)
+
+        def interval(low: Any, high: Any) -> str:
+            return (
+                "—" if low is None or high is None else f"{cell(low, True)} to {cell(high, True)}"
+            )
+
         body: list[list[str | Cell]] = []
-        for row in records(rows):
+        for row in kept:
             cells: list[str | Cell] = [
                 row["country"],
                 row["commodity"],
                 row["variant"],
                 num(format_value(row["n"])),
-                num(format_value(row["mean"])),
-                num(format_value(row["baseline_mean"])),
-                num(format_value(row["mean_diff"]), _direction_class(row)),
-                num(format_interval(row["ci_low"], row["ci_high"])),
-                num(format_interval(row["ci_low_bootstrap"], row["ci_high_bootstrap"])),
-                num(format_interval(row["adjusted_ci_low"], row["adjusted_ci_high"])),
-                num(format_share(row["p_better"])),
+                num(cell(row["mean"])),
+                num(cell(row["baseline_mean"])),
+                num(cell(row["mean_diff"], True), plots.outcome(row)),
+                num(interval(row["ci_low"], row["ci_high"])),
+                num(interval(row["ci_low_bootstrap"], row["ci_high_bootstrap"])),
+                num(interval(row["adjusted_ci_low"], row["adjusted_ci_high"])),
+                num(_outcomes(row)),
             ]
             if loss:
-                cvar_text = (
-                    f"{format_value(row['cvar95'])} ({format_value(row['baseline_cvar95'])})"
-                )
-                cells.append(num(cvar_text))
+                cells.append(num(f"{cell(row['cvar95'])} ({cell(row['baseline_cvar95'])})"))
             body.append(cells)
         direction = str(rows["direction"].iloc[0])
         better = {"higher": "higher is better", "lower": "lower is better"}.get(
             direction, "policy activity: no better direction"
         )
+        units = sorted({unit_of(metric, report.unit(str(c))) for c in rows["commodity"]})
         title = METRIC_TITLES.get(metric, metric)
-        parts.append(f"<h3>{escape(title)} <small>({escape(better)})</small></h3>")
+        hint = f"{', '.join(units)}; {better}"
+        parts.append(f"<h3>{escape(title)} <small>({escape(hint)})</small></h3>")
         parts.append(html_table(header, body))
-        parts.append(
-            figures.maybe(
-                partial(plots.difference_bars, report.comparisons, metric, report.variants),
-                f"{title}: mean paired difference against {report.baseline} with intervals",
-                narrow=True,
+        if metric in _FIGURE_METRICS:
+            shown = rows[[not _all_zero(r) for r in records(rows)]]
+            parts.append(
+                figures.maybe(
+                    partial(plots.difference_bars, shown, metric, report.variants),
+                    f"{title}: mean paired difference against {report.baseline} with"
+                    " intervals (green better, red worse, grey no clear difference)",
+                    narrow=True,
+                )
             )
+    if left_out:
+        parts.append(
+            '<p class="note">Left out, zero under every variant on every replication: '
+            f"{escape('; '.join(left_out))}.</p>"
         )
     return "\n".join(parts)
 
@@ -210,7 +239,7 @@ def events_section(
         num("n"),
         num("With the event"),
         num("Median (days)"),
-        num("P(better)"),
+        num("P(better), ties ½"),
     ]
     body: list[list[str | Cell]] = []
     for row in records(report.events):

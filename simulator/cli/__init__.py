@@ -8,8 +8,10 @@ diagnostics to stderr.  Exit codes: 0 ok, 1 a run failed, 2 usage error,
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 import typer
@@ -58,6 +60,27 @@ def stdout_console(width_when_piped: int = 80) -> Console:
     from simulator.cli.tables import stdout_width
 
     return Console(width=stdout_width(width_when_piped))
+
+
+@contextlib.contextmanager
+def working(message: str) -> Iterator[None]:
+    """A spinner with ``message`` on stderr while the block runs, only on a terminal.
+
+    It appears after a second, so quick work shows nothing; pipes and files get nothing.
+    """
+    if not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+
+    status = Console(stderr=True).status(message, spinner="dots")
+    timer = threading.Timer(1.0, status.start)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        status.stop()
 
 
 def report_input_error(error: InputError) -> None:

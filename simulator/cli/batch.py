@@ -45,6 +45,7 @@ from simulator.cli import (
     stdout_console,
 )
 from simulator.cli.compare import CountryOption, DetailOption
+from simulator.cli.glossary import GLOSSARY_HELP
 
 __all__ = ["EXIT_INTERRUPTED", "batch", "parse_daily"]
 
@@ -187,7 +188,7 @@ def _json_safe(value: Any) -> Any:
     return value
 
 
-@app.command()
+@app.command(epilog=GLOSSARY_HELP)
 def batch(
     file: Annotated[
         Path,
@@ -333,11 +334,16 @@ def _print_comparison(
 ) -> None:
     """The paired comparison, as ``supplyshock compare`` prints it."""
     from simulator.analysis.compare import SelectionError, compare_results
-    from simulator.analysis.headline import headline
+    from simulator.analysis.headline import HEADLINE_METRIC, headline
     from simulator.cli.comparison_view import print_comparison
 
     try:
-        report = compare_results(folder, countries=countries)
+        report = compare_results(
+            folder,
+            metrics=None if detail else [HEADLINE_METRIC],
+            countries=countries,
+            bootstrap=detail,
+        )
     except SelectionError as error:
         print(f"error: {error}", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE) from None

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from simulator.cli import EXIT_INVALID, EXIT_USAGE, app, stdout_console
+from simulator.cli import EXIT_INVALID, EXIT_USAGE, app, stdout_console, working
 from simulator.cli.glossary import GLOSSARY_HELP, METRIC_NAMES, TARGET_GRAMMAR
 
 if TYPE_CHECKING:
@@ -118,21 +118,26 @@ def compare(
 ) -> None:
     """Compare the variants of RESULTS, paired on replication: the headline, then every table."""
     from simulator.analysis.compare import ResultsError, SelectionError, compare_results
-    from simulator.analysis.headline import headline
+    from simulator.analysis.headline import HEADLINE_METRIC, headline
     from simulator.cli.comparison_view import print_comparison
 
     targets = parse_targets(target)
+    everything = detail or as_json
+    # The headline alone needs one metric and no bootstrap: a fraction of the work.
+    chosen = metric if everything or not metric else metric[:1]
     try:
-        report = compare_results(
-            results,
-            baseline,
-            metric,
-            country,
-            commodities=commodity,
-            targets=targets,
-            confidence=confidence,
-            n_resamples=resamples,
-        )
+        with working(f"comparing the variants of {results} …"):
+            report = compare_results(
+                results,
+                baseline,
+                chosen if chosen else (None if everything else [HEADLINE_METRIC]),
+                country,
+                commodities=commodity,
+                targets=targets,
+                confidence=confidence,
+                n_resamples=resamples,
+                bootstrap=everything,
+            )
     except ResultsError as error:
         raise fail(str(error), EXIT_INVALID) from None
     except SelectionError as error:

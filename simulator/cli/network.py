@@ -29,8 +29,11 @@ from rich import box
 from rich.table import Table
 
 from simulator.cli import app, stdout_console
+from simulator.cli.tables import Column, fitted_table
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from simulator.model.network import CommodityNetwork, TradeNetwork
 
 __all__ = ["BUILTIN_SCENARIO", "network", "network_report"]
@@ -142,10 +145,11 @@ def network(
         ),
     ] = None,
     commodity: Annotated[
-        str | None, typer.Option(help="Only this commodity (default: all).")
+        str | None, typer.Option("--commodity", "-k", help="Only this commodity (default: all).")
     ] = None,
     country: Annotated[
-        str | None, typer.Option(help="Only the rows about this country (e.g. KOR).")
+        str | None,
+        typer.Option("--country", "-c", help="Only the rows about this country (e.g. KOR)."),
     ] = None,
     exporter: Annotated[
         str | None, typer.Option(help="Show every country's dependence on this exporter.")
@@ -218,10 +222,10 @@ def network(
             payload["exposure"] = {"exporter": exporter or "CHN", "commodities": exposed}
         typer.echo(json.dumps(payload, indent=2, allow_nan=False))
         return
-    console = stdout_console(140)
+    console = stdout_console()
     for c, sections in report.items():
         unit = spec.commodities[c].unit
-        console.print(_importers_table(trade[c], c, unit, sections, country))
+        _importers_table(console, trade[c], c, unit, sections, country)
         console.print(_chokepoints_table(c, unit, sections, country))
         if sections["exporter_dependence"] is not None:
             console.print(_exporter_table(c, unit, sections["exporter_dependence"]))
@@ -285,34 +289,50 @@ def _table(title: str) -> Table:
 
 
 def _importers_table(
-    net: CommodityNetwork, commodity: str, unit: str, s: dict[str, Any], country: str | None
-) -> Table:
-    table = _table(f"{commodity}: importers ({unit}/yr)")
-    table.add_column("country")
-    for header in ("demand", "imports", "dep.", "HHI", "HHI pts", "vuln."):
-        table.add_column(header, justify="right")
-    table.add_column("sources: share of imports")
+    console: Console,
+    net: CommodityNetwork,
+    commodity: str,
+    unit: str,
+    s: dict[str, Any],
+    country: str | None,
+) -> None:
+    columns = [
+        Column("country", numeric=False),
+        Column("demand"),
+        Column("imports"),
+        Column("dep."),
+        Column("HHI", drop=2),
+        Column("HHI pts", drop=3),
+        Column("vuln."),
+        Column("sources: share of imports", numeric=False, drop=1),
+    ]
     imports = net.imports_per_year
-    rows = sorted(
+    order = sorted(
         s["import_dependence"],
         key=lambda k: (-s["scores"][k]["import_vulnerability"], -s["import_dependence"][k], k),
     )
-    for k in rows:
+    body: list[list[str]] = []
+    for k in order:
         hhi = s["hhi"].get(k)
         if hhi is None and k != country:
             continue  # no imports: nothing to show
         i = net.index[k]
-        table.add_row(
-            k,
-            _qty(float(net.demand_per_year[i])),
-            _qty(float(imports[i])),
-            _pct(s["import_dependence"][k]),
-            "—" if hhi is None else f"{hhi:.3f}",
-            "—" if hhi is None else f"{s['hhi_points'][k]:,.0f}",
-            f"{s['scores'][k]['import_vulnerability']:.3f}",
-            _sources(s["import_shares"][k]),
+        body.append(
+            [
+                k,
+                _qty(float(net.demand_per_year[i])),
+                _qty(float(imports[i])),
+                _pct(s["import_dependence"][k]),
+                "—" if hhi is None else f"{hhi:.3f}",
+                "—" if hhi is None else f"{s['hhi_points'][k]:,.0f}",
+                f"{s['scores'][k]['import_vulnerability']:.3f}",
+                _sources(s["import_shares"][k]),
+            ]
         )
-    return table
+    table, dropped = fitted_table(console, f"{commodity}: importers ({unit}/yr)", columns, body)
+    console.print(table)
+    if dropped:
+        console.print(f"(left out to fit: {', '.join(dropped)}; see --json)", style="dim")
 
 
 def _chokepoints_table(commodity: str, unit: str, s: dict[str, Any], country: str | None) -> Table:

@@ -12,13 +12,12 @@ Exit codes: 0 ok; 2 a bad option (unknown baseline, metric or country, or a
 from __future__ import annotations
 
 import enum
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from simulator.cli import EXIT_INVALID, EXIT_USAGE, app
+from simulator.cli import EXIT_INVALID, EXIT_USAGE, app, working
 from simulator.cli.compare import (
     BaselineOption,
     CountryOption,
@@ -29,6 +28,7 @@ from simulator.cli.compare import (
     fail,
     parse_targets,
 )
+from simulator.cli.glossary import GLOSSARY_HELP
 
 __all__ = ["Images", "report"]
 
@@ -40,7 +40,7 @@ class Images(enum.StrEnum):
     PNG = "png"
 
 
-@app.command()
+@app.command(epilog=GLOSSARY_HELP)
 def report(
     results: ResultsArgument,
     output: Annotated[
@@ -71,19 +71,19 @@ def report(
 
     targets = parse_targets(target)
     path = output if output is not None else results / "report.html"
-    print(f"writing the report of {results} …", file=sys.stderr)
     try:
-        written = write_report(
-            results,
-            path,
-            baseline,
-            metric,
-            country,
-            targets=targets,
-            image_format="png" if images is Images.PNG else "svg",
-            n_resamples=resamples,
-            figures_dir=figures,
-        )
+        with working(f"writing the report of {results} …"):
+            written = write_report(
+                results,
+                path,
+                baseline,
+                metric,
+                country,
+                targets=targets,
+                image_format="png" if images is Images.PNG else "svg",
+                n_resamples=resamples,
+                figures_dir=figures,
+            )
     except ResultsError as error:
         raise fail(str(error), EXIT_INVALID) from None
     except SelectionError as error:

@@ -3,47 +3,48 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.table import Table
 
+from simulator.analysis.quantities import format_cell
 from simulator.cli import app, stdout_console
+from simulator.cli.glossary import GLOSSARY_HELP
+from simulator.cli.tables import Column, fitted_table
 
 __all__ = ["run"]
 
-_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("shortfall", "shortfall", "{:,.4g}"),
-    ("fill_rate", "fill", "{:.3f}"),
-    ("tts_days", "TTS", "{:.0f}"),
-    ("ttr_days", "TTR", "{:.0f}"),
-    ("shortage_days", "short", "{:.0f}"),
-    ("economic_loss_usd", "loss $", "{:,.3g}"),
-    ("min_coverage_days", "min cov", "{:.1f}"),
-    ("stockpile_cost_usd", "cost $", "{:,.3g}"),
-    ("released", "released", "{:,.4g}"),
-    ("transfers_in", "in", "{:,.4g}"),
-    ("transfers_out", "out", "{:,.4g}"),
+_COLUMNS: tuple[tuple[str, str, int], ...] = (
+    # metric, header, how soon the column is dropped to fit the width (0: never)
+    ("shortfall", "shortfall", 0),
+    ("fill_rate", "fill", 0),
+    ("tts_days", "TTS", 0),
+    ("ttr_days", "TTR", 0),
+    ("shortage_days", "short", 3),
+    ("economic_loss_usd", "loss", 0),
+    ("min_coverage_days", "min cov", 4),
+    ("stockpile_cost_usd", "cost", 2),
+    ("released", "released", 1),
+    ("transfers_in", "in", 5),
+    ("transfers_out", "out", 5),
 )
 _LEGEND = (
-    "shortfall and policy flows in the commodity's unit; TTS/TTR: days to the first shortfall /"
-    " to recovery after the shock (— none); short: days with shortfall; min cov: lowest"
-    " inventory in days of demand; cost $: carrying cost of reserves; in/out: mutual transfers."
+    "shortfall and policy flows in {unit}; TTS/TTR: days to the first shortfall / to recovery"
+    " after the shock (— none; no TTR without a shortfall); short: days with shortfall; min"
+    " cov: lowest inventory in days of demand; cost: carrying cost of reserves; in/out: mutual"
+    " transfers."
 )
 
 
-def _cell(value: Any, fmt: str) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and math.isnan(value):
-        return "—"
-    return fmt.format(value)
+def _cell(row: dict[str, Any], metric: str) -> str:
+    if metric == "ttr_days" and row.get("tts_days") is None:
+        return "—"  # no shortfall: nothing to recover from
+    return format_cell(row[metric], metric)
 
 
-@app.command()
+@app.command(epilog=GLOSSARY_HELP)
 def run(
     scenario: Annotated[
         Path, typer.Argument(help="Scenario YAML file.", exists=True, dir_okay=False)
@@ -80,7 +81,7 @@ def run(
         }
         typer.echo(json.dumps(payload, indent=2, allow_nan=False))
         return
-    console = stdout_console(120)
+    console = stdout_console()
     console.print(
         f"[bold]{escape(spec.name)}[/bold] — seed {result.seed}, replication"
         f" {result.replication}, {spec.horizon_days} days"
@@ -88,17 +89,16 @@ def run(
     if spec.description:
         console.print(escape(" ".join(spec.description.split())), style="dim")
     for commodity in dict.fromkeys(row["commodity"] for row in rows):
-        table = Table(title=escape(commodity), title_justify="left")
-        table.add_column("country")
-        for _, header, _ in _COLUMNS:
-            table.add_column(header, justify="right")
-        for row in rows:
-            if row["commodity"] != commodity:
-                continue
-            name = escape(row["country"])
-            table.add_row(
-                f"[bold]{name}[/bold]" if row["group"] else name,
-                *(_cell(row[k], f) for k, _, f in _COLUMNS),
-            )
+        columns = [Column("country", numeric=False)]
+        columns += [Column(header, drop=drop) for _, header, drop in _COLUMNS]
+        body = [
+            [str(row["country"]), *(_cell(row, k) for k, _, _ in _COLUMNS)]
+            for row in rows
+            if row["commodity"] == commodity
+        ]
+        table, dropped = fitted_table(console, commodity, columns, body)
         console.print(table)
-    console.print(_LEGEND, style="dim")
+        if dropped:
+            console.print(f"(left out to fit: {', '.join(dropped)}; see --json)", style="dim")
+    units = sorted({spec.commodities[c].unit for c in spec.commodities})
+    console.print(escape(_LEGEND.format(unit=", ".join(units))), style="dim")

@@ -77,9 +77,10 @@ def _fits(table: Table, width: int, cells: Sequence[str]) -> bool:
     """
     stream = io.StringIO()
     probe = Console(width=width, file=stream, color_system=None, highlight=False)
-    probe.print(table)
+    probe.print(table, crop=False)
     text = stream.getvalue()
-    return "…" not in text and all(cell in text for cell in cells)
+    widest = max((len(line.rstrip()) for line in text.splitlines()), default=0)
+    return widest <= width and "…" not in text and all(cell in text for cell in cells)
 
 
 def fitted_table(

@@ -15,21 +15,62 @@ and the same uncertainty draws (common random numbers), so results are the
 same whatever the executor, the number of workers or the order chunks finish.
 """
 
-from simulator.experiments.design import load_plan
-from simulator.experiments.executors import (
-    Backend,
-    DaskBackend,
-    InProcessBackend,
-    InProcessExecutor,
-    ProcessPoolBackend,
-    make_backend,
-)
-from simulator.experiments.plan import BASE_VARIANT, Plan, Uncertainty, Variant
-from simulator.experiments.runner import BatchResult, Progress, run_batch
-from simulator.experiments.seeding import CHUNK_SIZE, chunk_bounds, draw_uncertainties
-from simulator.experiments.spec import Experiment, LatinHypercubeSample, Sweep
-from simulator.experiments.store import ResultsConflictError, load_results
-from simulator.experiments.summary import summarise, t_interval
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.experiments.design import load_plan
+    from simulator.experiments.executors import (
+        Backend,
+        DaskBackend,
+        InProcessBackend,
+        InProcessExecutor,
+        ProcessPoolBackend,
+        make_backend,
+    )
+    from simulator.experiments.plan import BASE_VARIANT, Plan, Uncertainty, Variant
+    from simulator.experiments.runner import BatchResult, Progress, run_batch
+    from simulator.experiments.seeding import CHUNK_SIZE, chunk_bounds, draw_uncertainties
+    from simulator.experiments.spec import Experiment, LatinHypercubeSample, Sweep
+    from simulator.experiments.store import ResultsConflictError, load_results
+    from simulator.experiments.summary import summarise, t_interval
+
+_LAZY: dict[str, str] = {
+    "BASE_VARIANT": "simulator.experiments.plan",
+    "Backend": "simulator.experiments.executors",
+    "BatchResult": "simulator.experiments.runner",
+    "CHUNK_SIZE": "simulator.experiments.seeding",
+    "DaskBackend": "simulator.experiments.executors",
+    "Experiment": "simulator.experiments.spec",
+    "InProcessBackend": "simulator.experiments.executors",
+    "InProcessExecutor": "simulator.experiments.executors",
+    "LatinHypercubeSample": "simulator.experiments.spec",
+    "Plan": "simulator.experiments.plan",
+    "ProcessPoolBackend": "simulator.experiments.executors",
+    "Progress": "simulator.experiments.runner",
+    "ResultsConflictError": "simulator.experiments.store",
+    "Sweep": "simulator.experiments.spec",
+    "Uncertainty": "simulator.experiments.plan",
+    "Variant": "simulator.experiments.plan",
+    "chunk_bounds": "simulator.experiments.seeding",
+    "draw_uncertainties": "simulator.experiments.seeding",
+    "load_plan": "simulator.experiments.design",
+    "load_results": "simulator.experiments.store",
+    "make_backend": "simulator.experiments.executors",
+    "run_batch": "simulator.experiments.runner",
+    "summarise": "simulator.experiments.summary",
+    "t_interval": "simulator.experiments.summary",
+}
+"""Public name → its module, imported on first use (so reading an experiment file
+does not load the engine, pandas or pyarrow)."""
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'simulator.experiments' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "BASE_VARIANT",

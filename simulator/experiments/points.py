@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.stats import qmc
 
 from simulator.experiments.spec import LatinHypercubeSample, Sweep
 
@@ -130,6 +129,8 @@ def _grid(grid: dict[str, list[Any]]) -> list[tuple[dict[str, Any], dict[str, in
 
 def _sample(sample: LatinHypercubeSample, root_seed: int) -> list[dict[str, float]]:
     """``n`` Latin hypercube points scaled to the ranges, seeded from ``root_seed``."""
+    from scipy.stats import qmc  # imported here: scipy.stats is slow to import
+
     paths = list(sample.ranges)
     rng = np.random.Generator(
         np.random.PCG64(np.random.SeedSequence(root_seed, spawn_key=LHS_SPAWN_KEY))

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 __all__ = ["SUMMARY_METRICS", "summarise", "t_interval"]
 
@@ -49,7 +49,7 @@ def t_interval(
     mean = float(x.mean())
     if n < 2:
         return (mean, math.nan, math.nan)
-    half = float(stats.t.ppf((1 + level) / 2, n - 1)) * float(x.std(ddof=1)) / math.sqrt(n)
+    half = float(special.stdtrit(n - 1, (1 + level) / 2)) * float(x.std(ddof=1)) / math.sqrt(n)
     return (mean, mean - half, mean + half)
 
 

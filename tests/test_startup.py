@@ -1,0 +1,45 @@
+"""The command line starts without the heavy libraries (a ``sys.modules`` check, not a timing).
+
+Start-up time is measured in ``benchmarks/bench_startup.py``; here, in a fresh
+interpreter, importing the command line and registering every command must
+not import numba, matplotlib or pandas (nor the rest of the numeric stack),
+and neither may reading a scenario or experiment file for ``validate``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("numba", "matplotlib", "pandas", "pyarrow", "scipy.stats", "simpy")
+
+
+def _imported(code: str) -> set[str]:
+    probe = (
+        f"{code}\nimport sys\n"
+        f"print('imported:', *(m for m in {HEAVY!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    return set(out.rsplit("imported:", 1)[1].split())
+
+
+def test_importing_the_command_line_imports_no_heavy_library() -> None:
+    assert _imported("import simulator.cli as cli\ncli._register()") == set()
+
+
+def test_importing_the_package_imports_no_heavy_library() -> None:
+    assert _imported("import simulator\nsimulator.__all__") == set()
+
+
+@pytest.mark.parametrize(
+    "path", ["scenarios/examples/two-country-ban.yaml", "scenarios/experiments/gallium-kj.yaml"]
+)
+def test_validate_reads_files_without_the_engine_or_pandas(path: str) -> None:
+    code = f"from simulator.cli import main\nassert main(['validate', {path!r}]) == 0"
+    assert _imported(code) == set()
