@@ -286,3 +286,21 @@ def test_the_command_line_refuses_with_a_located_error(
     column = TEXT.index("{heavy") - TEXT.rfind("\n", 0, TEXT.index("{heavy"))
     assert f"{CHAIN}:{line}:{column}: commodities.magnet.recipe: {MESSAGE}" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_embedded_chains_load_and_a_run_refuses_them() -> None:
+    everything = load_scenario_text("name: all\nhorizon_days: 5\ndata: builtin\n", "all.yaml")
+    recipes = producer_recipes(everything)
+    assert dict(recipes["vehicle_motors", "KOR"].inputs) == {"ndfeb_magnets": 0.0035}
+    assert set(recipes["ndfeb_magnets", "JPN"].inputs) == {
+        "rare_earth_oxides_light",
+        "rare_earth_oxides_heavy",
+    }
+    with pytest.raises(InputError, match="recipes are not simulated yet"):
+        ss.simulate(everything)
+    # Magnets alone: their inputs are outside the scenario, so they run as before.
+    magnets = load_scenario_text(
+        "name: m\nhorizon_days: 5\ndata: builtin\ncommodities: {ndfeb_magnets: {}}\n", "m.yaml"
+    )
+    assert magnets.commodities["ndfeb_magnets"].recipe is None
+    assert producer_recipes(magnets) == {}
