@@ -107,6 +107,31 @@ def test_an_exporter_outside_the_chain_exposes_nobody(trade: TradeNetwork) -> No
     assert all(a == 1.0 for by_country in shares.values() for a in by_country.values())
 
 
+def test_another_exporter_australia(trade: TradeNetwork) -> None:
+    # AUS stops: JPN heavy a = (4·1 + 1·0)/5 = 0.8, light a = (6·1 + 9·0)/15 = 0.4, so
+    # JPN magnet lines run at min(0.8, 0.4) = 0.4; China's need no Australian input (q = 1).
+    # KOR magnets: a = (30·1 + 20·0.4)/50 = 0.76 -> 0.24, all indirect (KOR buys none from AUS).
+    kor = exposure(trade, "KOR", "magnet", exporter="AUS")
+    assert (kor.direct, kor.indirect) == (0.0, pytest.approx(0.24, abs=1e-12))
+    assert exposure(trade, "JPN", "heavy", exporter="AUS").direct == pytest.approx(0.2)
+    assert exposure(trade, "JPN", "magnet", exporter="AUS").total == pytest.approx(0.6)
+
+
+def test_stopping_more_commodities_never_exposes_less() -> None:
+    """On the embedded data: each input alone costs at most what stopping everything costs."""
+    everything = load_scenario_text("name: all\nhorizon_days: 1\ndata: builtin\n", "all.yaml")
+    trade = TradeNetwork.from_scenario(everything)
+    full = available_shares(trade, "CHN")
+    for product in ("ndfeb_magnets", "vehicle_motors", "diesel_exhaust_fluid"):
+        for k in upstream_inputs(trade, product):
+            alone = available_shares(trade, "CHN", {k})[product]
+            for country, a in alone.items():
+                assert full[product][country] <= a + 1e-12 <= 1 + 1e-12, (product, k, country)
+        for e in exposures(trade, product).values():
+            assert 0.0 <= e.direct <= e.total <= 1.0 + 1e-12
+            assert e.indirect >= 0.0
+
+
 # --------------------------------------------------------------------------- Leontief
 
 

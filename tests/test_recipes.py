@@ -304,3 +304,12 @@ def test_the_embedded_chains_load_and_a_run_refuses_them() -> None:
     )
     assert magnets.commodities["ndfeb_magnets"].recipe is None
     assert producer_recipes(magnets) == {}
+
+
+def test_validate_accepts_recipes_and_says_they_are_not_simulated(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", str(CHAIN)]) == 0
+    out = capsys.readouterr().out
+    assert "4 producers with recipes" in out  # CHN, JPN magnets; JPN, KOR motors
+    assert "not simulated yet" in out
