@@ -202,7 +202,39 @@ pd.concat(
 ).round(3)
 
 # %% [markdown]
-# A non-Chinese source of heavy rare earths for Japan protects Korea too, as
+# ## And if magnet makers could do with less Dy/Tb
+#
+# Grain-boundary diffusion and Dy-free grades cut the heavy rare earths a
+# magnet needs. Suppose every magnet maker could replace half of its Dy/Tb
+# (an illustration, not a sourced figure), and look at the exposure once that
+# substitution has fully ramped up (`substitution=True`):
+
+
+# %%
+def with_heavy_substitution(scenario: Scenario, share: float) -> Scenario:
+    data: dict[str, Any] = scenario.resolved_dict()
+    data["commodities"]["ndfeb_magnets"]["substitution"] = {
+        "rare_earth_oxides_heavy": {"share": share, "delay_days": 90, "ramp_days": 180}
+    }
+    return Scenario.model_validate(data)
+
+
+thrifty = ss.TradeNetwork.from_scenario(with_heavy_substitution(baseline, 0.5))
+pd.DataFrame(
+    {
+        "first order": {c: ss.exposure(thrifty, c, "vehicle_motors").total for c in ("KOR", "JPN")},
+        "after substitution": {
+            c: ss.exposure(thrifty, c, "vehicle_motors", substitution=True).total
+            for c in ("KOR", "JPN")
+        },
+    }
+).round(3)
+
+# %% [markdown]
+# Halving the need for Dy/Tb moves the bottleneck to NdPr oxide, which Japan
+# also buys mostly from China in the data: the exposure falls less than the
+# substitution share. A non-Chinese source of heavy rare earths for Japan
+# protects Korea too, as
 # far as Korea buys Japanese magnets: the partner's raw-material supply
 # reaches the other partner through the chain. How much of this survives
 # stocks, pipelines and substitution over time is the engine's question, for

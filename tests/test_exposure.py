@@ -117,6 +117,23 @@ def test_another_exporter_australia(trade: TradeNetwork) -> None:
     assert exposure(trade, "JPN", "magnet", exporter="AUS").total == pytest.approx(0.6)
 
 
+def test_substitution_after_its_ramp_lifts_the_scarcest_input() -> None:
+    # Half of the heavy oxide replaceable: JPN heavy 0.2 + 0.5 = 0.7, light stays 0.6, so
+    # JPN magnet lines run at min(0.7, 0.6) = 0.6 (light now binds); KOR magnets
+    # a = (30·0 + 20·0.6)/50 = 0.24 -> 0.76 = 0.6 direct + 0.16 indirect.  A share of 0.9
+    # caps heavy at min(1, 1.1) = 1.
+    text = CHAIN.read_text(encoding="utf-8").replace(
+        "    input_stock_days: 30\n",
+        "    input_stock_days: 30\n    substitution: {heavy: {share: 0.5, delay_days: 60}}\n",
+    )
+    trade = TradeNetwork.from_scenario(load_scenario_text(text, "s.yaml"))
+    assert exposure(trade, "KOR", "magnet").total == pytest.approx(0.92)  # first order
+    after = exposure(trade, "KOR", "magnet", substitution=True)
+    assert (after.direct, after.indirect) == (pytest.approx(0.6), pytest.approx(0.16))
+    capped = TradeNetwork.from_scenario(load_scenario_text(text.replace("0.5", "0.9"), "s.yaml"))
+    assert available_shares(capped, "CHN", {"heavy"}, substitution=True)["magnet"]["JPN"] == 1.0
+
+
 def test_stopping_more_commodities_never_exposes_less() -> None:
     """On the embedded data: each input alone costs at most what stopping everything costs."""
     everything = load_scenario_text("name: all\nhorizon_days: 1\ndata: builtin\n", "all.yaml")
