@@ -139,6 +139,17 @@ def test_substitution_and_stock_name_inputs_of_the_recipe() -> None:
     ]
 
 
+def test_a_substitution_delay_is_not_negative() -> None:
+    text = _replace(
+        "    input_stock_days: 30\n",
+        "    input_stock_days: 30\n    substitution: {heavy: {share: 0.5, delay_days: -3}}\n",
+    )
+    assert _issues(text) == [
+        f"{_at(text, '-3}')}: commodities.magnet.substitution.heavy.delay_days: expected a"
+        " number of days >= 0, found -3"
+    ]
+
+
 def test_a_producer_must_be_a_node_of_its_inputs() -> None:
     # KOR gains magnet capacity, so the default recipe applies to it; KOR has no oxide node.
     old = "{country: KOR, commodity: magnet, demand_per_year: 50}"
