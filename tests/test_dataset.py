@@ -19,7 +19,7 @@ from simulator.errors import InputError
 from simulator.io.dataset import Dataset, load_dataset
 from simulator.model.countries import ISO3166_ALPHA3
 
-COMMODITIES = {
+BASE = {
     "gallium",
     "germanium",
     "graphite_natural",
@@ -29,7 +29,11 @@ COMMODITIES = {
     "urea_industrial",
     "urea_fertilizer",
 }
-FILES = ("commodities.csv", "nodes.csv", "links.csv", "stockpiles.csv")
+# Inputs and products of the recipe chains (oxides -> magnets -> motors; urea -> DEF).
+CHAIN_INPUTS = {"rare_earth_oxides_light", "rare_earth_oxides_heavy"}
+CHAIN_PRODUCTS = {"vehicle_motors", "diesel_exhaust_fluid"}
+COMMODITIES = BASE | CHAIN_INPUTS | CHAIN_PRODUCTS
+FILES = ("commodities.csv", "nodes.csv", "links.csv", "stockpiles.csv", "recipes.csv")
 RTOL = 1e-6
 
 
@@ -92,6 +96,7 @@ def test_every_row_of_every_file_has_a_source() -> None:
 
 def test_loader_keeps_one_source_per_row(data: Dataset) -> None:
     rows = len(data.commodities) + len(data.nodes) + len(data.links) + len(data.stockpiles)
+    rows += len(data.recipes)
     assert len(data.sources) == rows
     assert all(text.strip() for text in data.sources.values())
     assert data.sources[("nodes", "gallium", "CHN")].startswith("production 750 t")
@@ -106,7 +111,7 @@ def test_sources_md_has_a_section_per_commodity() -> None:
 # --------------------------------------------------------------------------- structure
 
 
-def test_the_eight_commodities_with_their_scenario_keys(data: Dataset) -> None:
+def test_the_commodities_with_their_scenario_keys(data: Dataset) -> None:
     assert set(data.commodities) == COMMODITIES
     for values in data.commodities.values():
         assert set(values) == {
@@ -115,7 +120,7 @@ def test_the_eight_commodities_with_their_scenario_keys(data: Dataset) -> None:
             "value_at_risk_usd_per_unit",
             "carrying_cost_per_year",
         }
-        assert values["unit"] == "t"
+        assert values["unit"] == ("set" if values is data.commodities["vehicle_motors"] else "t")
     assert {n["commodity"] for n in data.nodes} == COMMODITIES
     assert {link["commodity"] for link in data.links} <= COMMODITIES
     assert {s["commodity"] for s in data.stockpiles} <= COMMODITIES
@@ -128,8 +133,12 @@ def test_nodes_are_iso_codes_or_one_row_region_per_commodity(data: Dataset) -> N
         per_commodity[str(node["commodity"])].append(str(node["country"]))
     for commodity, countries in per_commodity.items():
         assert len(countries) == len(set(countries)), commodity
-        assert countries.count("ROW") == 1, commodity
-        assert 8 <= len(countries) <= 20, commodity
+        if commodity in CHAIN_PRODUCTS:  # made where they are used: only the chains' countries
+            assert "ROW" not in countries, commodity
+            assert 3 <= len(countries) <= 20, commodity
+        else:
+            assert countries.count("ROW") == 1, commodity
+            assert (7 if commodity in CHAIN_INPUTS else 8) <= len(countries) <= 20, commodity
         assert set(countries) - {"ROW"} <= set(ISO3166_ALPHA3), commodity
         assert {"CHN", "KOR", "JPN"} <= set(countries), commodity
 
@@ -271,7 +280,7 @@ def test_import_shares_from_china(
 # --------------------------------------------------------------------------- potential routes
 
 
-@pytest.mark.parametrize("commodity", sorted(COMMODITIES))
+@pytest.mark.parametrize("commodity", sorted(COMMODITIES - {"diesel_exhaust_fluid"}))
 @pytest.mark.parametrize("importer", ["KOR", "JPN"])
 def test_a_non_chinese_potential_route_reaches_korea_and_japan(
     data: Dataset, commodity: str, importer: str
@@ -285,6 +294,79 @@ def test_a_non_chinese_potential_route_reaches_korea_and_japan(
         and link["from"] != "CHN"
     }
     assert potential, f"no zero-flow route to {importer} for {commodity}"
+
+
+def test_diesel_exhaust_fluid_is_made_at_home_with_the_2021_airlift_as_a_route(
+    data: Dataset,
+) -> None:
+    # The fluid is 67.5% water and made where it is used: no baseline trade; Korea
+    # airlifted urea solution from Australia on 8-11 Nov 2021.
+    links = [link for link in data.links if link["commodity"] == "diesel_exhaust_fluid"]
+    assert [(link["from"], link["to"], link["flow_per_year"]) for link in links] == [
+        ("AUS", "KOR", 0.0)
+    ]
+
+
+# --------------------------------------------------------------------------- recipes
+
+
+def _recipe(data: Dataset, product: str, name: str) -> float:
+    (row,) = (
+        r
+        for r in data.recipes
+        if r["commodity"] == product and r["input"] == name and r["country"] == "*"
+    )
+    return _num(row, "per_unit")
+
+
+def test_recipes_join_dataset_commodities(data: Dataset) -> None:
+    assert {(r["commodity"], r["input"]) for r in data.recipes} == {
+        ("ndfeb_magnets", "rare_earth_oxides_light"),
+        ("ndfeb_magnets", "rare_earth_oxides_heavy"),
+        ("vehicle_motors", "ndfeb_magnets"),
+        ("diesel_exhaust_fluid", "urea_industrial"),
+    }
+
+
+def test_ndpr_oxide_per_magnet_from_atomic_masses(data: Dataset) -> None:
+    # Nd2Fe14B: Nd mass fraction 2*144.242 / (2*144.242 + 14*55.845 + 10.81) = 0.26684;
+    # Nd2O3: 2*144.242 / (2*144.242 + 3*15.999) = 0.85736; oxide per magnet = 0.31123.
+    nd, fe, b, o = 144.242, 55.845, 10.81, 15.999
+    in_magnet = 2 * nd / (2 * nd + 14 * fe + b)
+    in_oxide = 2 * nd / (2 * nd + 3 * o)
+    assert _recipe(data, "ndfeb_magnets", "rare_earth_oxides_light") == pytest.approx(
+        in_magnet / in_oxide, abs=1e-4
+    )
+
+
+def test_heavy_oxide_per_magnet_uses_the_world_dy_and_tb_supply(data: Dataset) -> None:
+    # EU JRC RMIS: world Dy 3,126 t (2021); Tb about 340 t/yr (Gao et al. 2022).  Spread over
+    # every magnet made, the world's Dy+Tb oxide is the magnet makers' demand for it.
+    per_unit = _recipe(data, "ndfeb_magnets", "rare_earth_oxides_heavy")
+    magnets = sum(_production(data, "ndfeb_magnets", c) for c in ("CHN", "JPN", "VNM", "ROW"))
+    assert per_unit * magnets == pytest.approx(3_126 + 340, rel=0.001)
+    world = sum(
+        _num(n, "production_per_year")
+        for n in data.nodes
+        if n["commodity"] == "rare_earth_oxides_heavy"
+    )
+    assert world == pytest.approx(per_unit * magnets, rel=1e-9)
+
+
+def test_def_is_325_per_mille_urea(data: Dataset) -> None:
+    # ISO 22241 / JASO E502: AUS 32 is 32.5% urea by mass.
+    assert _recipe(data, "diesel_exhaust_fluid", "urea_industrial") == 0.325
+    # PPS: 6,000 t of urea is one month of Korea's vehicle urea.
+    korea = _production(data, "diesel_exhaust_fluid", "KOR")
+    assert korea * 0.325 == pytest.approx(12 * 6_000, rel=1e-6)
+
+
+def test_japan_heavy_oxides_all_chinese_and_lynas_ndpr(data: Dataset) -> None:
+    # No separated Dy/Tb outside China in 2024 (Lynas's first, May 2025): Japan 100% China.
+    assert _share_from_china(data, "rare_earth_oxides_heavy", "JPN") == 1.0
+    # Lynas FY2023-24 NdPr 5,655 t; MP Materials 2024 about 1,300 t.
+    assert _production(data, "rare_earth_oxides_light", "AUS") == 5_655
+    assert _production(data, "rare_earth_oxides_light", "USA") == 1_300
 
 
 def test_urea_alternatives_for_korea(data: Dataset) -> None:

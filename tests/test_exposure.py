@@ -107,6 +107,48 @@ def test_an_exporter_outside_the_chain_exposes_nobody(trade: TradeNetwork) -> No
     assert all(a == 1.0 for by_country in shares.values() for a in by_country.values())
 
 
+def test_another_exporter_australia(trade: TradeNetwork) -> None:
+    # AUS stops: JPN heavy a = (4·1 + 1·0)/5 = 0.8, light a = (6·1 + 9·0)/15 = 0.4, so
+    # JPN magnet lines run at min(0.8, 0.4) = 0.4; China's need no Australian input (q = 1).
+    # KOR magnets: a = (30·1 + 20·0.4)/50 = 0.76 -> 0.24, all indirect (KOR buys none from AUS).
+    kor = exposure(trade, "KOR", "magnet", exporter="AUS")
+    assert (kor.direct, kor.indirect) == (0.0, pytest.approx(0.24, abs=1e-12))
+    assert exposure(trade, "JPN", "heavy", exporter="AUS").direct == pytest.approx(0.2)
+    assert exposure(trade, "JPN", "magnet", exporter="AUS").total == pytest.approx(0.6)
+
+
+def test_substitution_after_its_ramp_lifts_the_scarcest_input() -> None:
+    # Half of the heavy oxide replaceable: JPN heavy 0.2 + 0.5 = 0.7, light stays 0.6, so
+    # JPN magnet lines run at min(0.7, 0.6) = 0.6 (light now binds); KOR magnets
+    # a = (30·0 + 20·0.6)/50 = 0.24 -> 0.76 = 0.6 direct + 0.16 indirect.  A share of 0.9
+    # caps heavy at min(1, 1.1) = 1.
+    text = CHAIN.read_text(encoding="utf-8").replace(
+        "    input_stock_days: 30\n",
+        "    input_stock_days: 30\n    substitution: {heavy: {share: 0.5, delay_days: 60}}\n",
+    )
+    trade = TradeNetwork.from_scenario(load_scenario_text(text, "s.yaml"))
+    assert exposure(trade, "KOR", "magnet").total == pytest.approx(0.92)  # first order
+    after = exposure(trade, "KOR", "magnet", substitution=True)
+    assert (after.direct, after.indirect) == (pytest.approx(0.6), pytest.approx(0.16))
+    capped = TradeNetwork.from_scenario(load_scenario_text(text.replace("0.5", "0.9"), "s.yaml"))
+    assert available_shares(capped, "CHN", {"heavy"}, substitution=True)["magnet"]["JPN"] == 1.0
+
+
+def test_stopping_more_commodities_never_exposes_less() -> None:
+    """On the embedded data: each input alone costs at most what stopping everything costs."""
+    everything = load_scenario_text("name: all\nhorizon_days: 1\ndata: builtin\n", "all.yaml")
+    trade = TradeNetwork.from_scenario(everything)
+    full = available_shares(trade, "CHN")
+    for product in ("ndfeb_magnets", "vehicle_motors", "diesel_exhaust_fluid"):
+        for k in upstream_inputs(trade, product):
+            alone = available_shares(trade, "CHN", {k})[product]
+            for country, a in alone.items():
+                assert full[product][country] <= a + 1e-12 <= 1 + 1e-12, (product, k, country)
+        for e in exposures(trade, product).values():
+            assert 0.0 <= e.direct <= e.total <= 1.0 + 1e-12
+            assert e.indirect >= 0.0
+
+
 # --------------------------------------------------------------------------- Leontief
 
 

@@ -19,7 +19,13 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-EXPECTED = ("01-quickstart", "02-joint-stockpile", "03-network", "04-stockpile-sizing")
+EXPECTED = (
+    "01-quickstart",
+    "02-joint-stockpile",
+    "03-network",
+    "04-stockpile-sizing",
+    "06-hidden-exposure",
+)
 TIMEOUT_SECONDS = 300
 REPLICATIONS = "8"
 MIN_IMAGES = {

@@ -139,6 +139,17 @@ def test_substitution_and_stock_name_inputs_of_the_recipe() -> None:
     ]
 
 
+def test_a_substitution_delay_is_not_negative() -> None:
+    text = _replace(
+        "    input_stock_days: 30\n",
+        "    input_stock_days: 30\n    substitution: {heavy: {share: 0.5, delay_days: -3}}\n",
+    )
+    assert _issues(text) == [
+        f"{_at(text, '-3}')}: commodities.magnet.substitution.heavy.delay_days: expected a"
+        " number of days >= 0, found -3"
+    ]
+
+
 def test_a_producer_must_be_a_node_of_its_inputs() -> None:
     # KOR gains magnet capacity, so the default recipe applies to it; KOR has no oxide node.
     old = "{country: KOR, commodity: magnet, demand_per_year: 50}"
@@ -286,3 +297,30 @@ def test_the_command_line_refuses_with_a_located_error(
     column = TEXT.index("{heavy") - TEXT.rfind("\n", 0, TEXT.index("{heavy"))
     assert f"{CHAIN}:{line}:{column}: commodities.magnet.recipe: {MESSAGE}" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_embedded_chains_load_and_a_run_refuses_them() -> None:
+    everything = load_scenario_text("name: all\nhorizon_days: 5\ndata: builtin\n", "all.yaml")
+    recipes = producer_recipes(everything)
+    assert dict(recipes["vehicle_motors", "KOR"].inputs) == {"ndfeb_magnets": 0.0035}
+    assert set(recipes["ndfeb_magnets", "JPN"].inputs) == {
+        "rare_earth_oxides_light",
+        "rare_earth_oxides_heavy",
+    }
+    with pytest.raises(InputError, match="recipes are not simulated yet"):
+        ss.simulate(everything)
+    # Magnets alone: their inputs are outside the scenario, so they run as before.
+    magnets = load_scenario_text(
+        "name: m\nhorizon_days: 5\ndata: builtin\ncommodities: {ndfeb_magnets: {}}\n", "m.yaml"
+    )
+    assert magnets.commodities["ndfeb_magnets"].recipe is None
+    assert producer_recipes(magnets) == {}
+
+
+def test_validate_accepts_recipes_and_says_they_are_not_simulated(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", str(CHAIN)]) == 0
+    out = capsys.readouterr().out
+    assert "4 producers with recipes" in out  # CHN, JPN magnets; JPN, KOR motors
+    assert "not simulated yet" in out

@@ -39,6 +39,7 @@ import networkx as nx
 import numpy as np
 
 from simulator.model.network import TradeNetwork
+from simulator.model.recipes import ProducerRecipe
 
 __all__ = [
     "Exposure",
@@ -112,7 +113,11 @@ def upstream_inputs(trade: TradeNetwork, product: str) -> dict[str, int]:
 
 
 def available_shares(
-    trade: TradeNetwork, exporter: str, cut: Collection[str] | None = None
+    trade: TradeNetwork,
+    exporter: str,
+    cut: Collection[str] | None = None,
+    *,
+    substitution: bool = False,
 ) -> dict[str, dict[str, float]]:
     """``a_c(j)``: the share of each country's supply still available, per commodity.
 
@@ -124,6 +129,10 @@ def available_shares(
         The country that stops shipping.
     cut : collection of str, optional
         The commodities it stops (default: every commodity).
+    substitution : bool
+        Once substitution has fully ramped up: a producer that can replace a
+        share ``s`` of an input's requirement has ``min(1, a + s)`` of it
+        (default: none, the first-order loss).
 
     Returns
     -------
@@ -138,7 +147,10 @@ def available_shares(
         for i, country in enumerate(net.countries):
             recipe = trade.recipes.get((c, country))
             if recipe is not None:
-                q[i] = min(shares[k][country] for k in recipe.inputs)
+                q[i] = min(
+                    min(1.0, shares[k][country] + _replaceable(recipe, k, substitution))
+                    for k in recipe.inputs
+                )
         flows = net.flow_per_year * q[net.link_exporter]
         if c in stopped and exporter in net.index:
             flows = np.where(net.link_exporter == net.index[exporter], 0.0, flows)
@@ -150,9 +162,19 @@ def available_shares(
     return shares
 
 
-def exposures(trade: TradeNetwork, commodity: str, exporter: str = "CHN") -> dict[str, Exposure]:
-    """Every country's :class:`Exposure` for ``commodity`` (the exporter itself left out)."""
-    available = available_shares(trade, exporter)[commodity]
+def _replaceable(recipe: ProducerRecipe, name: str, substitution: bool) -> float:
+    found = recipe.substitution.get(name) if substitution else None
+    return 0.0 if found is None else found.share
+
+
+def exposures(
+    trade: TradeNetwork, commodity: str, exporter: str = "CHN", *, substitution: bool = False
+) -> dict[str, Exposure]:
+    """Every country's :class:`Exposure` for ``commodity`` (the exporter itself left out).
+
+    ``substitution``: as in :func:`available_shares`.
+    """
+    available = available_shares(trade, exporter, substitution=substitution)[commodity]
     net = trade[commodity]
     supply = np.maximum(net.domestic_supply_per_year, 0.0) + net.imports_per_year
     direct = np.zeros(net.n_countries)
@@ -170,18 +192,26 @@ def exposures(trade: TradeNetwork, commodity: str, exporter: str = "CHN") -> dic
     return out
 
 
-def exposure(trade: TradeNetwork, country: str, commodity: str, exporter: str = "CHN") -> Exposure:
+def exposure(
+    trade: TradeNetwork,
+    country: str,
+    commodity: str,
+    exporter: str = "CHN",
+    *,
+    substitution: bool = False,
+) -> Exposure:
     """``country``'s :class:`Exposure` for ``commodity`` to ``exporter``.
 
     A country that makes all the product it uses from an input it buys half
-    from the exporter has ``direct = 0`` and ``indirect = 0.5``.
+    from the exporter has ``direct = 0`` and ``indirect = 0.5``; with
+    ``substitution`` and a replaceable share of 0.2 of that input, 0.3.
 
     Raises
     ------
     KeyError
         If ``country`` is not a node of ``commodity``, or is the exporter.
     """
-    found = exposures(trade, commodity, exporter)
+    found = exposures(trade, commodity, exporter, substitution=substitution)
     if country not in found:
         raise KeyError(f"{country} is not a node of {commodity} (or is the exporter)")
     return found[country]

@@ -44,15 +44,24 @@ def validate_scenario_file(path: Path) -> str:
         Every problem of the file (and of the bases it extends).
     """
     from simulator.io.scenario_file import load_scenario
+    from simulator.model.recipes import producer_recipes
 
     scenario = load_scenario(path)
     countries = len({node.country for node in scenario.network.nodes})
     links = len(scenario.network.links)
     shocks = len(scenario.shocks)
-    return (
+    summary = (
         f"{scenario.name}: {_count(countries, 'country', 'countries')},"
         f" {_count(links, 'link')}, {_count(shocks, 'shock')}"
     )
+    producers = len(producer_recipes(scenario))
+    if producers:
+        # Valid, but `run` and `batch` refuse it until the engine consumes recipes.
+        summary += (
+            f", {_count(producers, 'producer')} with recipes (analysed by `supplyshock"
+            " network --exposure`; not simulated yet)"
+        )
+    return summary
 
 
 def validate_experiment_file(path: Path) -> str:

@@ -13,7 +13,8 @@ for every input any recipe names.  It must be acyclic.  Checks, each an
 
 * every input is a commodity of the scenario;
 * no cycle (a product cannot be its own input, directly or through others);
-* ``input_stock_days`` and ``substitution`` name inputs of the recipe they go with;
+* ``input_stock_days`` and ``substitution`` name inputs of the recipe they go
+  with; a substitution's delay is not negative;
 * every producer (capacity > 0) of a product is a node of each of its inputs,
   whose demand covers what the producer's baseline production uses
   (``production × units per unit``): inputs consumed into products are part of
@@ -33,6 +34,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from simulator.errors import InputError, Issue, PathPart
+from simulator.model.distributions import lower_bound
 from simulator.model.scenario import Commodity, Node, Scenario, Substitution
 
 __all__ = [
@@ -193,6 +195,7 @@ def recipe_issues(scenario: Scenario) -> list[Issue]:
                 )
     issues += _cycle_issues(recipe_graph(scenario))
     issues += _key_issues(scenario)
+    issues += _delay_issues(scenario)
     issues += _producer_issues(scenario)
     return issues
 
@@ -254,6 +257,30 @@ def _key_issues(scenario: Scenario) -> list[Issue]:
         if isinstance(node.input_stock_days, dict):
             check((*where, "input_stock_days"), list(node.input_stock_days), allowed, what)
         check((*where, "substitution"), list(node.substitution or {}), allowed, what)
+    return issues
+
+
+def _delay_issues(scenario: Scenario) -> list[Issue]:
+    """Substitution delays whose stated lower bound is negative."""
+    declared: list[tuple[Path, Mapping[str, Substitution] | None]] = [
+        (("commodities", name, "substitution"), c.substitution)
+        for name, c in scenario.commodities.items()
+    ]
+    declared += [
+        (("network", "nodes", i, "substitution"), node.substitution)
+        for i, node in enumerate(scenario.network.nodes)
+    ]
+    issues = []
+    for path, substitutions in declared:
+        for name, substitution in (substitutions or {}).items():
+            low = lower_bound(substitution.delay_days)
+            if low is not None and low < 0:
+                issues.append(
+                    Issue(
+                        (*path, name, "delay_days"),
+                        f"expected a number of days >= 0, found {low:g}",
+                    )
+                )
     return issues
 
 
