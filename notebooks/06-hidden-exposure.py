@@ -40,7 +40,6 @@ from typing import Any
 import pandas as pd
 
 import simulator as ss
-from simulator.model.scenario import Scenario
 
 ROOT = Path.cwd() if (Path.cwd() / "scenarios").is_dir() else Path.cwd().parent
 
@@ -124,7 +123,7 @@ pd.DataFrame(
 
 
 # %%
-def korea_buys_japanese(scenario: Scenario, tonnes: float) -> Scenario:
+def korea_buys_japanese(scenario: ss.Scenario, tonnes: float) -> ss.Scenario:
     data: dict[str, Any] = scenario.resolved_dict()
     recipe = dict(scenario.commodities["ndfeb_magnets"].recipe or {})
 
@@ -154,7 +153,7 @@ def korea_buys_japanese(scenario: Scenario, tonnes: float) -> Scenario:
         node(oxide, "JPN")["demand_per_year"] += per_unit * tonnes
         node(oxide, "CHN")["demand_per_year"] -= per_unit * tonnes
         link(oxide, "CHN", "JPN")["flow_per_year"] += per_unit * tonnes
-    return Scenario.model_validate(data)
+    return ss.Scenario.model_validate(data)
 
 
 via_japan = ss.TradeNetwork.from_scenario(korea_buys_japanese(baseline, 6015.0))
@@ -178,7 +177,7 @@ pd.concat(
 
 
 # %%
-def lynas_heavy_for_japan(scenario: Scenario, share: float) -> Scenario:
+def lynas_heavy_for_japan(scenario: ss.Scenario, share: float) -> ss.Scenario:
     data: dict[str, Any] = scenario.resolved_dict()
     links = {(x["commodity"], x["from"], x["to"]): x for x in data["network"]["links"]}
     nodes = {(n["commodity"], n["country"]): n for n in data["network"]["nodes"]}
@@ -187,7 +186,7 @@ def lynas_heavy_for_japan(scenario: Scenario, share: float) -> Scenario:
     links[heavy, "CHN", "JPN"]["flow_per_year"] -= tonnes
     links[heavy, "AUS", "JPN"]["flow_per_year"] += tonnes
     links[heavy, "AUS", "CHN"]["flow_per_year"] -= tonnes  # Lynas keeps that feed
-    return Scenario.model_validate(data)
+    return ss.Scenario.model_validate(data)
 
 
 both = korea_buys_japanese(lynas_heavy_for_japan(baseline, 0.3), 6015.0)
@@ -211,12 +210,12 @@ pd.concat(
 
 
 # %%
-def with_heavy_substitution(scenario: Scenario, share: float) -> Scenario:
+def with_heavy_substitution(scenario: ss.Scenario, share: float) -> ss.Scenario:
     data: dict[str, Any] = scenario.resolved_dict()
     data["commodities"]["ndfeb_magnets"]["substitution"] = {
         "rare_earth_oxides_heavy": {"share": share, "delay_days": 90, "ramp_days": 180}
     }
-    return Scenario.model_validate(data)
+    return ss.Scenario.model_validate(data)
 
 
 thrifty = ss.TradeNetwork.from_scenario(with_heavy_substitution(baseline, 0.5))

@@ -37,7 +37,7 @@ def _expect(name: str, *lines: str) -> None:
 
 NODE_KEYS = (
     "country, commodity, production_per_year, capacity_per_year, demand_per_year,"
-    " inventory_days, expansion, recipe, input_stock_days, substitution"
+    " inventory_days, expansion, recipe, input_stock_days, substitution, contracting_delay_days"
 )
 KOR_HINT = "(did you mean 'KOR'?)"
 UNKNOWN_CODE = "expected an ISO 3166-1 alpha-3 code (e.g. KOR) or a region declared under regions:"

@@ -25,11 +25,11 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import qmc
 
 from simulator.errors import Issue, PathPart
 from simulator.io.data_ranges import DataRange, load_ranges
@@ -56,12 +56,15 @@ class DataDesign:
     ----------
     ranges : tuple of DataRange
         The ranges that apply, in ``uncertainty.csv`` order.
-    values : numpy.ndarray
-        ``(replications, len(ranges))``: row ``r`` is replication ``r``'s world.
+    seed : int
+        The experiment's root seed, from which the design's generator is spawned.
+    replications : int
+        The number of points (one per replication).
     """
 
     ranges: tuple[DataRange, ...]
-    values: FloatArray
+    seed: int
+    replications: int
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -76,20 +79,31 @@ class DataDesign:
     def sample(cls, ranges: Sequence[DataRange], seed: int, replications: int) -> DataDesign:
         """A Latin hypercube of ``replications`` points over ``ranges``, seeded from ``seed``.
 
+        The points are drawn on first use of :attr:`values`, so validating an
+        experiment never loads ``scipy.stats``.
+        """
+        return cls(tuple(ranges), seed, replications)
+
+    @cached_property
+    def values(self) -> FloatArray:
+        """``(replications, len(ranges))``: row ``r`` is replication ``r``'s world.
+
         Each column has exactly one point in each of the ``replications``
         equal-probability strata of its range's distribution.
         """
-        if not ranges:
-            return cls((), np.empty((replications, 0)))
+        if not self.ranges:
+            return np.empty((self.replications, 0))
         rng = np.random.Generator(
-            np.random.PCG64(np.random.SeedSequence(seed, spawn_key=DATA_LHS_SPAWN_KEY))
+            np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=DATA_LHS_SPAWN_KEY))
         )
-        unit = qmc.LatinHypercube(d=len(ranges), seed=rng).random(replications)
+        from scipy.stats import qmc  # imported here: scipy.stats is slow to import
+
+        unit = qmc.LatinHypercube(d=len(self.ranges), seed=rng).random(self.replications)
         columns = []
-        for j, r in enumerate(ranges):
+        for j, r in enumerate(self.ranges):
             column = r.ppf(unit[:, j])
             columns.append(np.maximum(np.round(column), 1.0) if r.field in _ROUNDED else column)
-        return cls(tuple(ranges), np.column_stack(columns).astype(float))
+        return np.column_stack(columns).astype(float)
 
     def identity(self) -> list[dict[str, Any]]:
         """The ranges as plain data (for fingerprints and manifests)."""

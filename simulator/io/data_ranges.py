@@ -37,7 +37,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from simulator.errors import InputError, Issue, Location
 from simulator.io.dataset import Dataset, _field_columns, load_dataset
@@ -132,6 +131,8 @@ class DataRange:
         if self.shape == "uniform":
             return np.asarray(self.low + q * width, dtype=float)
         c = (self.central - self.low) / width
+        from scipy import stats  # imported here: scipy.stats is slow to import
+
         return np.asarray(stats.triang.ppf(q, c, loc=self.low, scale=width), dtype=float)
 
 
