@@ -19,10 +19,7 @@ HEAVY = ("numba", "matplotlib", "pandas", "pyarrow", "scipy.stats", "simpy")
 
 
 def _imported(code: str) -> set[str]:
-    probe = (
-        f"{code}\nimport sys\n"
-        f"print('imported:', *(m for m in {HEAVY!r} if m in sys.modules))"
-    )
+    probe = f"{code}\nimport sys\nprint('imported:', *(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout

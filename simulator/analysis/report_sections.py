@@ -43,7 +43,8 @@ __all__ = [
 
 
 _FIGURE_METRICS = ("shortfall", "economic_loss_usd")
-"""Metrics whose paired differences are also drawn (the others are in the tables)."""
+"""Metrics whose paired differences are also drawn (the others are in the tables);
+the first metric compared when none of these is."""
 
 
 def _all_zero(row: dict[str, Any]) -> bool:
@@ -65,6 +66,7 @@ def comparison_section(report: ComparisonReport, figures: Figures) -> str:
     parts = ['<h2 id="comparisons">Paired comparisons against the baseline</h2>']
     adjusted = f"Bonferroni CI ({100 * report.adjusted_confidence:.4g} %)"
     left_out: list[str] = []
+    drawn = [m for m in report.metrics if m in _FIGURE_METRICS] or list(report.metrics[:1])
     for metric in report.metrics:
         rows = report.comparisons[report.comparisons["metric"] == metric]
         if rows.empty:
@@ -127,7 +129,7 @@ def comparison_section(report: ComparisonReport, figures: Figures) -> str:
         hint = f"{', '.join(units)}; {better}"
         parts.append(f"<h3>{escape(title)} <small>({escape(hint)})</small></h3>")
         parts.append(html_table(header, body))
-        if metric in _FIGURE_METRICS:
+        if metric in drawn:
             shown = rows[[not _all_zero(r) for r in records(rows)]]
             parts.append(
                 figures.maybe(
