@@ -296,7 +296,12 @@ def events_section(
         html_table(header, body),
     ]
     grid = []
+    events = report.events
+    tts = events[events["metric"] == "tts_days"]
     for country, commodity in focus_pairs(report.events, focus):
+        mine = tts[(tts["country"] == country) & (tts["commodity"] == commodity)]
+        if not (mine["n_events"] > 0).any():
+            continue  # no shortfall in any variant: a flat line (the table says so)
         censor = results.days_after_shock(report.baseline, commodity)
         grid.append(
             figures.maybe(
