@@ -277,27 +277,19 @@ def _focus(results: ExperimentResults) -> list[str]:
 
 
 def _summary_row(row: dict[str, Any], folder: ResultsFolder) -> str:
-    from simulator.analysis.quantities import format_metric, format_share
+    from simulator.analysis.quantities import format_mean_interval, format_share
 
     commodity = str(row["commodity"])
     spec = (folder.scenario().get("commodities") or {}).get(commodity) or {}
     unit = str(spec.get("unit") or "units")
-
-    def cell(metric: str) -> str:
-        mean = row.get(f"{metric}_mean")
-        low, high = row.get(f"{metric}_ci_low"), row.get(f"{metric}_ci_high")
-        text = format_metric(mean, metric, unit)
-        if isinstance(low, float) and isinstance(high, float):
-            text += " ± " + format_metric((high - low) / 2, metric, unit)
-        return html.escape(text)
-
     cells = [
-        html.escape(str(row["variant"])),
-        html.escape(str(row["country"])),
-        html.escape(commodity),
-        cell("shortfall"),
-        cell("fill_rate"),
-        cell("economic_loss_usd"),
-        html.escape(format_share(row.get("p_shortfall"))),
+        str(row["variant"]),
+        str(row["country"]),
+        commodity,
+        *(
+            format_mean_interval(row[f"{m}_mean"], row[f"{m}_ci_low"], row[f"{m}_ci_high"], m, unit)
+            for m in ("shortfall", "fill_rate", "economic_loss_usd")
+        ),
+        format_share(row.get("p_shortfall")),
     ]
-    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+    return "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>"

@@ -9,6 +9,7 @@ sweeps, uncertainties and dotted keys in variants.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,9 @@ from simulator.io.scenario_file import load_scenario, load_scenario_text
 from simulator.model.countries import country_code_hint
 
 
-def _issues(path: Path) -> list[str]:
+def _issues(path: Path, load: Callable[[Path], object] = load_plan) -> list[str]:
     with pytest.raises(InputError) as caught:
-        load_plan(path)
+        load(path)
     return [str(issue) for issue in caught.value.issues]
 
 
@@ -68,9 +69,7 @@ def test_a_null_typo_in_a_scenario_extends_child_is_located(tmp_path: Path) -> N
         f"extends: {base.name}\nname: child\npolicies:\n  mutual_transfer: null\n",
         encoding="utf-8",
     )
-    with pytest.raises(InputError) as caught:
-        load_scenario(child)
-    (issue,) = (str(i) for i in caught.value.issues)
+    (issue,) = _issues(child, load_scenario)
     assert issue.startswith(f"{child}:4:3: policies.mutual_transfer: null removes a key")
     assert "(did you mean 'mutual_transfers'?)" in issue
 
@@ -89,9 +88,7 @@ def test_a_null_typo_in_an_experiment_extends_child_is_located(tmp_path: Path) -
     child.write_text(
         "extends: parent.yaml\nname: child\nvariants:\n  nationl: null\n", encoding="utf-8"
     )
-    with pytest.raises(InputError) as caught:
-        load_plan(child)
-    (issue,) = (str(i) for i in caught.value.issues)
+    (issue,) = _issues(child)
     assert issue.startswith(f"{child}:4:3: variants.nationl: null removes a key")
     assert "(did you mean 'national'?)" in issue
 

@@ -173,5 +173,5 @@ def test_report_of_a_single_variant(tmp_path: Path) -> None:
     folder = write_results(tmp_path / "one", protection={"base": 0.0}, replications=6, daily=False)
     page = build_report(folder, metrics=["fill_rate", "tts_days"], n_resamples=200)
     assert 'id="comparisons"' not in page
-    assert "<details open><summary>Fill rate</summary>" in page
+    assert "<details open><summary>Fill rate (%)</summary>" in page
     assert "only one variant" in page

@@ -18,11 +18,8 @@ ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("numba", "matplotlib", "pandas", "pyarrow", "scipy.stats", "simpy")
 
 
-def _imported(code: str) -> set[str]:
-    probe = (
-        f"{code}\nimport sys\n"
-        f"print('imported:', *(m for m in {HEAVY!r} if m in sys.modules))"
-    )
+def _imported(code: str, modules: tuple[str, ...] = HEAVY) -> set[str]:
+    probe = f"{code}\nimport sys\nprint('imported:', *(m for m in {HEAVY!r} if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
@@ -43,3 +40,14 @@ def test_importing_the_package_imports_no_heavy_library() -> None:
 def test_validate_reads_files_without_the_engine_or_pandas(path: str) -> None:
     code = f"from simulator.cli import main\nassert main(['validate', {path!r}]) == 0"
     assert _imported(code) == set()
+
+
+@pytest.mark.parametrize("command", ["run", "batch", "compare", "report", "network", "validate"])
+def test_a_commands_help_imports_neither_pydantic_nor_numpy(command: str) -> None:
+    """``COMMAND --help`` goes straight to the command: no option is coerced on the way."""
+    code = (
+        "import contextlib, io\nfrom simulator.cli import main\nout = io.StringIO()\n"
+        f"with contextlib.redirect_stdout(out):\n    assert main([{command!r}, '--help']) == 0\n"
+        f"assert 'Usage: supplyshock {command} ' in out.getvalue(), out.getvalue()"
+    )
+    assert _imported(code, ("pydantic", "numpy")) == set()

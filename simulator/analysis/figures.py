@@ -17,9 +17,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
-__all__ = ["STYLE", "new_figure", "style"]
+__all__ = ["STYLE", "metric_axis", "new_figure", "style"]
 
 STYLE: dict[Any, Any] = {
     "text.parse_math": False,
@@ -75,3 +76,19 @@ def new_figure(width: float, height: float) -> Figure:
     figure = _notebook_figure()(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(figure)
     return figure
+
+
+def metric_axis(axis: Axis, metric: str, difference: bool = False) -> None:
+    """Label ``axis`` ticks as the metric is written elsewhere: ``$1.2M``, ``95%``, ``+4 pp``.
+
+    Money gets ``$`` with ``k``/``M``/``B`` instead of a ``1e7`` offset; shares
+    are percentages.  Other metrics keep matplotlib's plain numbers.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    from simulator.analysis.quantities import METRIC_KINDS, Kind, format_difference, format_metric
+
+    if METRIC_KINDS.get(metric) not in (Kind.USD, Kind.SHARE):
+        return
+    show = format_difference if difference else format_metric
+    axis.set_major_formatter(FuncFormatter(lambda value, _: show(value, metric)))

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from simulator.analysis.figures import new_figure, style
+from simulator.analysis.figures import metric_axis, new_figure, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -271,6 +271,7 @@ def loss_ecdf(
         ax.axhline(0.95, color="0.5", linestyle=":", linewidth=0.8)
         ax.set_ylim(0, 1.02)
         ax.set_xlabel(_label(metric))
+        metric_axis(ax.xaxis, metric)
         ax.set_ylabel("share of replications ≤ x")
         ax.set_title(f"{_label(metric)} — {country} · {commodity}")
         ax.legend(loc="lower right", fontsize=8)
@@ -354,6 +355,7 @@ def difference_bars(
         direction = str(rows["direction"].iloc[0]) if "direction" in rows else "none"
         better = {"higher": "  (higher is better →)", "lower": "  (← lower is better)"}
         ax.set_xlabel(f"variant − baseline: {_label(metric)}{better.get(direction, '')}")
+        metric_axis(ax.xaxis, metric, difference=True)
         baseline = str(rows["baseline"].iloc[0]) if "baseline" in rows else "baseline"
         ax.set_title(f"{_label(metric)}: paired difference against {baseline}")
     return figure
@@ -446,6 +448,7 @@ def sweep_response(
             ax.set_xticks(range(len(values)), [str(v) for v in values])
         ax.set_xlabel(parameter)
         ax.set_ylabel(_label(metric))
+        metric_axis(ax.yaxis, metric)
         ax.set_title(f"{_label(metric)} against {parameter.rsplit('.', 1)[-1]}")
         ax.legend(loc="best", fontsize=8)
     return figure

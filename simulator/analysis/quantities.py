@@ -23,6 +23,7 @@ __all__ = [
     "format_cell",
     "format_difference",
     "format_interval",
+    "format_mean_interval",
     "format_metric",
     "format_number",
     "format_share",
@@ -189,6 +190,23 @@ def format_difference(value: Any, metric: str, commodity_unit: str = "units") ->
         text = f"{points:.3g}" if points >= 1 else f"{points:.2g}"
         return f"{sign}{text} pp" if points else "0 pp"
     return sign + format_metric(abs(x), metric, commodity_unit)
+
+
+def format_mean_interval(
+    mean: Any, low: Any, high: Any, metric: str, commodity_unit: str = "units", unit: bool = True
+) -> str:
+    """``0.55 ± 0.13 t``: a mean and the half-width of its (symmetric) interval.
+
+    ``unit=False`` leaves the trailing unit word out (for a table that names it).
+    """
+    show = format_metric if unit else (lambda v, m, _u: format_cell(v, m))
+    text = show(mean, metric, commodity_unit)
+    if text == MISSING or _missing(low) or _missing(high):
+        return text
+    half = show((float(high) - float(low)) / 2, metric, commodity_unit)
+    if unit and " " in text and text.rsplit(" ", 1)[1] == half.rsplit(" ", 1)[-1]:
+        return f"{text.rsplit(' ', 1)[0]} ± {half}"
+    return f"{text} ± {half}"
 
 
 def format_interval(low: Any, high: Any, metric: str, commodity_unit: str = "units") -> str:

@@ -134,12 +134,31 @@ def losses_section(
     results: ResultsFolder, report: ComparisonReport, focus: Sequence[str], figures: Figures
 ) -> str:
     metric = "economic_loss_usd" if "economic_loss_usd" in results.summary else "shortfall"
-    grid = [
-        figures.maybe(
-            partial(plots.loss_ecdf, results.summary, country, commodity, metric, report.variants),
-            f"Distribution of {metric.replace('_', ' ')} over replications,"
-            f" {country} · {commodity}",
+    summary = results.summary
+    grid: list[str] = []
+    without: list[str] = []
+    for country, commodity in focus_pairs(summary, focus):
+        values = summary.loc[
+            (summary["country"] == country) & (summary["commodity"] == commodity), metric
+        ]
+        if not (values.fillna(0) != 0).any():
+            without.append(f"{country} · {commodity}")  # nothing to draw: no loss anywhere
+            continue
+        grid.append(
+            figures.maybe(
+                partial(plots.loss_ecdf, summary, country, commodity, metric, report.variants),
+                f"Distribution of {metric.replace('_', ' ')} over replications,"
+                f" {country} · {commodity}",
+            )
         )
-        for country, commodity in focus_pairs(results.summary, focus)
-    ]
-    return '<h2 id="losses">Loss distributions</h2><div class="grid">' + "".join(grid) + "</div>"
+    nobody = escape(", ".join(without))
+    note = (
+        f'<p class="note">No loss in any variant or replication: {nobody}.</p>' if without else ""
+    )
+    return (
+        '<h2 id="losses">Loss distributions</h2>'
+        + note
+        + '<div class="grid">'
+        + "".join(grid)
+        + "</div>"
+    )

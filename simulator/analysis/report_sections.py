@@ -43,12 +43,16 @@ __all__ = [
 
 
 _FIGURE_METRICS = ("shortfall", "economic_loss_usd")
-"""Metrics whose paired differences are also drawn (the others are in the tables)."""
+"""Metrics whose paired differences are also drawn (the others are in the tables);
+the first metric compared when none of these is."""
 
 
 def _all_zero(row: dict[str, Any]) -> bool:
-    """Whether a comparison row is zero throughout (every replication, both variants)."""
-    keys = ("mean", "baseline_mean", "mean_diff", "ci_low", "ci_high")
+    """Whether a comparison row says nothing: the variant equals the baseline on every
+    replication (its paired differences are all zero)."""
+    if row.get("share_equal") == 1:
+        return True
+    keys = ("mean_diff", "ci_low", "ci_high")
     return all(row.get(k) == 0 for k in keys)
 
 
@@ -65,6 +69,7 @@ def comparison_section(report: ComparisonReport, figures: Figures) -> str:
     parts = ['<h2 id="comparisons">Paired comparisons against the baseline</h2>']
     adjusted = f"Bonferroni CI ({100 * report.adjusted_confidence:.4g} %)"
     left_out: list[str] = []
+    drawn = [m for m in report.metrics if m in _FIGURE_METRICS] or list(report.metrics[:1])
     for metric in report.metrics:
         rows = report.comparisons[report.comparisons["metric"] == metric]
         if rows.empty:
@@ -127,7 +132,7 @@ def comparison_section(report: ComparisonReport, figures: Figures) -> str:
         hint = f"{', '.join(units)}; {better}"
         parts.append(f"<h3>{escape(title)} <small>({escape(hint)})</small></h3>")
         parts.append(html_table(header, body))
-        if metric in _FIGURE_METRICS:
+        if metric in drawn:
             shown = rows[[not _all_zero(r) for r in records(rows)]]
             parts.append(
                 figures.maybe(
@@ -139,7 +144,7 @@ def comparison_section(report: ComparisonReport, figures: Figures) -> str:
             )
     if left_out:
         parts.append(
-            '<p class="note">Left out, zero under every variant on every replication: '
+            '<p class="note">Left out, as equal to the baseline on every replication: '
             f"{escape('; '.join(left_out))}.</p>"
         )
     return "\n".join(parts)
@@ -155,33 +160,53 @@ def statistics_section(report: ComparisonReport) -> str:
         "<p>Mean, median, 5th and 95th percentiles over replications, and for losses the"
         " CVaR95 (the mean of the worst 5 %).</p>",
     ]
+    zero: list[str] = []
     for metric in report.metrics:
         rows = report.statistics[report.statistics["metric"] == metric]
         if rows.empty:
+            continue
+        kept = [
+            r
+            for r in records(rows)
+            if not all(r.get(k) == 0 for k in ("mean", "p05", "p95"))  # all zero: said below
+        ]
+        title = METRIC_TITLES.get(metric, metric)
+        if len(kept) < len(rows):
+            zero.append(title)
+        if not kept:
             continue
         header: list[str | Cell] = [
             "Country / group", "Commodity", "Variant", num("n"), num("Mean"), num("Median"),
             num("5 %"), num("95 %"), num("CVaR95"),
         ]  # fmt: skip
+
+        def cell(value: Any, m: str = metric) -> Cell:
+            return num(format_cell(value, m))
+
         body: list[list[str | Cell]] = [
             [
                 r["country"],
                 r["commodity"],
                 r["variant"],
                 num(format_value(r["n"])),
-                num(format_value(r["mean"])),
-                num(format_value(r["median"])),
-                num(format_value(r["p05"])),
-                num(format_value(r["p95"])),
-                num(format_value(r["cvar95"])),
+                cell(r["mean"]),
+                cell(r["median"]),
+                cell(r["p05"]),
+                cell(r["p95"]),
+                cell(r["cvar95"]),
             ]
-            for r in records(rows)
+            for r in kept
         ]
         opened = " open" if single else ""
-        title = METRIC_TITLES.get(metric, metric)
+        units = sorted({unit_of(metric, report.unit(str(c))) for c in rows["commodity"]})
         parts.append(
-            f"<details{opened}><summary>{escape(title)}</summary>"
+            f"<details{opened}><summary>{escape(title)} ({escape(', '.join(units))})</summary>"
             f"{html_table(header, body)}</details>"
+        )
+    if zero:
+        parts.append(
+            '<p class="note">Rows that are zero on every replication are left out of: '
+            f"{escape(', '.join(zero))}.</p>"
         )
     return "\n".join(parts)
 
@@ -244,6 +269,10 @@ def events_section(
     body: list[list[str | Cell]] = []
     for row in records(report.events):
         label = "shortfall" if row["metric"] == "tts_days" else "recovered"
+        if row["metric"] == "ttr_days" and not row["n"]:
+            cells = [METRIC_TITLES.get("ttr_days", "ttr_days"), row["country"], row["commodity"]]
+            body.append([*cells, row["variant"], num("0"), num("no shortfall"), num("—"), num("—")])
+            continue
         body.append(
             [
                 METRIC_TITLES.get(row["metric"], row["metric"]),
@@ -259,14 +288,20 @@ def events_section(
     parts = [
         '<h2 id="events">Time to survive and time to recover</h2>',
         "<p>TTS is missing when a country has no shortfall within the horizon, TTR when it"
-        " has not recovered by the horizon: these are right-censored times, so they are not"
+        " has not recovered by the horizon (TTR counts only the replications with a"
+        " shortfall): these are right-censored times, so they are not"
         " averaged. The table gives the share of replications with the event, the"
         " Kaplan–Meier median when at least half have it, and the paired probability that the"
         " variant does better than the baseline (a missing time ranks after every day).</p>",
         html_table(header, body),
     ]
     grid = []
+    events = report.events
+    tts = events[events["metric"] == "tts_days"]
     for country, commodity in focus_pairs(report.events, focus):
+        mine = tts[(tts["country"] == country) & (tts["commodity"] == commodity)]
+        if not (mine["n_events"] > 0).any():
+            continue  # no shortfall in any variant: a flat line (the table says so)
         censor = results.days_after_shock(report.baseline, commodity)
         grid.append(
             figures.maybe(

@@ -28,18 +28,19 @@ __all__ = [
 ]
 
 METRIC_TITLES = {
-    "shortfall": "Shortfall (units)",
+    "shortfall": "Shortfall",
     "fill_rate": "Fill rate",
     "peak_shortfall_rate": "Peak shortfall rate",
     "shortage_days": "Shortage days",
     "lost_days": "Lost days (days of demand)",
-    "economic_loss_usd": "Economic loss (USD)",
+    "economic_loss_usd": "Economic loss",
     "min_coverage_days": "Minimum coverage (days)",
-    "stockpile_cost_usd": "Stockpile carrying cost (USD)",
+    "stockpile_cost_usd": "Stockpile carrying cost",
     "tts_days": "Time to survive (days)",
     "ttr_days": "Time to recover (days)",
 }
-"""Heading of each metric's tables and figures; other metrics show their own name."""
+"""Heading of each metric's tables and figures (the unit follows it, from the commodity);
+other metrics show their own name."""
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

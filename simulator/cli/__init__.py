@@ -98,11 +98,28 @@ def report_warnings(warnings: Iterable[Issue]) -> None:
         print(f"{where}{dotted(issue.path)}: warning: {issue.message}", file=sys.stderr)
 
 
+def _entry(argv: list[str] | None) -> None:
+    """Run ``app``; ``COMMAND ... --help`` goes straight to the command.
+
+    Through the group, typer coerces the group's own (absent) ``--help`` flag
+    with pydantic, which costs a tenth of a second of imports before the
+    command's help can print; the command alone prints the same help without it.
+    """
+    args = sys.argv[1:] if argv is None else list(argv)
+    if len(args) >= 2 and "--help" in args[1:] and not args[0].startswith("-"):
+        group = typer.main.get_command(app)
+        command = getattr(group, "commands", {}).get(args[0])
+        if command is not None:
+            command.main(args=args[1:], prog_name=f"supplyshock {args[0]}", standalone_mode=True)
+            return
+    app(args=argv, standalone_mode=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     _register()
     try:
-        app(args=argv, standalone_mode=True)
+        _entry(argv)
     except InputError as error:
         report_input_error(error)
         return EXIT_INVALID

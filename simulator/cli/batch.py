@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -34,8 +33,8 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-from rich.table import Table
 
+from simulator.analysis.quantities import format_mean_interval, format_share
 from simulator.cli import (
     EXIT_FAILED,
     EXIT_INVALID,
@@ -46,6 +45,7 @@ from simulator.cli import (
 )
 from simulator.cli.compare import CountryOption, DetailOption
 from simulator.cli.glossary import GLOSSARY_HELP
+from simulator.cli.tables import Column, fitted_table
 
 __all__ = ["EXIT_INTERRUPTED", "batch", "parse_daily"]
 
@@ -109,73 +109,63 @@ class _Bar:
         self.progress.stop()
 
 
-def _usd(value: float) -> str:
-    """USD in a few characters: ``5.53M``, ``12.3k``, ``1.2bn``."""
-    size = abs(value)
-    for limit, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if size >= limit:
-            return f"{value / limit:.3g}{suffix}"
-    return f"{value:.0f}"
+_SUMMARY_COLUMNS = ("shortfall", "fill_rate", "economic_loss_usd")
 
 
-def _cell(mean: float | None, low: float | None, high: float | None, fmt: str) -> str:
-    """``mean ± half-width`` of the (symmetric) t-interval, or the mean alone."""
-    if mean is None:
-        return "—"
-    show = _usd if fmt == "usd" else fmt.format
-    text = show(mean)
-    if low is not None and high is not None:
-        text += f" ± {show((high - low) / 2)}"
-    return text
-
-
-def _table(rows: list[dict[str, Any]], title: str) -> Table:
-    """Variants × countries (groups in bold), one column per summarised metric."""
-    commodities = {row["commodity"] for row in rows}
+def _print_summary(
+    console: Console, rows: list[dict[str, Any]], title: str, units: dict[str, str]
+) -> None:
+    """Variants × countries, one column per summarised metric, fitted to the width."""
+    commodities = list(dict.fromkeys(row["commodity"] for row in rows))
     counts = {row["n"] for row in rows}
     notes = []
     if len(commodities) == 1:
-        notes.append(next(iter(commodities)))
+        notes.append(commodities[0])
     if len(counts) == 1:
         notes.append(f"n = {next(iter(counts))}")
     if notes:
         title += f" ({', '.join(notes)})"
-    table = Table(
-        title=title,
-        title_justify="left",
-        caption="mean ± half-width of the 95% t-interval; P(short): share of replications"
-        " with any shortfall",
-        caption_justify="left",
-        box=box.SIMPLE_HEAD,
-    )
-    longest = max((len(row["variant"]) for row in rows), default=7)
-    table.add_column("variant", overflow="fold", min_width=min(max(longest, 7), 32))
-    table.add_column("country")
-    if len(commodities) > 1:
-        table.add_column("commodity")
-    if len(counts) > 1:
-        table.add_column("n", justify="right")
-    columns = (
-        ("shortfall", "shortfall", "{:,.1f}"),
-        ("fill_rate", "fill rate", "{:.3f}"),
-        ("economic_loss_usd", "loss USD", "usd"),
-    )
-    for _, header, _ in columns:
-        table.add_column(header, justify="right")
-    table.add_column("P(short)", justify="right")
-    for row in rows:
-        country = f"[bold]{row['country']}[/bold]" if row["group"] else row["country"]
-        cells = [row["variant"], country]
-        if len(commodities) > 1:
-            cells.append(row["commodity"])
-        if len(counts) > 1:
-            cells.append(str(row["n"]))
-        cells += [
-            _cell(row[f"{m}_mean"], row[f"{m}_ci_low"], row[f"{m}_ci_high"], fmt)
-            for m, _, fmt in columns
+    unit = ", ".join(sorted({units.get(c, "units") for c in commodities}))
+    columns = [
+        Column("variant", numeric=False),
+        Column("country", numeric=False),
+        Column("commodity", numeric=False, drop=0 if len(commodities) > 1 else 9),
+        Column("n", drop=0 if len(counts) > 1 else 9),
+        Column(f"shortfall ({unit})"),
+        Column("fill rate"),
+        Column("loss"),
+        Column("P(short)"),
+    ]
+    body = [
+        [
+            str(row["variant"]),
+            str(row["country"]),
+            str(row["commodity"]),
+            str(row["n"]),
+            *(
+                format_mean_interval(
+                    row[f"{m}_mean"], row[f"{m}_ci_low"], row[f"{m}_ci_high"], m, unit=False
+                )
+                for m in _SUMMARY_COLUMNS
+            ),
+            format_share(row["p_shortfall"]),
         ]
-        table.add_row(*cells, f"{row['p_shortfall']:.2f}")
-    return table
+        for row in rows
+    ]
+    if len(commodities) == 1:
+        columns = [c for c in columns if c.header != "commodity"]
+        body = [r[:2] + r[3:] for r in body]
+    if len(counts) == 1:
+        k = [c.header for c in columns].index("n")
+        columns.pop(k)
+        body = [r[:k] + r[k + 1 :] for r in body]
+    table, dropped = fitted_table(console, title, columns, body)
+    console.print(table)
+    console.print(
+        "mean ± half-width of the 95% t-interval; P(short): share of replications with any"
+        " shortfall" + (f"; left out to fit: {', '.join(dropped)}" if dropped else ""),
+        style="dim",
+    )
 
 
 def _json_safe(value: Any) -> Any:
@@ -237,6 +227,7 @@ def batch(
     country: CountryOption = None,
 ) -> None:
     """Run every replication of FILE (variants × sweep points) and store them as Parquet."""
+    from simulator.analysis.headline import default_focus
     from simulator.api import results_folder_name
     from simulator.experiments.design import load_plan
     from simulator.experiments.executors import make_backend
@@ -290,10 +281,13 @@ def batch(
     try:
         _, summary, _ = load_results(folder)
         rows = summarise(summary, [v.name for v in plan.variants])
-        if country:
-            rows = [row for row in rows if row["country"] in country]
+        present = list(dict.fromkeys(str(row["country"]) for row in rows))
+        shown = country or default_focus(plan.variants[0].data, present)
+        shown_only = [] if country or as_json else shown
+        if country or not as_json:
+            rows = [row for row in rows if row["country"] in shown]
     except FileNotFoundError:
-        rows = []
+        rows, shown_only = [], []
     failed: dict[str, int] = {}
     for f in result.failures:
         failed[f["variant"]] = failed.get(f["variant"], 0) + 1
@@ -318,9 +312,13 @@ def batch(
         }
         typer.echo(json.dumps(_json_safe(payload), indent=2, allow_nan=False))
     else:
-        console = stdout_console(200)
+        console = stdout_console()
         title = f"{plan.name}: {plan.replications} replications per variant, seed {plan.seed}"
-        console.print(_table(rows, title))
+        first = plan.variants[0].scenario
+        units = {name: c.unit for name, c in first.commodities.items()}
+        _print_summary(console, rows, title, units)
+        if shown_only:
+            console.print(f"rows for {', '.join(shown_only)} (--country for others)", style="dim")
         console.print(f"results: {folder}", style="dim")
         if compare and not result.failures and len(plan.variants) > 1:
             _print_comparison(console, folder, country, detail)
