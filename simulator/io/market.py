@@ -1,0 +1,514 @@
+"""Market parameters of the embedded dataset: ``market.csv``, read and checked.
+
+The market the engine will simulate (issue 11: a daily price, demand that
+responds to it, supply that responds to it, a loss valued per unit of a
+country's own consumption) needs figures the network files do not hold.  The
+long-format file ``simulator/data/market.csv`` gives them, one row per figure:
+
+``commodity, country, parameter, low, central, high, unit, flag, source``
+
+``country`` is empty for a commodity-wide figure (an elasticity, a
+substitution rate, a ramp time) and names a node of the commodity for a
+per-producer or per-country one (a capacity utilisation, a country's own value
+at risk, a figure of USGS Open-File Report 2024-1057).  ``flag`` is ``S`` (the
+central value is read from a source) or ``E`` (an estimate: arithmetic shown
+or an assumption, with a range; ``low < high``).  The meaning, unit, scope and
+physical bounds of each parameter are in :data:`PARAMETERS`; ``SOURCES.md``
+("Market parameters") gives every source and derivation.
+
+Nothing reads these figures yet: the engine and the scenarios do not use them
+until the market is built.  Every problem found is reported as
+``file:line:column``.
+
+Example
+-------
+>>> market = load_market_parameters()
+>>> market.get("rare_earth_oxides", "substitution_per_year").central
+0.1
+>>> round(market.value_at_risk("gallium", "USA").central / 1e6, 2)  # $3.1B / 16 t
+193.75
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Literal
+
+from simulator.errors import InputError, Issue, Location, did_you_mean
+from simulator.io.dataset import Dataset, _field_columns, load_dataset
+
+__all__ = [
+    "FLAGS",
+    "MARKET_FILE",
+    "PARAMETERS",
+    "REQUIRED",
+    "MarketParameter",
+    "MarketParameters",
+    "ParameterSpec",
+    "load_market_parameters",
+]
+
+MARKET_FILE = "market.csv"
+"""The file of market parameters in a dataset folder."""
+
+FLAGS: tuple[str, ...] = ("S", "E")
+"""``S``: the central value is read from a source; ``E``: an estimate with a range."""
+
+Scope = Literal["commodity", "country"]
+
+_HEADER = ("commodity", "country", "parameter", "low", "central", "high", "unit", "flag", "source")
+_NUMBERS = ("low", "central", "high")
+
+
+@dataclass(frozen=True)
+class ParameterSpec:
+    """What one parameter means, its unit, where it applies and its physical bounds.
+
+    Attributes
+    ----------
+    unit : str
+        The value of the row's ``unit`` column.
+    scope : str
+        ``commodity`` (``country`` empty) or ``country`` (``country`` names a node).
+    minimum, maximum : float
+        Physical bounds: every one of ``low``, ``central`` and ``high`` lies in
+        ``[minimum, maximum]``.
+    meaning : str
+        One line.
+    """
+
+    unit: str
+    scope: Scope
+    minimum: float
+    maximum: float
+    meaning: str
+
+
+PARAMETERS: dict[str, ParameterSpec] = {
+    "demand_elasticity": ParameterSpec(
+        "1",
+        "commodity",
+        -5.0,
+        0.0,
+        "short-run own-price elasticity of demand (per cent change in quantity per per cent price)",
+    ),
+    "price_flexibility": ParameterSpec(
+        "1",
+        "commodity",
+        0.0,
+        1000.0,
+        "short-run price flexibility: per cent price rise per per cent of demand unserved"
+        " (1 / |demand_elasticity|)",
+    ),
+    "price_adjustment_days": ParameterSpec(
+        "days",
+        "commodity",
+        1.0,
+        3650.0,
+        "days for the price to move most of the way to its scarcity level",
+    ),
+    "substitution_per_year": ParameterSpec(
+        "share/yr",
+        "commodity",
+        0.0,
+        1.0,
+        "share of demand substituted away per year while the price stays high",
+    ),
+    "supply_ramp_days": ParameterSpec(
+        "days",
+        "commodity",
+        1.0,
+        3650.0,
+        "days for a producer outside the control to lift output from baseline to capacity",
+    ),
+    "capacity_growth_per_year": ParameterSpec(
+        "share/yr",
+        "commodity",
+        0.0,
+        1.0,
+        "new capacity outside China per year, as a share of the world market,"
+        " once prices stay high",
+    ),
+    "investment_lead_years": ParameterSpec(
+        "years",
+        "commodity",
+        0.0,
+        50.0,
+        "years from a decision to invest to first output of new capacity",
+    ),
+    "value_at_risk_own_consumption_usd_per_unit": ParameterSpec(
+        "USD/unit",
+        "commodity",
+        0.0,
+        math.inf,
+        "downstream output lost per unit short of the country's own consumption"
+        " (commodity default; a country row overrides it)",
+    ),
+    "capacity_utilisation": ParameterSpec(
+        "share",
+        "country",
+        0.0,
+        1.0,
+        "production / capacity of one producer (capacity = production / utilisation)",
+    ),
+    "ofr_us_gdp_loss_usd": ParameterSpec(
+        "USD",
+        "country",
+        0.0,
+        math.inf,
+        "USGS OFR 2024-1057: US GDP loss from a complete restriction of China's net exports",
+    ),
+    "ofr_us_gdp_loss_ga_and_ge_usd": ParameterSpec(
+        "USD",
+        "country",
+        0.0,
+        math.inf,
+        "USGS OFR 2024-1057: US GDP loss, gallium and germanium restricted together",
+    ),
+    "ofr_price_increase": ParameterSpec(
+        "share",
+        "country",
+        -1.0,
+        100.0,
+        "USGS OFR 2024-1057: price increase in a total ban (0.26 = +26%)",
+    ),
+    "ofr_semiconductor_share_of_loss": ParameterSpec(
+        "share",
+        "country",
+        0.0,
+        1.0,
+        "USGS OFR 2024-1057: share of the loss in semiconductor device manufacturing",
+    ),
+}
+"""Every parameter the file may hold."""
+
+# The per-country value at risk overrides the commodity default of the same name.
+_BY_COUNTRY: frozenset[str] = frozenset({"value_at_risk_own_consumption_usd_per_unit"})
+
+REQUIRED: tuple[str, ...] = (
+    "demand_elasticity",
+    "price_flexibility",
+    "price_adjustment_days",
+    "substitution_per_year",
+    "supply_ramp_days",
+    "capacity_growth_per_year",
+    "investment_lead_years",
+    "value_at_risk_own_consumption_usd_per_unit",
+)
+"""Commodity-wide parameters every commodity of ``commodities.csv`` must have."""
+
+
+@dataclass(frozen=True)
+class MarketParameter:
+    """One figure of ``market.csv``.
+
+    Attributes
+    ----------
+    commodity : str
+    country : str or None
+        None for a commodity-wide figure.
+    parameter : str
+        A key of :data:`PARAMETERS`.
+    low, central, high : float
+    unit : str
+    flag : str
+        ``S`` or ``E``.
+    source : str
+    line : int
+        The row's line in the file (for messages).
+    """
+
+    commodity: str
+    country: str | None
+    parameter: str
+    low: float
+    central: float
+    high: float
+    unit: str
+    flag: str
+    source: str
+    line: int = 0
+
+    @property
+    def label(self) -> str:
+        """``market.gallium.demand_elasticity`` or ``market.gallium.CHN.capacity_utilisation``."""
+        middle = [self.commodity] if self.country is None else [self.commodity, self.country]
+        return ".".join(["market", *middle, self.parameter])
+
+
+@dataclass(frozen=True)
+class MarketParameters:
+    """The rows of ``market.csv``, in file order, with look-ups."""
+
+    rows: tuple[MarketParameter, ...]
+
+    def __iter__(self) -> Iterator[MarketParameter]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def find(
+        self, commodity: str, parameter: str, country: str | None = None
+    ) -> MarketParameter | None:
+        """The row for ``(commodity, country, parameter)``, or None."""
+        for row in self.rows:
+            if (row.commodity, row.country, row.parameter) == (commodity, country, parameter):
+                return row
+        return None
+
+    def get(self, commodity: str, parameter: str, country: str | None = None) -> MarketParameter:
+        """The row for ``(commodity, country, parameter)``; KeyError if there is none."""
+        row = self.find(commodity, parameter, country)
+        if row is None:
+            where = commodity if country is None else f"{commodity}, {country}"
+            raise KeyError(f"no {parameter} for {where} in {MARKET_FILE}")
+        return row
+
+    def value_at_risk(self, commodity: str, country: str) -> MarketParameter:
+        """The country's own value at risk per unit short, else the commodity default."""
+        name = "value_at_risk_own_consumption_usd_per_unit"
+        return self.find(commodity, name, country) or self.get(commodity, name)
+
+    def missing(self, dataset: Dataset) -> list[str]:
+        """What the dataset needs and the file lacks: a required parameter of a
+        commodity, or the capacity utilisation of a producer with capacity."""
+        have = {(r.commodity, r.country, r.parameter) for r in self.rows}
+        gaps = [
+            f"{commodity}: {name}"
+            for commodity in dataset.commodities
+            for name in REQUIRED
+            if (commodity, None, name) not in have
+        ]
+        for node in dataset.nodes:
+            commodity, country = str(node["commodity"]), str(node["country"])
+            if float(node["capacity_per_year"]) > 0 and (  # type: ignore[arg-type]
+                (commodity, country, "capacity_utilisation") not in have
+            ):
+                gaps.append(f"{commodity}, {country}: capacity_utilisation")
+        return gaps
+
+
+def load_market_parameters(
+    folder: Traversable | Path | None = None, dataset: Dataset | None = None
+) -> MarketParameters:
+    """Read and check ``market.csv`` (default: the embedded one).
+
+    Parameters
+    ----------
+    folder : Traversable or Path, optional
+        A dataset folder; None reads ``simulator/data``.  A folder without the
+        file has no market parameters (an empty result).
+    dataset : Dataset, optional
+        The dataset whose commodities and nodes the rows must name (default:
+        read from ``folder``).
+
+    Returns
+    -------
+    MarketParameters
+
+    Raises
+    ------
+    simulator.errors.InputError
+        Every problem found, located as ``file:line:column``.
+    """
+    root: Traversable = files("simulator.data") if folder is None else folder
+    resource = root.joinpath(MARKET_FILE)
+    if folder is not None and not resource.is_file():
+        return MarketParameters(())
+    name = str(resource)
+    text = resource.read_text(encoding="utf-8-sig")
+    data = dataset if dataset is not None else load_dataset(None if folder is None else folder)  # type: ignore[arg-type]
+    nodes = {(str(n["commodity"]), str(n["country"])) for n in data.nodes}
+    lines = text.splitlines()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader, [])]
+    if tuple(header) != _HEADER:
+        raise InputError.single(
+            f"expected the columns {', '.join(_HEADER)}, found {', '.join(header) or 'none'}",
+            ("market", "header"),
+            Location(name, 1, 1),
+        )
+    issues: list[Issue] = []
+    rows: list[MarketParameter] = []
+    seen: dict[tuple[str, str | None, str], int] = {}
+    for index, record in enumerate(reader):
+        line = reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        columns = _field_columns(lines[line - 1]) if line <= len(lines) else [1]
+
+        def at(column: str, *, _cols: list[int] = columns, _line: int = line) -> Location:
+            return Location(name, _line, _cols[min(_HEADER.index(column), len(_cols) - 1)])
+
+        found = _check_row(record, line, ("market", index), set(data.commodities), nodes, at)
+        if isinstance(found, list):
+            issues += found
+            continue
+        ident = (found.commodity, found.country, found.parameter)
+        if ident in seen:
+            issues.append(
+                Issue(
+                    ("market", index),
+                    f"duplicate row for {found.label}: already on line {seen[ident]}",
+                    at("parameter"),
+                )
+            )
+            continue
+        seen[ident] = line
+        rows.append(found)
+    if issues:
+        raise InputError(issues)
+    return MarketParameters(tuple(rows))
+
+
+def _check_row(
+    record: list[str],
+    line: int,
+    path: tuple[str, int],
+    commodities: set[str],
+    nodes: set[tuple[str, str]],
+    locate: Callable[[str], Location],
+) -> MarketParameter | list[Issue]:
+    """The row as a parameter, or the problems found in it."""
+    if len(record) != len(_HEADER):
+        return [
+            Issue(path, f"expected {len(_HEADER)} fields, found {len(record)}", locate("commodity"))
+        ]
+    cells = dict(zip(_HEADER, (c.strip() for c in record), strict=True))
+    issues: list[Issue] = []
+    commodity, country, parameter = cells["commodity"], cells["country"], cells["parameter"]
+    if commodity not in commodities:
+        issues.append(
+            Issue(
+                (*path, "commodity"),
+                f"unknown commodity {commodity!r}{did_you_mean(commodity, commodities)}",
+                locate("commodity"),
+            )
+        )
+    spec = PARAMETERS.get(parameter)
+    if spec is None:
+        issues.append(
+            Issue(
+                (*path, "parameter"),
+                f"unknown parameter {parameter!r}{did_you_mean(parameter, PARAMETERS)}",
+                locate("parameter"),
+            )
+        )
+    else:
+        if spec.scope == "commodity" and country and parameter not in _BY_COUNTRY:
+            issues.append(
+                Issue(
+                    (*path, "country"),
+                    f"expected an empty country for {parameter}, a commodity-wide figure,"
+                    f" found {country!r}",
+                    locate("country"),
+                )
+            )
+        if spec.scope == "country" and not country:
+            issues.append(
+                Issue(
+                    (*path, "country"),
+                    f"expected a country for {parameter}, found an empty cell",
+                    locate("country"),
+                )
+            )
+        if cells["unit"] != spec.unit:
+            issues.append(
+                Issue(
+                    (*path, "unit"),
+                    f"expected the unit {spec.unit!r} for {parameter}, found {cells['unit']!r}",
+                    locate("unit"),
+                )
+            )
+    if country and commodity in commodities and (commodity, country) not in nodes:
+        issues.append(
+            Issue(
+                (*path, "country"),
+                f"no node {commodity}, {country} in nodes.csv",
+                locate("country"),
+            )
+        )
+    if cells["flag"] not in FLAGS:
+        issues.append(
+            Issue(
+                (*path, "flag"),
+                f"expected one of {', '.join(FLAGS)}, found {cells['flag']!r}",
+                locate("flag"),
+            )
+        )
+    unsourced = (
+        []
+        if cells["source"]
+        else [
+            Issue(
+                (*path, "source"),
+                "expected the figure's source, found an empty cell",
+                locate("source"),
+            )
+        ]
+    )
+    numbers: dict[str, float] = {}
+    for column in _NUMBERS:
+        try:
+            numbers[column] = float(cells[column])
+        except ValueError:
+            numbers[column] = math.nan
+        if not math.isfinite(numbers[column]):
+            issues.append(
+                Issue(
+                    (*path, column), f"expected a number, found {cells[column]!r}", locate(column)
+                )
+            )
+    if issues or spec is None:
+        return issues + unsourced
+    low, central, high = numbers["low"], numbers["central"], numbers["high"]
+    if not low <= central <= high:
+        issues.append(
+            Issue(
+                (*path, "low"),
+                f"expected low <= central <= high, found {low:g}, {central:g}, {high:g}",
+                locate("low"),
+            )
+        )
+    if cells["flag"] == "E" and not low < high:
+        issues.append(
+            Issue(
+                (*path, "high"),
+                f"expected an estimate (flag E) to carry a range, low < high,"
+                f" found {low:g}, {high:g}",
+                locate("high"),
+            )
+        )
+    for column in _NUMBERS:
+        value = numbers[column]
+        if not spec.minimum <= value <= spec.maximum:
+            issues.append(
+                Issue(
+                    (*path, column),
+                    f"expected {parameter} within [{spec.minimum:g}, {spec.maximum:g}],"
+                    f" found {value:g}",
+                    locate(column),
+                )
+            )
+    if issues or unsourced:
+        return issues + unsourced
+    return MarketParameter(
+        commodity,
+        country or None,
+        parameter,
+        low,
+        central,
+        high,
+        cells["unit"],
+        cells["flag"],
+        cells["source"],
+        line,
+    )
