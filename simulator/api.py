@@ -43,6 +43,7 @@ __all__ = [
     "simulate",
 ]
 
+
 def simulate(
     scenario: Scenario,
     replication: int = 0,

@@ -86,3 +86,16 @@ def test_a_target_answer_comes_first() -> None:
     assert first.kind == "target"
     # KOR shortfall <= 1 on 2 of 4 replications (national), on 3 of 4 (pooled): only pooled.
     assert first.text.endswith("met by pooled")
+
+
+def test_a_country_no_variant_changes_is_said_once() -> None:
+    folder = _folder()
+    summary = folder.summary.copy()
+    # Japan short by 1 t on every replication, whatever the variant.
+    summary.loc[summary["country"] == "JPN", "shortfall"] = 1.0
+    report = compare_results(
+        ResultsFolder(folder.path, folder.manifest, summary), metrics=["shortfall"]
+    )
+    (jpn,) = [r for r in headline(report).rows if r.country == "JPN"]
+    assert jpn.kind == "same"
+    assert jpn.text == "shortfall the same under every variant on every replication (mean 1 t)"

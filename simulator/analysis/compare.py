@@ -61,17 +61,28 @@ from __future__ import annotations
 
 import html
 import json
-import math
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from simulator.analysis.comparison_rows import (
+    COMPARISON_COLUMNS,
+    EVENT_COLUMNS,
+    P_BEST_COLUMNS,
+    STATISTICS_COLUMNS,
+    SURVIVAL_COLUMNS,
+    Setup,
+    Tables,
+    comparison_notes,
+    event_rows,
+    family_sizes,
+    had_shortfall,
+    metric_rows,
+    wide_tables,
+)
 from simulator.analysis.headline import Headline, default_focus
 from simulator.analysis.metrics import METRICS
 from simulator.analysis.paired import (
@@ -80,7 +91,6 @@ from simulator.analysis.paired import (
     Direction,
     bootstrap_interval,
     cvar,
-    outcome_shares,
     p_better,
     paired_t_interval,
     probability_best,
@@ -91,7 +101,7 @@ from simulator.analysis.results import (
     open_results,
     shock_effective_day,
 )
-from simulator.analysis.survival import EVENT_METRICS, censored_p_better, kaplan_meier
+from simulator.analysis.survival import EVENT_METRICS
 from simulator.analysis.sweep import (
     SelectionError,
     Target,
@@ -122,9 +132,6 @@ __all__ = [
     "shock_effective_day",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-
-
 DEFAULT_METRICS: tuple[str, ...] = (
     "fill_rate",
     "shortfall",
@@ -138,12 +145,6 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "ttr_days",
 )
 """Metrics compared when none are named."""
-
-
-def _rng(seed: int, *key: object) -> np.random.Generator:
-    """A generator for one comparison, independent of which others are computed."""
-    label = "|".join(str(k) for k in key).encode("utf-8")
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(label),)))
 
 
 # --- the comparison --------------------------------------------------------------------------
@@ -200,7 +201,7 @@ class ComparisonReport:
     @property
     def n_comparisons(self) -> int:
         """``m``: the largest number of variants compared with one baseline."""
-        return max(_family_sizes(self.baselines).values(), default=0)
+        return max(family_sizes(self.baselines).values(), default=0)
 
     @property
     def adjusted_confidence(self) -> float:
@@ -269,55 +270,6 @@ def _check_selection(kind: str, asked: Sequence[str] | None, known: Sequence[str
     for name in asked or ():
         if name not in known:
             raise SelectionError(f"unknown {kind} {name!r}; expected one of {choices_text(known)}")
-
-
-def _values(frame: pd.DataFrame, column: str) -> FloatArray:
-    return frame[column].to_numpy(dtype=np.float64, na_value=np.nan)
-
-
-def _describe(x: FloatArray, metric: str) -> dict[str, Any]:
-    x = x[~np.isnan(x)]
-    if x.size == 0:
-        return {"n": 0, "mean": None, "median": None, "p05": None, "p95": None, "cvar95": None}
-    return {
-        "n": int(x.size),
-        "mean": float(x.mean()),
-        "median": float(np.median(x)),
-        "p05": float(np.quantile(x, 0.05)),
-        "p95": float(np.quantile(x, 0.95)),
-        "cvar95": cvar(x) if metric in LOSS_METRICS else None,
-    }
-
-
-@dataclass
-class _Tables:
-    comparisons: list[dict[str, Any]] = field(default_factory=list)
-    statistics: list[dict[str, Any]] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    survival: list[dict[str, Any]] = field(default_factory=list)
-    p_best: list[dict[str, Any]] = field(default_factory=list)
-
-
-def _family_sizes(baselines: dict[str, str]) -> dict[str, int]:
-    """Per baseline, how many other variants are compared with it."""
-    sizes: dict[str, int] = {}
-    for variant, base in baselines.items():
-        if variant != base:
-            sizes[base] = sizes.get(base, 0) + 1
-    return sizes
-
-
-@dataclass(frozen=True)
-class _Setup:
-    results: ResultsFolder
-    baselines: dict[str, str]
-    confidence: float
-    n_resamples: int
-
-    def adjusted(self, baseline: str) -> float:
-        """Bonferroni level ``1 - α/m`` of the ``m`` comparisons with ``baseline``."""
-        m = _family_sizes(self.baselines).get(baseline, 1)
-        return 1 - (1 - self.confidence) / max(1, m)
 
 
 def compare_results(
@@ -394,24 +346,24 @@ def compare_results(
         frame = frame[frame["country"].isin(list(countries))]
     if commodities:
         frame = frame[frame["commodity"].isin(list(commodities))]
-    setup = _Setup(folder, baselines, confidence, n_resamples if bootstrap else 0)
-    tables = _Tables()
-    notes = _notes(setup, chosen, frame)
+    setup = Setup(folder, baselines, confidence, n_resamples if bootstrap else 0)
+    tables = Tables()
+    notes = comparison_notes(setup, chosen, frame)
     keys = frame[["country", "commodity", "group"]].drop_duplicates()
     keys = keys.sort_values("group", kind="stable")
     for country, commodity, is_group in keys.itertuples(index=False):
         part = frame[(frame["country"] == country) & (frame["commodity"] == commodity)]
-        wide_by_metric = _wide(part, chosen, variants)
-        short = _had_shortfall(part, chosen, variants, wide_by_metric)
+        wide_by_metric = wide_tables(part, chosen, variants)
+        short = had_shortfall(part, chosen, variants, wide_by_metric)
         key = {"country": str(country), "commodity": str(commodity), "group": bool(is_group)}
         for metric in chosen:
             wide = wide_by_metric[metric]
             if metric in EVENT_METRICS:
-                _event_rows(
+                event_rows(
                     setup, tables, metric, key, wide, short if metric == "ttr_days" else None
                 )
             else:
-                _metric_rows(setup, tables, metric, key, wide)
+                metric_rows(setup, tables, metric, key, wide)
     sweep = None
     if folder.sweep_parameters:
         sweep = sweep_table(
@@ -434,11 +386,11 @@ def compare_results(
         confidence=confidence,
         seed=folder.seed,
         n_resamples=setup.n_resamples,
-        comparisons=pd.DataFrame(tables.comparisons, columns=_COMPARISON_COLUMNS),
-        statistics=pd.DataFrame(tables.statistics, columns=_STATISTICS_COLUMNS),
-        events=pd.DataFrame(tables.events, columns=_EVENT_COLUMNS),
-        survival=pd.DataFrame(tables.survival, columns=_SURVIVAL_COLUMNS),
-        p_best=pd.DataFrame(tables.p_best, columns=_P_BEST_COLUMNS),
+        comparisons=pd.DataFrame(tables.comparisons, columns=COMPARISON_COLUMNS),
+        statistics=pd.DataFrame(tables.statistics, columns=STATISTICS_COLUMNS),
+        events=pd.DataFrame(tables.events, columns=EVENT_COLUMNS),
+        survival=pd.DataFrame(tables.survival, columns=SURVIVAL_COLUMNS),
+        p_best=pd.DataFrame(tables.p_best, columns=P_BEST_COLUMNS),
         sweep=sweep,
         sweep_parameters=folder.sweep_parameters,
         targets=target_results,
@@ -457,257 +409,3 @@ def _units(folder: ResultsFolder) -> dict[str, str]:
         for name, spec in commodities.items()
         if isinstance(spec, dict)
     }
-
-
-_KEY = ("metric", "country", "commodity", "group")
-_COMPARISON_COLUMNS = (
-    "variant",
-    "baseline",
-    *_KEY,
-    "direction",
-    "n",
-    "mean",
-    "baseline_mean",
-    "mean_diff",
-    "ci_low",
-    "ci_high",
-    "ci_low_bootstrap",
-    "ci_high_bootstrap",
-    "adjusted_ci_low",
-    "adjusted_ci_high",
-    "p_better",
-    "share_better",
-    "share_equal",
-    "share_worse",
-    "cvar95",
-    "baseline_cvar95",
-)
-_STATISTICS_COLUMNS = ("variant", *_KEY, "n", "mean", "median", "p05", "p95", "cvar95")
-_EVENT_COLUMNS = (
-    "variant",
-    "baseline",
-    *_KEY,
-    "event",
-    "n",
-    "n_events",
-    "share_with_event",
-    "median_days",
-    "censor_day",
-    "p_better",
-)
-_SURVIVAL_COLUMNS = ("variant", *_KEY, "day", "survival", "at_risk", "events")
-_P_BEST_COLUMNS = ("variant", *_KEY, "n", "p_best")
-
-
-def _wide(
-    part: pd.DataFrame, metrics: Sequence[str], variants: Sequence[str]
-) -> dict[str, pd.DataFrame]:
-    """Per metric, a replications × variants table."""
-    duplicated = part.duplicated(["variant", "replication"])
-    if duplicated.any():
-        row = part[duplicated].iloc[0]
-        raise ResultsError(
-            f"duplicate summary rows for variant {row['variant']!r}, replication"
-            f" {row['replication']}, {row['country']} × {row['commodity']}"
-        )
-    indexed = part.set_index(["replication", "variant"])
-    out: dict[str, pd.DataFrame] = {}
-    for metric in metrics:
-        wide = indexed[metric].astype("float64").unstack("variant")
-        present = [v for v in variants if v in wide.columns]
-        out[metric] = wide.reindex(columns=present).sort_index()
-    return out
-
-
-def _had_shortfall(
-    part: pd.DataFrame,
-    metrics: Sequence[str],
-    variants: Sequence[str],
-    wide_by_metric: dict[str, pd.DataFrame],
-) -> pd.DataFrame | None:
-    """Replications × variants: whether there was a shortfall (TTS observed), for TTR."""
-    if "ttr_days" not in metrics or "tts_days" not in part.columns:
-        return None
-    tts = wide_by_metric.get("tts_days")
-    if tts is None:
-        tts = _wide(part, ["tts_days"], variants)["tts_days"]
-    return tts.notna()
-
-
-def _notes(setup: _Setup, metrics: Sequence[str], frame: pd.DataFrame) -> list[str]:
-    notes: list[str] = []
-    sizes = _family_sizes(setup.baselines)
-    if not sizes:
-        notes.append("only one variant: nothing to compare with a baseline")
-    for base, m in sizes.items():
-        if m > 1:
-            notes.append(
-                f"adjusted intervals: Bonferroni over the {m} comparisons with {base} of each"
-                f" metric, country and commodity (paired t at level {setup.adjusted(base):.4g}"
-                " each)"
-            )
-    events = [x for x in metrics if x in EVENT_METRICS]
-    if events:
-        notes.append(
-            f"{' and '.join(events)} {'are' if len(events) > 1 else 'is'} not averaged: null"
-            " means no shortfall (TTS) or no recovery (TTR) within the horizon; see the event"
-            " table and survival curves"
-        )
-    if "seed" in frame.columns:
-        seeds = frame.drop_duplicates(["variant", "replication"]).pivot(
-            index="replication", columns="variant", values="seed"
-        )
-        for variant, base in setup.baselines.items():
-            if variant == base or not {variant, base} <= set(seeds.columns):
-                continue
-            differ = int(seeds[variant].ne(seeds[base]).sum())
-            if differ:
-                notes.append(
-                    f"seeds of {variant} differ from those of {base} on {differ} replications:"
-                    " those pairs do not share common random numbers"
-                )
-    return notes
-
-
-def _metric_rows(
-    setup: _Setup,
-    tables: _Tables,
-    metric: str,
-    key: dict[str, Any],
-    wide: pd.DataFrame,
-) -> None:
-    direction = METRIC_DIRECTIONS.get(metric, Direction.NONE)
-    for variant in wide.columns:
-        described = _describe(_values(wide, variant), metric)
-        tables.statistics.append({"variant": variant, "metric": metric, **key, **described})
-    for variant in wide.columns:
-        base = setup.baselines[variant]
-        if variant == base or base not in wide.columns:
-            continue
-        pairs = wide[[variant, base]].dropna()
-        v, b = _values(pairs, variant), _values(pairs, base)
-        diff = v - b
-        rng = _rng(
-            setup.results.seed, "bootstrap", variant, metric, key["country"], key["commodity"]
-        )
-        low, high = paired_t_interval(diff, setup.confidence)
-        boot_low, boot_high = (
-            bootstrap_interval(diff, setup.confidence, rng=rng, n_resamples=setup.n_resamples)
-            if setup.n_resamples
-            else (math.nan, math.nan)
-        )
-        adj_low, adj_high = paired_t_interval(diff, setup.adjusted(base))
-        loss = metric in LOSS_METRICS
-        outcomes = outcome_shares(diff, direction) or (None, None, None)
-        tables.comparisons.append(
-            {
-                "variant": variant,
-                "baseline": base,
-                "metric": metric,
-                **key,
-                "direction": direction.value,
-                "n": int(diff.size),
-                "mean": float(v.mean()) if v.size else None,
-                "baseline_mean": float(b.mean()) if b.size else None,
-                "mean_diff": float(diff.mean()) if diff.size else None,
-                "ci_low": low,
-                "ci_high": high,
-                "ci_low_bootstrap": boot_low,
-                "ci_high_bootstrap": boot_high,
-                "adjusted_ci_low": adj_low,
-                "adjusted_ci_high": adj_high,
-                "p_better": p_better(diff, direction),
-                "share_better": outcomes[0],
-                "share_equal": outcomes[1],
-                "share_worse": outcomes[2],
-                "cvar95": cvar(v) if loss else None,
-                "baseline_cvar95": cvar(b) if loss else None,
-            }
-        )
-    if direction is Direction.NONE or wide.shape[1] < 2 or not setup.n_resamples:
-        return
-    complete = wide.dropna()
-    shares = probability_best(
-        complete.to_numpy(dtype=np.float64),
-        direction,
-        rng=_rng(setup.results.seed, "p_best", metric, key["country"], key["commodity"]),
-        n_resamples=setup.n_resamples,
-    )
-    for variant, share in zip(wide.columns, shares, strict=True):
-        tables.p_best.append(
-            {
-                "variant": variant,
-                "metric": metric,
-                **key,
-                "n": len(complete),
-                "p_best": float(share),
-            }
-        )
-
-
-def _condition(
-    condition: pd.DataFrame | None, variant: str, index: pd.Index
-) -> npt.NDArray[np.bool_]:
-    if condition is None or variant not in condition.columns:
-        return np.ones(len(index), dtype=bool)
-    return condition[variant].reindex(index, fill_value=False).to_numpy(dtype=bool)
-
-
-def _event_rows(
-    setup: _Setup,
-    tables: _Tables,
-    metric: str,
-    key: dict[str, Any],
-    wide: pd.DataFrame,
-    condition: pd.DataFrame | None = None,
-) -> None:
-    """TTS or TTR rows; TTR only over the replications with a shortfall (``condition``).
-
-    Without a shortfall there is nothing to recover from: such replications
-    are left out of TTR (a variant with none has an empty TTR row), rather than
-    counted as recovered on day 0.
-    """
-    later_is_better = METRIC_DIRECTIONS[metric] is Direction.HIGHER
-    for variant in wide.columns:
-        base = setup.baselines[variant]
-        censor = setup.results.days_after_shock(variant, key["commodity"])
-        kept = _condition(condition, variant, wide.index)
-        times = _values(wide, variant)[kept]
-        curve = kaplan_meier(times, censor_day=censor)
-        better = None
-        if variant != base and base in wide.columns:
-            both = kept & _condition(condition, base, wide.index)
-            better = censored_p_better(
-                _values(wide, variant)[both], _values(wide, base)[both], later_is_better
-            )
-            if not both.any():
-                better = None
-        tables.events.append(
-            {
-                "variant": variant,
-                "baseline": base,
-                "metric": metric,
-                **key,
-                "event": EVENT_METRICS[metric],
-                "n": curve.n,
-                "n_events": curve.n_events,
-                "share_with_event": curve.share_with_event if curve.n else None,
-                "median_days": curve.median_days if curve.n else None,
-                "censor_day": censor,
-                "p_better": better,
-            }
-        )
-        for day, s, at_risk, events in zip(
-            curve.days, curve.survival, curve.at_risk, curve.events, strict=True
-        ):
-            tables.survival.append(
-                {
-                    "variant": variant,
-                    "metric": metric,
-                    **key,
-                    "day": float(day),
-                    "survival": float(s),
-                    "at_risk": int(at_risk),
-                    "events": int(events),
-                }
-            )

@@ -194,7 +194,8 @@ def _country_rows(
         text = (
             f"no {metric_label(metric)} under any variant"
             if entries[0]["baseline_mean"] == 0
-            else f"{metric_label(metric)} {value} under every variant, on every replication"
+            else f"{metric_label(metric)} the same under every variant on every replication"
+            f" (mean {value})"
         )
         return [HeadlineRow("same", country, commodity, metric, text, n=int(entries[0]["n"]))]
     return [_effect_row(report, metric, country, commodity, e) for e in entries]

@@ -48,6 +48,7 @@ from simulator.analysis.glossary import GLOSSARY
 from simulator.analysis.headline import HeadlineRow, headline
 from simulator.analysis.paired import METRIC_DIRECTIONS, Direction
 from simulator.analysis.plots import outcome
+from simulator.analysis.report_comparisons import comparison_section
 from simulator.analysis.report_figures import (
     Figures,
     ImageFormat,
@@ -55,7 +56,6 @@ from simulator.analysis.report_figures import (
     trajectories_section,
 )
 from simulator.analysis.report_sections import (
-    comparison_section,
     events_section,
     p_best_section,
     statistics_section,

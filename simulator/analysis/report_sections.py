@@ -1,20 +1,19 @@
-"""The statistical sections of the HTML report: tables, with their interval plots.
+"""The statistical sections of the HTML report: tables, with their plots.
 
-Paired comparisons of every metric against the baseline, each metric's
-distribution over replications, the probability of being best, time to
+(The paired comparisons are in :mod:`simulator.analysis.report_comparisons`.)
+Each metric's distribution over replications, the probability of being best, time to
 survive and to recover, the sweep and the targets.  Each function returns the
 section's HTML, or ``""`` when the report has nothing for it.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from simulator.analysis import plots
-from simulator.analysis.compare import LOSS_METRICS, ComparisonReport, ResultsFolder
+from simulator.analysis.compare import ComparisonReport, ResultsFolder
 from simulator.analysis.quantities import format_cell, unit_of
 from simulator.analysis.report_figures import Figures, focus_pairs
 from simulator.analysis.report_tables import (
@@ -33,121 +32,12 @@ if TYPE_CHECKING:
     from simulator.analysis.sweep import Target, TargetResult
 
 __all__ = [
-    "comparison_section",
     "events_section",
     "p_best_section",
     "statistics_section",
     "sweep_section",
     "targets_section",
 ]
-
-
-_FIGURE_METRICS = ("shortfall", "economic_loss_usd")
-"""Metrics whose paired differences are also drawn (the others are in the tables);
-the first metric compared when none of these is."""
-
-
-def _all_zero(row: dict[str, Any]) -> bool:
-    """Whether a comparison row says nothing: the variant equals the baseline on every
-    replication (its paired differences are all zero)."""
-    if row.get("share_equal") == 1:
-        return True
-    keys = ("mean_diff", "ci_low", "ci_high")
-    return all(row.get(k) == 0 for k in keys)
-
-
-def _outcomes(row: dict[str, Any]) -> str:
-    shares = (row.get("share_better"), row.get("share_equal"), row.get("share_worse"))
-    if any(s is None or (isinstance(s, float) and math.isnan(s)) for s in shares):
-        return "—"
-    return " / ".join(format_share(s) for s in shares)
-
-
-def comparison_section(report: ComparisonReport, figures: Figures) -> str:
-    if report.comparisons.empty:
-        return ""
-    parts = ['<h2 id="comparisons">Paired comparisons against the baseline</h2>']
-    adjusted = f"Bonferroni CI ({100 * report.adjusted_confidence:.4g} %)"
-    left_out: list[str] = []
-    drawn = [m for m in report.metrics if m in _FIGURE_METRICS] or list(report.metrics[:1])
-    for metric in report.metrics:
-        rows = report.comparisons[report.comparisons["metric"] == metric]
-        if rows.empty:
-            continue
-        kept = [r for r in records(rows) if not _all_zero(r)]
-        if len(kept) < len(rows):
-            zero = {f"{r['country']} · {r['commodity']}" for r in records(rows) if _all_zero(r)}
-            left_out.append(f"{METRIC_TITLES.get(metric, metric)} ({', '.join(sorted(zero))})")
-        if not kept:
-            continue
-        loss = metric in LOSS_METRICS
-        header: list[str | Cell] = [
-            "Country / group",
-            "Commodity",
-            "Variant",
-            num("n"),
-            num("Mean"),
-            num("Baseline mean"),
-            num("Δ mean"),
-            num("95 % CI (t)"),
-            num("95 % CI (BCa)"),
-            num(adjusted),
-            num("Better / equal / worse"),
-        ]
-        if loss:
-            header += [num("CVaR95 (baseline)")]
-
-        def cell(value: Any, difference: bool = False, m: str = metric) -> str:
-            return format_cell(value, m, difference)
-
-        def interval(low: Any, high: Any) -> str:
-            return (
-                "—" if low is None or high is None else f"{cell(low, True)} to {cell(high, True)}"
-            )
-
-        body: list[list[str | Cell]] = []
-        for row in kept:
-            cells: list[str | Cell] = [
-                row["country"],
-                row["commodity"],
-                row["variant"],
-                num(format_value(row["n"])),
-                num(cell(row["mean"])),
-                num(cell(row["baseline_mean"])),
-                num(cell(row["mean_diff"], True), plots.outcome(row)),
-                num(interval(row["ci_low"], row["ci_high"])),
-                num(interval(row["ci_low_bootstrap"], row["ci_high_bootstrap"])),
-                num(interval(row["adjusted_ci_low"], row["adjusted_ci_high"])),
-                num(_outcomes(row)),
-            ]
-            if loss:
-                cells.append(num(f"{cell(row['cvar95'])} ({cell(row['baseline_cvar95'])})"))
-            body.append(cells)
-        direction = str(rows["direction"].iloc[0])
-        better = {"higher": "higher is better", "lower": "lower is better"}.get(
-            direction, "policy activity: no better direction"
-        )
-        units = sorted({unit_of(metric, report.unit(str(c))) for c in rows["commodity"]})
-        title = METRIC_TITLES.get(metric, metric)
-        hint = f"{', '.join(units)}; {better}"
-        parts.append(f"<h3>{escape(title)} <small>({escape(hint)})</small></h3>")
-        parts.append(html_table(header, body))
-        if metric in drawn:
-            shown = rows[[not _all_zero(r) for r in records(rows)]]
-            parts.append(
-                figures.maybe(
-                    partial(plots.difference_bars, shown, metric, report.variants),
-                    f"{title}: mean paired difference against {report.baseline} with"
-                    " intervals (green better, red worse, grey no clear difference)",
-                    narrow=True,
-                )
-            )
-    if left_out:
-        parts.append(
-            '<p class="note">Left out, as equal to the baseline on every replication: '
-            f"{escape('; '.join(left_out))}.</p>"
-        )
-    return "\n".join(parts)
 
 
 def statistics_section(report: ComparisonReport) -> str:
@@ -228,11 +118,15 @@ def p_best_section(report: ComparisonReport) -> str:
         *(num(v) for v in names),
     ]
     body: list[list[str | Cell]] = []
+    even = 0
     for key, row in wide.iterrows():
         index: tuple[Any, ...] = key if isinstance(key, tuple) else (key,)
         metric, country, commodity = (str(k) for k in index)
         shares = {v: float(row[v]) for v in names}
         top = max(shares.values())
+        if top - min(shares.values()) < 1e-12:
+            even += 1  # every variant ties: the row says nothing
+            continue
         # Highlight a variant only when it alone has the largest share.
         leaders = [v for v, p in shares.items() if p == top]
         best = leaders[0] if len(leaders) == 1 else None
@@ -244,10 +138,15 @@ def p_best_section(report: ComparisonReport) -> str:
                 *(num(format_share(row[v]), "better" if v == best else "") for v in names),
             ]
         )
+    left_out = (
+        f'<p class="note">Left out: {even} rows in which every variant ties.</p>' if even else ""
+    )
     return (
         '<h2 id="p-best">Probability of being best</h2>'
         "<p>Share of bootstrap resamples of the replications (the same resample for every"
-        " variant) in which each variant has the best mean.</p>" + html_table(header, body)
+        " variant) in which each variant has the best mean.</p>"
+        + (html_table(header, body) if body else "")
+        + left_out
     )
 
 

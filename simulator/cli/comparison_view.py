@@ -224,9 +224,13 @@ def _p_best_table(console: Console, report: ComparisonReport) -> None:
     body = [
         [*key, *(format_share(shares.get(v)) for v in report.variants)]
         for key, shares in keyed.items()
+        if max(shares.values()) - min(shares.values()) >= 1e-12  # all tied: says nothing
     ]
     title = "probability of being best (bootstrap over replications)"
-    _print(console, *fitted_table(console, title, columns, body))
+    if body:
+        _print(console, *fitted_table(console, title, columns, body))
+    if len(body) < len(keyed):
+        console.print(f"({len(keyed) - len(body)} rows in which every variant ties left out)")
 
 
 def _sweep_tables(console: Console, report: ComparisonReport) -> None:
