@@ -198,18 +198,7 @@ def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]
             spec.price_usd_per_unit,
             spec.carrying_cost_per_year,
         )
-        for i, country in enumerate(rec.countries):
-            if rec.demand_per_day[i] <= 0:
-                continue
-            series = {name: arr[:, i] for name, arr in rec.arrays.items()}
-            rows.append(
-                {
-                    "country": country,
-                    "commodity": commodity,
-                    "group": False,
-                    **_row(series, float(rec.demand_per_day[i]), *args),
-                }
-            )
+        rows += _country_rows(rec, commodity, *args)
         for name, members in scenario.coalitions.items():
             idx = [rec.countries.index(c) for c in members if c in rec.countries]
             idx = [i for i in idx if rec.demand_per_day[i] > 0]
@@ -224,6 +213,115 @@ def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]
                     **_row(series, float(rec.demand_per_day[idx].sum()), *args),
                 }
             )
+    return rows
+
+
+_COUNTRY_SERIES = (
+    "demand",
+    "shortfall",
+    "inventory",
+    "strategic",
+    "pool",
+    "released",
+    "transfers_in",
+    "transfers_out",
+    "loans_outstanding",
+)
+
+
+def _country_rows(
+    rec: CommodityRecords,
+    commodity: str,
+    shock_day: int | None,
+    value_at_risk: float,
+    price: float,
+    carrying: float,
+) -> list[dict[str, Any]]:
+    """The rows of every importing country of ``rec``, as :func:`_row` gives them one by one.
+
+    The same formulas on all importers at once: each series becomes a row of a
+    C-ordered ``countries × days`` matrix, so every per-country sum runs over
+    the same values in the same order as the one-country version and gives
+    the same number, without a few dozen NumPy calls per country.
+    """
+    importers = np.flatnonzero(rec.demand_per_day > 0)
+    if importers.size == 0:
+        return []
+    if rec.days == 0:  # nothing recorded: the one-country path handles the empty series
+        return [
+            {
+                "country": rec.countries[i],
+                "commodity": commodity,
+                "group": False,
+                **_row(
+                    {name: arr[:, i] for name, arr in rec.arrays.items()},
+                    float(rec.demand_per_day[i]),
+                    shock_day,
+                    value_at_risk,
+                    price,
+                    carrying,
+                ),
+            }
+            for i in importers
+        ]
+    x = {name: np.ascontiguousarray(rec.arrays[name][:, importers].T) for name in _COUNTRY_SERIES}
+    d, s = x["demand"], x["shortfall"]
+    last = rec.days - 1
+    short = _short_days(d, s)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = np.where(d > 0, s / d, 0.0)
+        low = np.where(d > 0, 1.0 - s / d, 1.0) < RECOVERY_FILL_RATE
+    any_short, any_low = short.any(axis=1), low.any(axis=1)
+    first_short = short.argmax(axis=1)
+    last_low = last - low[:, ::-1].argmax(axis=1)
+    shortfall = s.sum(axis=1).tolist()
+    demand = d.sum(axis=1).tolist()
+    columns = {
+        "peak_shortfall_rate": rate.max(axis=1, initial=0.0).tolist(),
+        "shortage_days": short.sum(axis=1).tolist(),
+        "lost_days": rate.sum(axis=1).tolist(),
+        "min_inventory": np.min(x["inventory"], axis=1, initial=np.inf).tolist(),
+        "held": (x["strategic"] + x["pool"]).sum(axis=1).tolist(),
+        "released": x["released"].sum(axis=1).tolist(),
+        "transfers_in": x["transfers_in"].sum(axis=1).tolist(),
+        "transfers_out": x["transfers_out"].sum(axis=1).tolist(),
+        "loans_outstanding": x["loans_outstanding"][:, last].tolist(),
+        "pool_level": x["pool"][:, last].tolist(),
+    }
+    rows: list[dict[str, Any]] = []
+    for k, i in enumerate(importers.tolist()):
+        demand_per_day = float(rec.demand_per_day[i])
+        tts: int | None = None
+        ttr: int | None = None
+        if shock_day is not None:
+            if any_short[k]:
+                tts = max(0, int(first_short[k]) - shock_day)
+            if not any_low[k]:
+                ttr = 0
+            elif last_low[k] != last:
+                ttr = max(0, int(last_low[k]) + 1 - shock_day)
+        rows.append(
+            {
+                "country": rec.countries[i],
+                "commodity": commodity,
+                "group": False,
+                "shortfall": shortfall[k],
+                "fill_rate": 1.0 if demand[k] <= 0 else 1.0 - shortfall[k] / demand[k],
+                "tts_days": tts,
+                "ttr_days": ttr,
+                "peak_shortfall_rate": columns["peak_shortfall_rate"][k],
+                "shortage_days": columns["shortage_days"][k],
+                "lost_days": columns["lost_days"][k],
+                "economic_loss_usd": shortfall[k] * value_at_risk,
+                "min_coverage_days": columns["min_inventory"][k] / demand_per_day,
+                "stockpile_cost_usd": columns["held"][k] * price * carrying / 365.0,
+                "released": columns["released"][k],
+                "transfers_in": columns["transfers_in"][k],
+                "transfers_out": columns["transfers_out"][k],
+                "loans_outstanding": columns["loans_outstanding"][k],
+                "pool_level": columns["pool_level"][k],
+            }
+        )
     return rows
 
 
