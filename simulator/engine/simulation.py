@@ -159,8 +159,10 @@ def _link_days(
     days = np.empty(net.n_links, dtype=np.int64)
     for k, q in enumerate(quantities):
         name = f"{net.commodity}:{net.link_name(k)}"
-        days[k] = draw_days(q, streams.generator(stream, name), valid)
-        if not isinstance(q, int | float):
+        if isinstance(q, int | float):  # no generator: making one costs more than the day
+            days[k] = draw_days(q, None, valid)
+        else:
+            days[k] = draw_days(q, streams.generator(stream, name), valid)
             drawn[f"{label}:{name}"] = float(days[k])
     return days
 

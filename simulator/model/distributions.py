@@ -311,18 +311,25 @@ def draw(quantity: RandomQuantity, rng: np.random.Generator) -> float:
     return quantity.sample(rng)
 
 
-def draw_days(quantity: RandomQuantity, rng: np.random.Generator, valid: DayRange) -> int:
+def draw_days(
+    quantity: RandomQuantity, rng: np.random.Generator | None, valid: DayRange
+) -> int:
     """One draw of a day-valued ``quantity``, in whole days within ``valid``.
 
     Validation has made sure the support lies within ``valid`` or that the
     quantity says ``truncate: true``; then the draw comes from the
     distribution truncated to ``valid``.  Rounding to whole days stays within
-    ``valid``, whose bounds are whole numbers.
+    ``valid``, whose bounds are whole numbers.  A plain number needs no
+    generator (``rng`` may be None).
     """
-    if isinstance(quantity, Normal | LogNormal) and quantity.truncate:
+    if isinstance(quantity, int | float):
+        value = float(quantity)
+    elif rng is None:
+        raise ValueError("a random quantity needs a generator")
+    elif isinstance(quantity, Normal | LogNormal) and quantity.truncate:
         value = quantity.sample(rng, within=(valid.low, valid.high))
     else:
-        value = draw(quantity, rng)
+        value = quantity.sample(rng)
     return int(min(max(round(value), valid.low), valid.high))
 
 
