@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -252,13 +252,30 @@ def _execute(
     tries: dict[tuple[str, int], int] = {}
     lost: list[LostChunk] = []
     in_flight: dict[Future[ChunkResult], tuple[Variant, int, int]] = {}
+    executor = backend.open()
 
     def submit(chunk: tuple[Variant, int, int]) -> None:
+        nonlocal executor
         variant, first, last = chunk
         tries[(variant.name, first)] = tries.get((variant.name, first), 0) + 1
-        in_flight[executor.submit(run_chunk, writer.task(variant, first, last))] = chunk
+        task = writer.task(variant, first, last)
+        try:
+            future = executor.submit(run_chunk, task)
+        except BrokenExecutor:
+            # The pool broke after the last wait (a worker died in between):
+            # what was still in it is lost with it, as below; then submit anew.
+            executor = recover_in_flight(executor)
+            future = executor.submit(run_chunk, task)
+        in_flight[future] = chunk
 
-    executor = backend.open()
+    def recover_in_flight(broken_executor: Executor) -> Executor:
+        """Chunks still in a broken pool become suspects; returns a new pool."""
+        for future, chunk in in_flight.items():
+            future.cancel()
+            suspects.append(chunk)
+        in_flight.clear()
+        return backend.reopen(broken_executor)
+
     try:
         while queue or suspects or in_flight:
             if suspects:
@@ -288,12 +305,7 @@ def _execute(
                 if progress is not None:
                     progress.advance(last - first + 1)
             if broken:
-                # The chunks still in the broken pool are lost with it.
-                for future, chunk in in_flight.items():
-                    future.cancel()
-                    suspects.append(chunk)
-                in_flight.clear()
-                executor = backend.reopen(executor)
+                executor = recover_in_flight(executor)
     except BaseException:
         for future in in_flight:
             future.cancel()
