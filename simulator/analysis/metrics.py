@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # annotations only: the analysis of results must not load the
 __all__ = [
     "METRICS",
     "RECOVERY_FILL_RATE",
+    "calc_committed_cost_usd",
     "calc_economic_loss_usd",
     "calc_fill_rate",
     "calc_lost_days",
@@ -32,7 +33,6 @@ __all__ = [
     "calc_peak_shortfall_rate",
     "calc_shortage_days",
     "calc_shortfall",
-    "calc_stockpile_cost_usd",
     "calc_ttr_days",
     "calc_tts_days",
     "metrics_table",
@@ -59,6 +59,8 @@ METRICS: tuple[str, ...] = (
     "transfers_out",
     "loans_outstanding",
     "pool_level",
+    "pool_drawn",
+    "pool_paid",
 )
 """Metric columns of :func:`metrics_table`, in order."""
 
@@ -140,26 +142,38 @@ def calc_min_coverage_days(inventory: FloatArray, demand_per_day: float) -> floa
     return float(np.min(inventory, initial=np.inf)) / demand_per_day
 
 
-def calc_stockpile_cost_usd(
-    held: FloatArray, price_usd_per_unit: float, carrying_cost_per_year: float
+def calc_committed_cost_usd(
+    size: float,
+    stocked: FloatArray,
+    price_usd_per_unit: float,
+    carrying_cost_per_year: float,
+    days: int,
 ) -> float:
-    """Carrying cost of policy stocks, ``sum_t K_t * price * carrying / 365`` (USD).
+    """Committed cost of reserve stock, ``K p (1 + c H / 365) + p sum_t R_t`` (USD).
 
-    ``K_t`` is the strategic stock held plus the owned share of joint stockpiles
-    at the end of day ``t``.
+    ``K`` is the stock committed to (a reserve's size; a member's share of a
+    pool's size), ``p`` the price per unit, ``c`` the carrying cost per year
+    (capital and storage, as a share of value), ``H`` the days simulated and
+    ``R_t`` the units bought on day ``t`` to refill it (the ``stocked``
+    record).  The carrying cost is that of the full size for the whole
+    horizon — it does not fall when the reserve is emptied — plus the
+    purchases that fill it (``K p``) and refill it, at the commodity's price.
     """
-    return float(held.sum()) * price_usd_per_unit * carrying_cost_per_year / 365.0
+    carrying = size * price_usd_per_unit * carrying_cost_per_year * days / 365.0
+    return carrying + (size + float(stocked.sum())) * price_usd_per_unit
 
 
 def _row(
     series: dict[str, FloatArray],
     demand_per_day: float,
+    sizes: tuple[float, float],
     shock_day: int | None,
     value_at_risk: float,
     price: float,
     carrying: float,
 ) -> dict[str, Any]:
     d, s = series["demand"], series["shortfall"]
+    reserve_size, pool_size = sizes
     return {
         "shortfall": calc_shortfall(s),
         "fill_rate": calc_fill_rate(d, s),
@@ -170,14 +184,18 @@ def _row(
         "lost_days": calc_lost_days(d, s),
         "economic_loss_usd": calc_economic_loss_usd(s, value_at_risk),
         "min_coverage_days": calc_min_coverage_days(series["inventory"], demand_per_day),
-        "stockpile_cost_usd": calc_stockpile_cost_usd(
-            series["strategic"] + series["pool"], price, carrying
+        "stockpile_cost_usd": calc_committed_cost_usd(
+            reserve_size + pool_size, series["stocked"], price, carrying, len(d)
         ),
         "released": float(series["released"].sum()),
         "transfers_in": float(series["transfers_in"].sum()),
         "transfers_out": float(series["transfers_out"].sum()),
         "loans_outstanding": float(series["loans_outstanding"][-1]) if len(d) else 0.0,
         "pool_level": float(series["pool"][-1]) if len(d) else 0.0,
+        "pool_drawn": float(series["pool_drawn"].sum()),
+        "pool_paid": calc_committed_cost_usd(
+            pool_size, series["pool_paid"], price, carrying, len(d)
+        ),
     }
 
 
@@ -202,12 +220,13 @@ def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]
             if rec.demand_per_day[i] <= 0:
                 continue
             series = {name: arr[:, i] for name, arr in rec.arrays.items()}
+            sizes = (float(rec.reserve_size[i]), float(rec.pool_size[i]))
             rows.append(
                 {
                     "country": country,
                     "commodity": commodity,
                     "group": False,
-                    **_row(series, float(rec.demand_per_day[i]), *args),
+                    **_row(series, float(rec.demand_per_day[i]), sizes, *args),
                 }
             )
         for name, members in scenario.coalitions.items():
@@ -216,12 +235,13 @@ def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]
             if not idx:
                 continue
             series = _group_series(rec, idx)
+            sizes = (float(rec.reserve_size[idx].sum()), float(rec.pool_size[idx].sum()))
             rows.append(
                 {
                     "country": name,
                     "commodity": commodity,
                     "group": True,
-                    **_row(series, float(rec.demand_per_day[idx].sum()), *args),
+                    **_row(series, float(rec.demand_per_day[idx].sum()), sizes, *args),
                 }
             )
     return rows
