@@ -121,8 +121,10 @@ def lifted_and_reimposed(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _release_rule(draw: st.DrawFn) -> dict[str, Any]:
-    """A random coverage trigger (up to 60 days: often above the target) and delay."""
+    """A random size, coverage trigger (up to 60 days: often above the target) and delay."""
     return {
+        "commodity": COMMODITY,
+        "size_days": draw(st.floats(1.0, 60.0)),
         "trigger_coverage_days": draw(st.floats(0.0, 60.0)),
         "decision_delay_days": draw(st.integers(0, 40)),
         "max_release_per_day": draw(st.one_of(st.none(), st.floats(0.1, 5.0))),
@@ -133,13 +135,7 @@ def _release_rule(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def with_national_reserve(draw: st.DrawFn) -> dict[str, Any]:
     scenario = draw(lifted_and_reimposed())
-    reserve = {
-        "id": "reserve",
-        "country": "KOR",
-        "commodity": COMMODITY,
-        "size_days": draw(st.floats(1.0, 60.0)),
-        **_release_rule(draw),
-    }
+    reserve = {"id": "reserve", "country": "KOR", **_release_rule(draw)}
     scenario["policies"] = {"stockpiles": [reserve]}
     return scenario
 
@@ -148,15 +144,9 @@ def with_national_reserve(draw: st.DrawFn) -> dict[str, Any]:
 def with_joint_pool(draw: st.DrawFn) -> dict[str, Any]:
     """A pool of KOR and JPN; releases reach members at once (lead 0), so they are observable."""
     scenario = draw(lifted_and_reimposed())
-    pool = {
-        "id": "pool",
-        "coalition": "KJ",
-        "commodity": COMMODITY,
-        "location": draw(st.sampled_from(MEMBERS)),
-        "size_days": draw(st.floats(1.0, 60.0)),
-        "lead_time_days": 0,
-        **_release_rule(draw),
-    }
+    location = draw(st.sampled_from(MEMBERS))
+    pool = {"id": "pool", "coalition": "KJ", "location": location, "lead_time_days": 0}
+    pool.update(_release_rule(draw))
     scenario["policies"] = {"joint_stockpiles": [pool]}
     return scenario
 

@@ -13,6 +13,7 @@ from scenario_factory import build, pooled_vs_national_dict
 
 from simulator.analysis.metrics import (
     METRICS,
+    calc_committed_cost_usd,
     calc_economic_loss_usd,
     calc_fill_rate,
     calc_lost_days,
@@ -20,7 +21,6 @@ from simulator.analysis.metrics import (
     calc_peak_shortfall_rate,
     calc_shortage_days,
     calc_shortfall,
-    calc_stockpile_cost_usd,
     calc_ttr_days,
     calc_tts_days,
     metrics_table,
@@ -89,14 +89,24 @@ def test_zero_demand_days() -> None:
 
 
 def test_money_and_coverage() -> None:
-    """Loss 18 * 50 000; coverage min(30, 12, 25)/10 = 1.2 days; cost of 100 units held for
-    365 days at price 1000 and 5%/yr = 5000 USD."""
+    """Loss 18 * 50 000; coverage min(30, 12, 25)/10 = 1.2 days.
+
+    Committed cost of a 100-unit reserve over 365 days at price 1000 and
+    5%/yr: carrying 100 * 1000 * 0.05 = 5 000, filling it 100 000, and
+    refilling the 30 units bought back on two days 30 000: 135 000 USD,
+    however much of the year it spent empty.
+    """
     assert calc_economic_loss_usd(DIP, 50_000.0) == pytest.approx(900_000.0, rel=TOL)
     inventory = np.array([30.0, 12.0, 25.0])
     assert calc_min_coverage_days(inventory, 10.0) == pytest.approx(1.2, abs=TOL)
     assert calc_min_coverage_days(inventory, 0.0) is None
-    held = np.full(365, 100.0)
-    assert calc_stockpile_cost_usd(held, 1000.0, 0.05) == pytest.approx(5000.0, rel=TOL)
+    refilled = np.zeros(365)
+    refilled[[200, 201]] = [10.0, 20.0]
+    cost = calc_committed_cost_usd(100.0, refilled, 1000.0, 0.05, 365)
+    assert cost == pytest.approx(135_000.0, rel=TOL)
+    assert calc_committed_cost_usd(100.0, np.zeros(365), 1000.0, 0.05, 365) == pytest.approx(
+        105_000.0, rel=TOL
+    )
 
 
 # --- metrics_table ------------------------------------------------------------------------
@@ -121,6 +131,12 @@ def _hand_made_result() -> tuple[RunResult, Scenario]:
     a["inventory"][:, 2] = np.linspace(300.0, 150.0, 10)
     a["strategic"][:, 1] = 50.0
     a["pool"][:, 1:] = 20.0
+    rec.reserve_size[1] = 50.0
+    rec.pool_size[1:] = 20.0
+    a["stocked"][8, 1] = 5.0
+    a["pool_paid"][9, 2] = 2.0
+    a["stocked"][9, 2] = 2.0
+    a["pool_drawn"][3, 2] = 2.0
     a["released"][3, 1] = 5.0
     a["transfers_out"][4, 2] = 7.0
     a["transfers_in"][4, 1] = 7.0
@@ -156,8 +172,17 @@ def test_metrics_table_rows() -> None:
     assert kor["released"] == pytest.approx(5.0, abs=TOL)
     assert kor["transfers_in"] == pytest.approx(7.0, abs=TOL)
     assert kor["loans_outstanding"] == pytest.approx(-7.0, abs=TOL)
-    # (50 reserve + 20 pool) units for 10 days at 1000 USD and 5%/yr.
-    assert kor["stockpile_cost_usd"] == pytest.approx(70 * 10 * 1000 * 0.05 / 365, rel=TOL)
+    # (50 reserve + 20 pool) units for 10 days at 1000 USD and 5%/yr, bought (70) and
+    # refilled (5) at 1000 USD.
+    committed = 70 * 1000 * 0.05 * 10 / 365 + (70 + 5) * 1000
+    assert kor["stockpile_cost_usd"] == pytest.approx(committed, rel=TOL)
+    assert kor["pool_drawn"] == 0.0
+    assert kor["pool_paid"] == pytest.approx(20 * 1000 * (1 + 0.05 * 10 / 365), rel=TOL)
+    jpn = rows["JPN"]
+    assert jpn["pool_drawn"] == pytest.approx(2.0, abs=TOL)
+    pool_paid = 20 * 1000 * 0.05 * 10 / 365 + (20 + 2) * 1000
+    assert jpn["pool_paid"] == pytest.approx(pool_paid, rel=TOL)
+    assert jpn["stockpile_cost_usd"] == pytest.approx(pool_paid, rel=TOL)
 
 
 def test_group_rows_are_sums_of_members() -> None:
@@ -171,7 +196,16 @@ def test_group_rows_are_sums_of_members() -> None:
     rows = {row["country"]: row for row in metrics_table(result, scenario)}
     kor, jpn, kj = rows["KOR"], rows["JPN"], rows["KJ"]
     assert kj["group"] is True
-    for name in ("shortfall", "economic_loss_usd", "released", "stockpile_cost_usd", "pool_level"):
+    additive = (
+        "shortfall",
+        "economic_loss_usd",
+        "released",
+        "stockpile_cost_usd",
+        "pool_level",
+        "pool_drawn",
+        "pool_paid",
+    )
+    for name in additive:
         assert kj[name] == pytest.approx(kor[name] + jpn[name], rel=TOL), name
     assert kj["lost_days"] == pytest.approx(27 / 20, abs=TOL)
     assert kj["fill_rate"] == pytest.approx(1 - 27 / 200, abs=TOL)

@@ -36,7 +36,8 @@ def _one_by_one(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]:
         for i, country in enumerate(rec.countries):
             if rec.demand_per_day[i] > 0:
                 series = {name: arr[:, i] for name, arr in rec.arrays.items()}
-                row = _row(series, float(rec.demand_per_day[i]), *args)
+                sizes = (float(rec.reserve_size[i]), float(rec.pool_size[i]))
+                row = _row(series, float(rec.demand_per_day[i]), sizes, *args)
                 rows.append({"country": country, "commodity": commodity, "group": False, **row})
     return rows
 

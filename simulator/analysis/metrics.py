@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # annotations only: the analysis of results must not load the
 __all__ = [
     "METRICS",
     "RECOVERY_FILL_RATE",
+    "calc_committed_cost_usd",
     "calc_economic_loss_usd",
     "calc_fill_rate",
     "calc_lost_days",
@@ -32,7 +33,6 @@ __all__ = [
     "calc_peak_shortfall_rate",
     "calc_shortage_days",
     "calc_shortfall",
-    "calc_stockpile_cost_usd",
     "calc_ttr_days",
     "calc_tts_days",
     "metrics_table",
@@ -59,6 +59,8 @@ METRICS: tuple[str, ...] = (
     "transfers_out",
     "loans_outstanding",
     "pool_level",
+    "pool_drawn",
+    "pool_paid",
 )
 """Metric columns of :func:`metrics_table`, in order."""
 
@@ -140,26 +142,38 @@ def calc_min_coverage_days(inventory: FloatArray, demand_per_day: float) -> floa
     return float(np.min(inventory, initial=np.inf)) / demand_per_day
 
 
-def calc_stockpile_cost_usd(
-    held: FloatArray, price_usd_per_unit: float, carrying_cost_per_year: float
+def calc_committed_cost_usd(
+    size: float,
+    stocked: FloatArray,
+    price_usd_per_unit: float,
+    carrying_cost_per_year: float,
+    days: int,
 ) -> float:
-    """Carrying cost of policy stocks, ``sum_t K_t * price * carrying / 365`` (USD).
+    """Committed cost of reserve stock, ``K p (1 + c H / 365) + p sum_t R_t`` (USD).
 
-    ``K_t`` is the strategic stock held plus the owned share of joint stockpiles
-    at the end of day ``t``.
+    ``K`` is the stock committed to (a reserve's size; a member's share of a
+    pool's size), ``p`` the price per unit, ``c`` the carrying cost per year
+    (capital and storage, as a share of value), ``H`` the days simulated and
+    ``R_t`` the units bought on day ``t`` to refill it (the ``stocked``
+    record).  The carrying cost is that of the full size for the whole
+    horizon — it does not fall when the reserve is emptied — plus the
+    purchases that fill it (``K p``) and refill it, at the commodity's price.
     """
-    return float(held.sum()) * price_usd_per_unit * carrying_cost_per_year / 365.0
+    carrying = size * price_usd_per_unit * carrying_cost_per_year * days / 365.0
+    return carrying + (size + float(stocked.sum())) * price_usd_per_unit
 
 
 def _row(
     series: dict[str, FloatArray],
     demand_per_day: float,
+    sizes: tuple[float, float],
     shock_day: int | None,
     value_at_risk: float,
     price: float,
     carrying: float,
 ) -> dict[str, Any]:
     d, s = series["demand"], series["shortfall"]
+    reserve_size, pool_size = sizes
     return {
         "shortfall": calc_shortfall(s),
         "fill_rate": calc_fill_rate(d, s),
@@ -170,14 +184,18 @@ def _row(
         "lost_days": calc_lost_days(d, s),
         "economic_loss_usd": calc_economic_loss_usd(s, value_at_risk),
         "min_coverage_days": calc_min_coverage_days(series["inventory"], demand_per_day),
-        "stockpile_cost_usd": calc_stockpile_cost_usd(
-            series["strategic"] + series["pool"], price, carrying
+        "stockpile_cost_usd": calc_committed_cost_usd(
+            reserve_size + pool_size, series["stocked"], price, carrying, len(d)
         ),
         "released": float(series["released"].sum()),
         "transfers_in": float(series["transfers_in"].sum()),
         "transfers_out": float(series["transfers_out"].sum()),
         "loans_outstanding": float(series["loans_outstanding"][-1]) if len(d) else 0.0,
         "pool_level": float(series["pool"][-1]) if len(d) else 0.0,
+        "pool_drawn": float(series["pool_drawn"].sum()),
+        "pool_paid": calc_committed_cost_usd(
+            pool_size, series["pool_paid"], price, carrying, len(d)
+        ),
     }
 
 
@@ -205,12 +223,13 @@ def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]
             if not idx:
                 continue
             series = _group_series(rec, idx)
+            sizes = (float(rec.reserve_size[idx].sum()), float(rec.pool_size[idx].sum()))
             rows.append(
                 {
                     "country": name,
                     "commodity": commodity,
                     "group": True,
-                    **_row(series, float(rec.demand_per_day[idx].sum()), *args),
+                    **_row(series, float(rec.demand_per_day[idx].sum()), sizes, *args),
                 }
             )
     return rows
@@ -226,6 +245,9 @@ _COUNTRY_SERIES = (
     "transfers_in",
     "transfers_out",
     "loans_outstanding",
+    "stocked",
+    "pool_drawn",
+    "pool_paid",
 )
 
 
@@ -256,6 +278,7 @@ def _country_rows(
                 **_row(
                     {name: arr[:, i] for name, arr in rec.arrays.items()},
                     float(rec.demand_per_day[i]),
+                    _sizes(rec, i),
                     shock_day,
                     value_at_risk,
                     price,
@@ -281,16 +304,17 @@ def _country_rows(
         "shortage_days": short.sum(axis=1).tolist(),
         "lost_days": rate.sum(axis=1).tolist(),
         "min_inventory": np.min(x["inventory"], axis=1, initial=np.inf).tolist(),
-        "held": (x["strategic"] + x["pool"]).sum(axis=1).tolist(),
         "released": x["released"].sum(axis=1).tolist(),
         "transfers_in": x["transfers_in"].sum(axis=1).tolist(),
         "transfers_out": x["transfers_out"].sum(axis=1).tolist(),
         "loans_outstanding": x["loans_outstanding"][:, last].tolist(),
         "pool_level": x["pool"][:, last].tolist(),
+        "pool_drawn": x["pool_drawn"].sum(axis=1).tolist(),
     }
     rows: list[dict[str, Any]] = []
     for k, i in enumerate(importers.tolist()):
         demand_per_day = float(rec.demand_per_day[i])
+        reserve_size, pool_size = _sizes(rec, i)
         tts: int | None = None
         ttr: int | None = None
         if shock_day is not None:
@@ -314,15 +338,26 @@ def _country_rows(
                 "lost_days": columns["lost_days"][k],
                 "economic_loss_usd": shortfall[k] * value_at_risk,
                 "min_coverage_days": columns["min_inventory"][k] / demand_per_day,
-                "stockpile_cost_usd": columns["held"][k] * price * carrying / 365.0,
+                "stockpile_cost_usd": calc_committed_cost_usd(
+                    reserve_size + pool_size, x["stocked"][k], price, carrying, rec.days
+                ),
                 "released": columns["released"][k],
                 "transfers_in": columns["transfers_in"][k],
                 "transfers_out": columns["transfers_out"][k],
                 "loans_outstanding": columns["loans_outstanding"][k],
                 "pool_level": columns["pool_level"][k],
+                "pool_drawn": columns["pool_drawn"][k],
+                "pool_paid": calc_committed_cost_usd(
+                    pool_size, x["pool_paid"][k], price, carrying, rec.days
+                ),
             }
         )
     return rows
+
+
+def _sizes(rec: CommodityRecords, i: int | np.integer[Any]) -> tuple[float, float]:
+    """Country ``i``'s committed reserve and pool sizes."""
+    return float(rec.reserve_size[i]), float(rec.pool_size[i])
 
 
 def _group_series(rec: CommodityRecords, members: list[int]) -> dict[str, FloatArray]:

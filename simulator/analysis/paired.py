@@ -67,6 +67,8 @@ METRIC_DIRECTIONS: dict[str, Direction] = {
     "transfers_out": Direction.NONE,
     "loans_outstanding": Direction.NONE,
     "pool_level": Direction.NONE,
+    "pool_drawn": Direction.NONE,
+    "pool_paid": Direction.LOWER,
 }
 """Direction of improvement of every metric of :data:`~simulator.analysis.metrics.METRICS`."""
 

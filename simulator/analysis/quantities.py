@@ -62,6 +62,8 @@ METRIC_KINDS: dict[str, Kind] = {
     "transfers_out": Kind.QUANTITY,
     "loans_outstanding": Kind.QUANTITY,
     "pool_level": Kind.QUANTITY,
+    "pool_drawn": Kind.QUANTITY,
+    "pool_paid": Kind.USD,
 }
 """The kind of every metric of :data:`~simulator.analysis.metrics.METRICS`."""
 
@@ -75,12 +77,14 @@ _LABELS: dict[str, str] = {
     "lost_days": "days of demand lost",
     "economic_loss_usd": "economic loss",
     "min_coverage_days": "lowest coverage",
-    "stockpile_cost_usd": "stockpile cost",
+    "stockpile_cost_usd": "stockpile committed cost",
     "released": "released from stockpiles",
     "transfers_in": "transfers received",
     "transfers_out": "transfers given",
     "loans_outstanding": "loans outstanding",
     "pool_level": "joint pool level",
+    "pool_drawn": "drawn from joint pools",
+    "pool_paid": "paid for joint pools",
 }
 
 

@@ -35,7 +35,7 @@ METRIC_TITLES = {
     "lost_days": "Lost days (days of demand)",
     "economic_loss_usd": "Economic loss",
     "min_coverage_days": "Minimum coverage (days)",
-    "stockpile_cost_usd": "Stockpile carrying cost",
+    "stockpile_cost_usd": "Stockpile committed cost",
     "tts_days": "Time to survive (days)",
     "ttr_days": "Time to recover (days)",
 }

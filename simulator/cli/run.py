@@ -33,7 +33,7 @@ _COLUMNS: tuple[tuple[str, str, int], ...] = (
 _LEGEND = (
     "shortfall and policy flows in {unit}; TTS/TTR: days to the first shortfall / to recovery"
     " after the shock (— none; no TTR without a shortfall); short: days with shortfall; min"
-    " cov: lowest inventory in days of demand; cost: carrying cost of reserves; in/out: mutual"
+    " cov: lowest inventory in days of demand; cost: committed cost of reserves; in/out: mutual"
     " transfers."
 )
 

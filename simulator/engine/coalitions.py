@@ -14,7 +14,14 @@ from simulator.engine.market import Market
 from simulator.engine.records import CommodityRecords
 from simulator.engine.stockpiles import ReleaseRule
 from simulator.engine.streams import Stream, Streams
-from simulator.model.scenario import Allocation, Burden, JointProcurement, MutualTransfer, Trigger
+from simulator.model.scenario import (
+    Allocation,
+    Burden,
+    Debit,
+    JointProcurement,
+    MutualTransfer,
+    Trigger,
+)
 
 __all__ = ["JointPool", "TransferAgreement", "apply_joint_procurement"]
 
@@ -32,8 +39,10 @@ class JointPool:
     trigger level, split by need (pro rata to each member's gap, counting
     releases already on their way) or from fixed-share accounts.  Releases
     reach the location at once and the other members after
-    ``lead_time_days``.  After the crisis members buy it back at
-    ``replenish_per_day``, each paying its share.
+    ``lead_time_days``; a host that does not honour partners' draws in this
+    crisis (``host_honours`` false) releases only to itself.  After the crisis
+    members buy it back at ``replenish_per_day``: each member pays the refill
+    of what it drew (``debit`` drawer) or its share of every refill (shares).
     """
 
     def __init__(
@@ -50,11 +59,16 @@ class JointPool:
         replenish_per_day: float,
         lead_time_days: int,
         rule: ReleaseRule,
+        debit: Debit = Debit.DRAWER,
+        host_honours: bool = True,
     ) -> None:
         self.market = market
         self.policy_id = policy_id
         self.members = members
         self.location = location
+        self.debit = debit
+        self.host_honours = host_honours
+        self.owed = np.zeros(len(members))  # drawn and not yet refilled, per member
         self.size = size
         self.level = size
         self.floor = min(floor, size)
@@ -80,6 +94,8 @@ class JointPool:
         days = self.rule.trigger_coverage_days if self.rule.trigger is Trigger.COVERAGE else 1.0
         level = (days or 0.0) * m.demand[i]
         gap = level + m.demand[i] - m.stock[i] - m.policy_transit[i]
+        if not self.host_honours:
+            eligible = eligible & (i == self.location)
         return np.where(eligible & m.has_demand[i], np.maximum(gap, 0.0), 0.0)
 
     def release(self, day: int, record: CommodityRecords) -> None:
@@ -120,26 +136,38 @@ class JointPool:
             delay = 0 if country == self.location else self.lead_time_days
             m.schedule_policy(day, delay, int(country), q)
             record.arrays["released"][day, country] += q
+            record.arrays["pool_drawn"][day, country] += q
         self.level -= float(given.sum())
+        if self.debit is Debit.DRAWER:
+            self.owed += given
+
+    def _payers(self) -> FloatArray:
+        """Each member's part of the refill: what it owes (drawer), else its share."""
+        owed = float(self.owed.sum())
+        if self.debit is Debit.DRAWER and owed > _EPS:
+            return self.owed / owed
+        return self.shares
 
     def replenishment_orders(self) -> FloatArray:
         """Units each member adds to its order-up-to target to refill the pool."""
         if self.rule.armed or self.replenish_per_day <= 0:
             return np.zeros(len(self.members))
         deficit = self.size - self.level
-        return self.shares * min(deficit, self.replenish_per_day * self.market.tau)
+        return self._payers() * min(deficit, self.replenish_per_day * self.market.tau)
 
-    def replenish(self, day: int) -> None:
-        """Step 8: members move bought stock above their target into the pool, by share."""
+    def replenish(self, day: int, record: CommodityRecords) -> None:
+        """Step 8: members move bought stock above their target into the pool, as they owe."""
         if self.rule.armed or self.replenish_per_day <= 0 or self.level >= self.size:
             return
         m, i = self.market, self.members
         surplus = np.maximum(m.stock[i] - m.inventory_target()[i], 0.0)
-        due = self.shares * min(self.replenish_per_day, self.size - self.level)
+        due = self._payers() * min(self.replenish_per_day, self.size - self.level)
         moved = np.minimum(due, surplus)
         m.stock[i] -= moved
         self.level += float(moved.sum())
         self.accounts += moved
+        self.owed = np.maximum(self.owed - moved, 0.0)
+        record.arrays["pool_paid"][day, i] += moved
 
 
 class TransferAgreement:

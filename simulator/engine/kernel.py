@@ -197,6 +197,7 @@ def trade_day(
     )
     served_extra = extra * ratio
     unmet_by_importer = np.zeros(n)
+    any_unmet = False
     for i in range(n):
         state[UNMET_EXTRA, i] = 0.0
     for k in range(lines):
@@ -204,6 +205,7 @@ def trade_day(
         if unmet > 1e-12:
             state[UNMET_EXTRA, source[k]] += unmet
             unmet_by_importer[destination[k]] += unmet
+            any_unmet = True
     for k in range(lines):
         spare[source[k]] -= served_extra[k]
     for i in range(n):
@@ -211,8 +213,9 @@ def trade_day(
             spare[i] = 0.0
     restock = np.zeros(lines)  # served by the second rerouting
     second = np.zeros(lines)
-    _contract(day, unmet_by_importer, line_ints, m, open_line)
-    if _reroute(unmet_by_importer, spare, source, destination, open_line, second):
+    if any_unmet:
+        _contract(day, unmet_by_importer, line_ints, m, open_line)
+    if any_unmet and _reroute(unmet_by_importer, spare, source, destination, open_line, second):
         ratio2 = _share_spare(
             second, spare, source, destination, priority_importers, priority, priority_share
         )

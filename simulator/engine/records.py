@@ -29,6 +29,8 @@ DAILY_FIELDS: tuple[str, ...] = (
     "stocked",
     "in_transit",
     "policy_in_transit",
+    "pool_drawn",
+    "pool_paid",
 )
 """Per day × country arrays recorded for each commodity (units; see :class:`CommodityRecords`)."""
 
@@ -55,9 +57,14 @@ class CommodityRecords:
       national reserves and joint-stockpile pools (replenishment).
     - ``in_transit`` / ``policy_in_transit``: trade shipments / releases and
       transfers on their way to the country at the end of the day.
+    - ``pool_drawn``: joint-stockpile releases drawn by the country.
+    - ``pool_paid``: joint-stockpile refills debited to the country (units).
 
     ``trade_due_after_horizon`` and ``policy_due_after_horizon`` (per country)
     are what the arrival calendars still hold for after the last day.
+    ``reserve_size`` and ``pool_size`` (units, per country) are the stock the
+    country has committed to hold: its national reserves' sizes, and its
+    shares of joint stockpiles' sizes.
     """
 
     commodity: str
@@ -68,6 +75,8 @@ class CommodityRecords:
     arrays: dict[str, FloatArray] = field(default_factory=dict)
     trade_due_after_horizon: FloatArray = field(default_factory=lambda: np.zeros(0))
     policy_due_after_horizon: FloatArray = field(default_factory=lambda: np.zeros(0))
+    reserve_size: FloatArray = field(default_factory=lambda: np.zeros(0))
+    pool_size: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def empty(
@@ -80,7 +89,16 @@ class CommodityRecords:
     ) -> CommodityRecords:
         n = len(countries)
         arrays = {name: np.zeros((days, n)) for name in DAILY_FIELDS}
-        return cls(commodity, countries, demand_per_day, inventory_target, days, arrays)
+        return cls(
+            commodity,
+            countries,
+            demand_per_day,
+            inventory_target,
+            days,
+            arrays,
+            reserve_size=np.zeros(n),
+            pool_size=np.zeros(n),
+        )
 
     def __getitem__(self, name: str) -> FloatArray:
         return self.arrays[name]

@@ -230,6 +230,7 @@ def _build(
         rule = ReleaseRule(
             sp.id, sp.trigger, sp.trigger_coverage_days, sp.decision_delay_days, streams
         )
+        record.reserve_size[i] += size
         state.stockpiles.append(
             NationalStockpile(
                 market,
@@ -281,8 +282,11 @@ def _build(
                 pool.replenish_per_day,
                 round(pool.lead_time_days),
                 rule,
+                pool.draws_debited_to,
+                _host_honours(pool.id, pool.host_release_probability, streams, drawn),
             )
         )
+        record.pool_size[members] += state.pools[-1].shares * size
 
     for transfer in policies.mutual_transfers:
         if commodity not in transfer.commodities:
@@ -347,13 +351,29 @@ def _one_day(day: int, c: _Commodity) -> None:
             sp.replenish(day)
             record.arrays["strategic"][day, sp.country] += sp.level
         for pool in c.pools:
-            pool.replenish(day)
+            pool.replenish(day, record)
             record.arrays["pool"][day, pool.members] += pool.shares * pool.level
         record.arrays["stocked"][day] = before - m.stock
         for agreement in c.transfers:
             agreement.repay(day, record)
             agreement.record_loans(day, record)
     m.record_end_of_day(day, record)
+
+
+def _host_honours(
+    pool_id: str, probability: float, streams: Streams, drawn: dict[str, float]
+) -> bool:
+    """Whether the host of a joint stockpile honours partners' draws in this replication.
+
+    Drawn once per replication on the political-reliability stream, the pool's
+    own sub-stream (``<id>:host``), whatever the probability, so draws stay
+    aligned across variants; recorded in ``drawn`` when the probability is below 1.
+    """
+    rng = streams.generator(Stream.POLITICS, f"{pool_id}:host")
+    honours = bool(rng.uniform() < probability)
+    if probability < 1.0:
+        drawn[f"policies.joint_stockpiles.{pool_id}.host_honours"] = float(honours)
+    return honours
 
 
 def _replenishment_targets(c: _Commodity) -> None:

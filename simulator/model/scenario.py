@@ -30,6 +30,7 @@ __all__ = [
     "Allocation",
     "Burden",
     "Commodity",
+    "Debit",
     "Expansion",
     "ExportControl",
     "FrontLoading",
@@ -375,6 +376,13 @@ class Allocation(enum.StrEnum):
     SHARES = "shares"
 
 
+class Debit(enum.StrEnum):
+    """Whose account a joint stockpile's release is debited to (who pays its refill)."""
+
+    DRAWER = "drawer"
+    SHARES = "shares"
+
+
 class JointStockpile(_Release):
     """A stockpile owned by a coalition, held at one member's location."""
 
@@ -384,6 +392,17 @@ class JointStockpile(_Release):
     location: Code
     allocation: Allocation = Field(Allocation.NEED, strict=False)
     shares: dict[str, Share] | None = None
+    draws_debited_to: Debit = Field(
+        Debit.DRAWER,
+        strict=False,
+        description="drawer: the member that draws pays the refill of what it drew;"
+        " shares: members pay every refill by their shares.",
+    )
+    host_release_probability: Share = Field(
+        1.0,
+        description="Probability that the host (location) honours partners' draws in this"
+        " crisis; drawn once per replication.",
+    )
     lead_time_days: LeadDays = Field(0.0, description="Days from the location to a member.")
     floor_days: DaysOfDemand = 0.0
 
