@@ -342,8 +342,8 @@ def batch(
         units = {name: c.unit for name, c in first.commodities.items()}
         _print_summary(console, rows, title, units)
         if shown_only:
-            shown = escape(", ".join(shown_only))
-            console.print(f"rows for {shown} (--country for others)", style="dim")
+            listed = escape(", ".join(shown_only))
+            console.print(f"rows for {listed} (--country for others)", style="dim")
         console.print(f"results: {escape(str(folder))}", style="dim")
         if compare and not result.failures and len(plan.variants) > 1:
             _print_comparison(console, folder, country, detail)
