@@ -190,8 +190,8 @@ def test_a_full_disk_gives_a_clear_message_and_resume_completes(tmp_path: Path) 
     manifest, scenario or journal file and the largest daily chunk, so the
     batch starts, writes some chunks and then fails on a chunk.
     """
-    path = kj_pooling(tmp_path / "exp", replications=4)
-    args = ["--workers", "1", "--chunk-size", "2", "--daily", "every=1"]
+    path = kj_pooling(tmp_path / "exp", replications=8)
+    args = ["--workers", "1", "--chunk-size", "4", "--daily", "every=1"]
     reference = tmp_path / "reference"
     run = [sys.executable, "-m", "simulator", "batch", str(path), *args]
     subprocess.run([*run, "--out", str(reference)], check=True, capture_output=True, timeout=300)
