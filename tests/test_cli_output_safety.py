@@ -23,3 +23,11 @@ def test_json_text_never_fails_on_non_finite_numbers() -> None:
     payload = {"a": math.inf, "b": [1.5, -math.inf, math.nan], "c": (2, math.nan), "d": "x"}
     assert json.loads(json_text(payload)) == {"a": None, "b": [1.5, None, None], "c": [2, None],
                                               "d": "x"}  # fmt: skip
+
+
+def test_plan_checks_encode_variant_names_as_the_store_does() -> None:
+    from simulator.experiments.plan_checks import encode_name as checked
+    from simulator.experiments.store import encode_name as stored
+
+    for name in ("national", "pooled/size_days=15", "a b%c", "ü" * 10):
+        assert checked(name) == stored(name)

@@ -77,13 +77,29 @@ def memory_note(scenarios: Sequence[Scenario]) -> str:
     Each worker of a batch holds one replication at a time, so the figure is
     per worker.
     """
-    from simulator.engine.footprint import estimate_replication_bytes
+    from simulator.model.limits import MAX_LEAD_TIME_DAYS
     from simulator.model.network import TradeNetwork
 
-    largest = max(
-        (estimate_replication_bytes(s, TradeNetwork.from_scenario(s)) for s in scenarios),
+    networks = [(s, TradeNetwork.from_scenario(s)) for s in scenarios]
+    # A generous bound first (calendars over two maximal lead times, 32 recorded
+    # fields), so that small scenarios need not import the engine at all.
+    bound = max(
+        (
+            sum(
+                (2 * (s.horizon_days + 2 * MAX_LEAD_TIME_DAYS + 2) + 32 * s.horizon_days)
+                * net.n_countries
+                * 8
+                for net in network
+            )
+            for s, network in networks
+        ),
         default=0,
     )
+    if bound < LARGE_REPLICATION_BYTES:
+        return ""
+    from simulator.engine.footprint import estimate_replication_bytes
+
+    largest = max((estimate_replication_bytes(s, n) for s, n in networks), default=0)
     if largest < LARGE_REPLICATION_BYTES:
         return ""
     return f"; estimated memory {largest / 2**30:.2f} GiB per replication (per worker)"

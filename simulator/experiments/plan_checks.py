@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote
 
 from simulator.errors import InputError, Issue, Location, PathPart
 from simulator.experiments.plan import Variant
 from simulator.experiments.points import SweepPoint
 from simulator.experiments.spec import Experiment
-from simulator.experiments.store import encode_name
 from simulator.io.yaml import SourceMap
 
 __all__ = [
@@ -73,6 +73,12 @@ def check_names(spec: Experiment, positions: SourceMap, issues: PlanIssues) -> N
                     positions.locate_key(("variants", name)),
                 )
             )
+
+
+def encode_name(name: str) -> str:
+    """The variant's file-name segment, as :func:`simulator.experiments.store.encode_name`
+    writes it (imported from there it would load pandas and pyarrow for ``validate``)."""
+    return quote(name, safe="")
 
 
 MAX_NAME_BYTES = 200
