@@ -17,6 +17,7 @@ as short tables (``_repr_html_``).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -149,10 +150,21 @@ def run_experiment(
     return ExperimentResults(folder, failures=tuple(result.failures), warnings=plan.warnings)
 
 
+_FOLDER_NAME_MAX = 100
+
+
 def results_folder_name(name: str) -> str:
-    """An experiment name as a folder name under ``results/`` (as ``batch`` names it)."""
-    safe = re.sub(r"[^A-Za-z0-9_.+-]", "_", name).lstrip(".")
-    return safe or "batch"
+    """An experiment name as a folder name under ``results/`` (as ``batch`` names it).
+
+    Characters other than letters, digits and ``_.+-`` become ``_``; a name
+    longer than 100 characters is cut, with a short hash of the whole name
+    appended so that different long names stay apart.
+    """
+    safe = re.sub(r"[^A-Za-z0-9_.+-]", "_", name).lstrip(".") or "batch"
+    if len(safe) <= _FOLDER_NAME_MAX:
+        return safe
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return f"{safe[: _FOLDER_NAME_MAX - 11]}-{digest}"
 
 
 def open_experiment(path: str | Path) -> ExperimentResults:

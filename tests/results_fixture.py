@@ -362,6 +362,7 @@ def _write_manifest(
         "scenarios": dict.fromkeys(variants, scenario),
         "start_time": "2024-06-01T00:00:00+00:00",
         "end_time": "2024-06-01T00:01:00+00:00",
+        "status": "complete",
     }
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
 

@@ -180,7 +180,7 @@ def test_every_variant_of_a_replication_runs_in_the_same_sampled_world(tmp_path:
 def test_the_sampled_value_is_the_one_the_engine_gets(tmp_path: Path) -> None:
     plan = load_plan(_experiment(tmp_path))
     variant = plan.variants[0]
-    writer = ChunkWriter(plan, None, None, {})  # type: ignore[arg-type]
+    writer = ChunkWriter(plan, None, None, {}, None)  # type: ignore[arg-type]
     task = writer.task(variant, 2, 4)
     values, columns = task.settings(3)
     scenario, network = _Prepared(task).get(values)

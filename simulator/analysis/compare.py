@@ -112,6 +112,7 @@ from simulator.analysis.sweep import (
     parse_target,
     sweep_table,
 )
+from simulator.model.limits import MAX_BOOTSTRAP_RESAMPLES
 
 __all__ = [
     "DEFAULT_METRICS",
@@ -317,7 +318,7 @@ def compare_results(
     Raises
     ------
     ValueError
-        ``confidence`` outside (0, 1) or ``n_resamples`` below 1.
+        ``confidence`` outside (0, 1) or ``n_resamples`` outside 1 … 1,000,000.
     ResultsError
         The folder is not a readable results folder.
     SelectionError
@@ -327,8 +328,11 @@ def compare_results(
     """
     if not 0 < confidence < 1:
         raise ValueError(f"confidence: expected a level in (0, 1), got {confidence!r}")
-    if n_resamples < 1:
-        raise ValueError(f"n_resamples: expected an integer >= 1, got {n_resamples!r}")
+    if not 1 <= n_resamples <= MAX_BOOTSTRAP_RESAMPLES:
+        raise ValueError(
+            f"n_resamples: expected an integer from 1 to {MAX_BOOTSTRAP_RESAMPLES},"
+            f" got {n_resamples!r}"
+        )
     folder = results if isinstance(results, ResultsFolder) else open_results(results)
     parsed = [t if isinstance(t, Target) else parse_target(t) for t in targets]
     summary = folder.summary

@@ -118,7 +118,7 @@ def _header(results: ResultsFolder, report: ComparisonReport) -> str:
     items: list[tuple[str, str]] = [
         ("Baseline", report.baseline),
         ("Variants", ", ".join(report.variants)),
-        ("Replications", format_value(manifest.get("replications", "—"))),
+        ("Replications", _replications(results)),
         ("Root seed", str(manifest.get("seed", "—"))),
     ]
     if results.sweep_parameters:
@@ -136,9 +136,30 @@ def _header(results: ResultsFolder, report: ComparisonReport) -> str:
     meta = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in items)
     text = " ".join(description.split())
     paragraph = f'<p class="description">{escape(text)}</p>' if text else ""
+    warning = ""
+    if results.problems:
+        listed = "".join(f"<li>{escape(p)}</li>" for p in results.problems)
+        warning = (
+            '<div class="warning" role="alert"><strong>Incomplete results.</strong>'
+            f" Every figure below uses only the replications present.<ul>{listed}</ul></div>"
+        )
     return (
-        f'<header><h1>{escape(results.name)}</h1>{paragraph}<dl class="meta">{meta}</dl></header>'
+        f"<header><h1>{escape(results.name)}</h1>{paragraph}{warning}"
+        f'<dl class="meta">{meta}</dl></header>'
     )
+
+
+def _replications(results: ResultsFolder) -> str:
+    """The replications present per variant: ``200 per variant`` when all have the same."""
+    present = results.replications_present
+    planned = results.manifest.get("replications")
+    counts = set(present.values())
+    if len(counts) == 1:
+        (n,) = counts
+        of = f" (of {planned} planned)" if isinstance(planned, int) and n != planned else ""
+        return f"{n:,} per variant{of}"
+    of = f" of {planned:,}" if isinstance(planned, int) else ""
+    return ", ".join(f"{variant}: {n:,}{of}" for variant, n in present.items())
 
 
 _SECTION = re.compile(r'<h2 id="([a-z-]+)">([^<]+)</h2>')

@@ -12,7 +12,7 @@ resolved scenarios.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -23,7 +23,8 @@ __all__ = ["ResultsError", "ResultsFolder", "open_results", "shock_effective_day
 
 
 class ResultsError(ValueError):
-    """A results folder that cannot be read (missing manifest, bad chunks, duplicates)."""
+    """A results folder that cannot be read (missing manifest, bad chunks, duplicates),
+    or that is incomplete when complete results were asked for."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,14 @@ class ResultsFolder:
     manifest: dict[str, Any]
     summary: pd.DataFrame
     daily: pd.DataFrame | None = None
+    problems: tuple[str, ...] = ()
+    """Why the results are incomplete (empty when complete), see :func:`open_results`."""
+
+    @property
+    def replications_present(self) -> dict[str, int]:
+        """Variant → replications present in the summary table, in variant order."""
+        counts = self.summary.groupby("variant", sort=False)["replication"].nunique()
+        return {v: int(counts.get(v, 0)) for v in self.variants}
 
     @property
     def name(self) -> str:
@@ -131,17 +140,32 @@ class ResultsFolder:
         return self.daily[mask]
 
 
-def open_results(out_dir: str | Path) -> ResultsFolder:
+def open_results(out_dir: str | Path, *, allow_incomplete: bool = False) -> ResultsFolder:
     """Open the results folder written by ``supplyshock batch --out OUT_DIR``.
+
+    Results are incomplete when the batch did not complete (its manifest's
+    status), a variant has fewer replications than planned, or chunk files are
+    missing.  Such results are refused unless ``allow_incomplete``; then the
+    folder's :attr:`ResultsFolder.problems` list what is missing.
 
     Raises
     ------
     ResultsError
-        No manifest, no summary chunks, unreadable chunks or missing key columns.
+        No manifest (or a malformed one), no summary chunks, unreadable
+        chunks, missing key columns; or incomplete results when not allowed.
     """
-    from simulator.experiments.store import load_results
+    from simulator.experiments.integrity import completeness_problems, missing_chunks
+    from simulator.experiments.store import load_results, parse_manifest
 
     path = Path(out_dir)
+    try:
+        parse_manifest(path)
+    except FileNotFoundError:
+        raise ResultsError(
+            f"{path}: no manifest.json; not a results folder of `supplyshock batch`"
+        ) from None
+    except (OSError, ValueError) as error:
+        raise ResultsError(f"{path}: malformed manifest: {error}") from None
     try:
         manifest, summary, daily = load_results(path)
     except (OSError, ValueError) as error:  # pyarrow's errors derive from these
@@ -151,7 +175,16 @@ def open_results(out_dir: str | Path) -> ResultsFolder:
         raise ResultsError(f"{path}: the summary table lacks columns {sorted(missing)}")
     if "group" not in summary.columns:
         summary["group"] = False
-    return ResultsFolder(path=path, manifest=manifest, summary=summary, daily=daily)
+    folder = ResultsFolder(path=path, manifest=manifest, summary=summary, daily=daily)
+    problems = completeness_problems(
+        manifest, folder.replications_present, missing_chunks(path, manifest)
+    )
+    if problems and not allow_incomplete:
+        raise ResultsError(
+            f"{path}: incomplete results: {'; '.join(problems)}. Resume the batch (run the same"
+            " command again), or pass --allow-incomplete to use what is there"
+        )
+    return replace(folder, problems=tuple(problems))
 
 
 def shock_effective_day(scenario: dict[str, Any], commodity: str | None = None) -> float | None:

@@ -9,10 +9,13 @@ diagnostics to stderr.  Exit codes: 0 ok, 1 a run failed, 2 usage error,
 from __future__ import annotations
 
 import contextlib
+import json
+import math
 import sys
 import threading
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -26,9 +29,12 @@ __all__ = [
     "EXIT_INVALID",
     "EXIT_USAGE",
     "app",
+    "json_safe",
+    "json_text",
     "main",
     "report_warnings",
     "stdout_console",
+    "writable_file",
 ]
 
 EXIT_FAILED = 1
@@ -81,6 +87,46 @@ def working(message: str) -> Iterator[None]:
     finally:
         timer.cancel()
         status.stop()
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float (NaN, ±inf) replaced by None, recursively."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
+def json_text(payload: Any) -> str:
+    """Standard JSON (indented) that never fails on a non-finite number: it becomes null."""
+    return json.dumps(json_safe(payload), indent=2, allow_nan=False, default=str)
+
+
+def writable_file(path: Path, option: str, *, create_folder: bool = False) -> Path:
+    """``path`` when a file can be written there; a usage error (exit 2) naming ``option`` if not.
+
+    Refuses a directory, a path with a NUL byte, and a path whose folder does
+    not exist (unless ``create_folder``: then the folder is created).
+    """
+    text = str(path)
+    problem = None
+    if "\x00" in text:
+        problem = "the path contains a NUL byte"
+    elif path.is_dir():
+        problem = f"{text} is a directory; expected a file name"
+    elif create_folder and not path.parent.is_dir():
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            problem = f"cannot create the folder {path.parent}: {error.strerror or error}"
+    elif not path.parent.is_dir():
+        problem = f"the folder {path.parent} does not exist; create it first"
+    if problem is not None:
+        raise typer.BadParameter(problem, param_hint=option)
+    return path
 
 
 def report_input_error(error: InputError) -> None:

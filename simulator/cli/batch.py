@@ -15,8 +15,6 @@ the same command again to resume).
 
 from __future__ import annotations
 
-import json
-import math
 import re
 import sys
 from pathlib import Path
@@ -24,6 +22,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -40,12 +39,14 @@ from simulator.cli import (
     EXIT_INVALID,
     EXIT_USAGE,
     app,
+    json_text,
     report_warnings,
     stdout_console,
 )
 from simulator.cli.compare import CountryOption, DetailOption
 from simulator.cli.glossary import GLOSSARY_HELP
 from simulator.cli.tables import Column, fitted_table
+from simulator.model.limits import MAX_REPLICATIONS
 
 __all__ = ["EXIT_INTERRUPTED", "batch", "parse_daily"]
 
@@ -168,16 +169,6 @@ def _print_summary(
     )
 
 
-def _json_safe(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_safe(v) for v in value]
-    return value
-
-
 @app.command(epilog=GLOSSARY_HELP)
 def batch(
     file: Annotated[
@@ -188,14 +179,22 @@ def batch(
         Path | None, typer.Option("--out", help="Results folder (default: results/NAME).")
     ] = None,
     replications: Annotated[
-        int | None, typer.Option(help="Replications per variant (default: the file's).", min=1)
+        int | None,
+        typer.Option(
+            help="Replications per variant (default: the file's).", min=1, max=MAX_REPLICATIONS
+        ),
     ] = None,
     workers: Annotated[
         int | None,
         typer.Option(
-            help="Worker processes (default: the number of CPUs; 1 runs in this process).", min=1
+            help="Worker processes (default: the number of CPUs; 1 runs in this process;"
+            " at most the number of CPUs unless --force).",
+            min=1,
         ),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Allow more --workers than CPU cores.")
+    ] = False,
     dask: Annotated[
         str | None,
         typer.Option(
@@ -230,12 +229,24 @@ def batch(
     from simulator.analysis.headline import default_focus
     from simulator.api import results_folder_name
     from simulator.experiments.design import load_plan
-    from simulator.experiments.executors import make_backend
+    from simulator.experiments.executors import (
+        ExecutorUnavailableError,
+        available_cores,
+        make_backend,
+    )
+    from simulator.experiments.integrity import FolderBusyError
     from simulator.experiments.runner import run_batch
     from simulator.experiments.store import ResultsConflictError, load_results
     from simulator.experiments.summary import summarise
 
     every = parse_daily(daily)
+    cores = available_cores()
+    if workers is not None and workers > cores and not force:
+        raise typer.BadParameter(
+            f"expected at most {cores} (the CPU cores available), found {workers};"
+            " add --force to run more workers than cores",
+            param_hint="--workers",
+        )
     if dask is not None and dask != "local" and workers is not None:
         raise typer.BadParameter(
             "--workers sets the size of a local cluster only; a cluster at an address has its own",
@@ -264,9 +275,22 @@ def batch(
             progress=bar,
             log=log,
         )
-    except ResultsConflictError as error:
+    except (ResultsConflictError, FolderBusyError) as error:
         print(f"error: {error}", file=sys.stderr)
         raise typer.Exit(EXIT_INVALID) from None
+    except ExecutorUnavailableError as error:
+        print(f"error: --dask: {error}", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        where = f" ({error.filename})" if error.filename else ""
+        print(
+            f"error: cannot write the results: {reason}{where}. The chunks written so far are"
+            f" kept in {folder}; free space (or fix the folder) and run the same command again"
+            " to resume",
+            file=sys.stderr,
+        )
+        raise typer.Exit(EXIT_FAILED) from None
     except KeyboardInterrupt:
         print(
             f"\ninterrupted: the chunks written so far are kept in {folder};"
@@ -310,7 +334,7 @@ def batch(
             "summary": rows,
             "failures": result.failures,
         }
-        typer.echo(json.dumps(_json_safe(payload), indent=2, allow_nan=False))
+        typer.echo(json_text(payload))
     else:
         console = stdout_console()
         title = f"{plan.name}: {plan.replications} replications per variant, seed {plan.seed}"
@@ -318,8 +342,9 @@ def batch(
         units = {name: c.unit for name, c in first.commodities.items()}
         _print_summary(console, rows, title, units)
         if shown_only:
-            console.print(f"rows for {', '.join(shown_only)} (--country for others)", style="dim")
-        console.print(f"results: {folder}", style="dim")
+            listed = escape(", ".join(shown_only))
+            console.print(f"rows for {listed} (--country for others)", style="dim")
+        console.print(f"results: {escape(str(folder))}", style="dim")
         if compare and not result.failures and len(plan.variants) > 1:
             _print_comparison(console, folder, country, detail)
     if result.failures:

@@ -27,8 +27,10 @@ import typer
 
 from simulator.cli import EXIT_INVALID, EXIT_USAGE, app, stdout_console, working
 from simulator.cli.glossary import GLOSSARY_HELP, METRIC_NAMES, TARGET_GRAMMAR
+from simulator.model.limits import MAX_BOOTSTRAP_RESAMPLES
 
 if TYPE_CHECKING:
+    from simulator.analysis.results import ResultsFolder
     from simulator.analysis.sweep import Target
 
 __all__ = ["compare", "parse_targets"]
@@ -81,8 +83,36 @@ DetailOption = Annotated[
     typer.Option("--detail", "-d", help="After the headline, print every table."),
 ]
 ResamplesOption = Annotated[
-    int, typer.Option("--resamples", min=100, help="Bootstrap resamples (BCa and P(best)).")
+    int,
+    typer.Option(
+        "--resamples",
+        min=100,
+        max=MAX_BOOTSTRAP_RESAMPLES,
+        help="Bootstrap resamples (BCa and P(best)).",
+    ),
 ]
+AllowIncompleteOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-incomplete",
+        help="Use results that are not complete (interrupted or failed batch, missing"
+        " replications or chunks); what is missing is printed.",
+    ),
+]
+
+
+def open_folder(results: Path, allow_incomplete: bool) -> ResultsFolder:
+    """Open a results folder; incomplete results are refused (exit 3) unless allowed,
+    and then each problem is printed to stderr as a warning."""
+    from simulator.analysis.results import ResultsError, open_results
+
+    try:
+        folder = open_results(results, allow_incomplete=allow_incomplete)
+    except ResultsError as error:
+        raise fail(str(error), EXIT_INVALID) from None
+    for problem in folder.problems:
+        print(f"warning: incomplete results: {problem}", file=sys.stderr)
+    return folder
 
 
 def parse_targets(texts: Sequence[str] | None) -> list[Target]:
@@ -115,6 +145,7 @@ def compare(
     ] = 0.95,
     resamples: ResamplesOption = 2000,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    allow_incomplete: AllowIncompleteOption = False,
 ) -> None:
     """Compare the variants of RESULTS, paired on replication: the headline, then every table."""
     from simulator.analysis.compare import ResultsError, SelectionError, compare_results
@@ -125,10 +156,11 @@ def compare(
     everything = detail or as_json
     # The headline alone needs one metric and no bootstrap: a fraction of the work.
     chosen = metric if everything or not metric else metric[:1]
+    folder = open_folder(results, allow_incomplete)
     try:
         with working(f"comparing the variants of {results} …"):
             report = compare_results(
-                results,
+                folder,
                 baseline,
                 chosen if chosen else (None if everything else [HEADLINE_METRIC]),
                 country,

@@ -19,16 +19,16 @@ exits 3 with every issue located.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich import box
+from rich.markup import escape
 from rich.table import Table
 
-from simulator.cli import app, stdout_console
+from simulator.cli import app, json_text, stdout_console
 from simulator.cli.tables import Column, fitted_table
 
 if TYPE_CHECKING:
@@ -220,7 +220,7 @@ def network(
         }
         if exposed is not None:
             payload["exposure"] = {"exporter": exporter or "CHN", "commodities": exposed}
-        typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+        typer.echo(json_text(payload))
         return
     console = stdout_console()
     for c, sections in report.items():
@@ -230,7 +230,9 @@ def network(
         if sections["exporter_dependence"] is not None:
             console.print(_exporter_table(c, unit, sections["exporter_dependence"]))
         elif exporter is not None:
-            console.print(f"{c}: {exporter} is not in this commodity's network", style="dim")
+            console.print(
+                escape(f"{c}: {exporter} is not in this commodity's network"), style="dim"
+            )
         if exposed is not None and exposed[c] is not None:
             console.print(_exposure_table(c, exporter or "CHN", exposed[c]))
 

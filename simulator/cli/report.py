@@ -17,8 +17,9 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli import EXIT_INVALID, EXIT_USAGE, app, working
+from simulator.cli import EXIT_INVALID, EXIT_USAGE, app, working, writable_file
 from simulator.cli.compare import (
+    AllowIncompleteOption,
     BaselineOption,
     CountryOption,
     MetricOption,
@@ -26,6 +27,7 @@ from simulator.cli.compare import (
     ResultsArgument,
     TargetOption,
     fail,
+    open_folder,
     parse_targets,
 )
 from simulator.cli.glossary import GLOSSARY_HELP
@@ -64,17 +66,21 @@ def report(
         Path | None,
         typer.Option(file_okay=False, help="Also write every figure here as SVG and PNG."),
     ] = None,
+    allow_incomplete: AllowIncompleteOption = False,
 ) -> None:
     """Write a self-contained HTML report of a results folder."""
     from simulator.analysis.compare import ResultsError, SelectionError
     from simulator.analysis.report import write_report
 
     targets = parse_targets(target)
-    path = output if output is not None else results / "report.html"
+    folder = open_folder(results, allow_incomplete)
+    path = writable_file(
+        output if output is not None else results / "report.html", "--output", create_folder=True
+    )
     try:
         with working(f"writing the report of {results} …"):
             written = write_report(
-                results,
+                folder,
                 path,
                 baseline,
                 metric,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -10,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from simulator.analysis.quantities import format_cell
-from simulator.cli import app, stdout_console
+from simulator.cli import app, json_text, stdout_console, writable_file
 from simulator.cli.glossary import GLOSSARY_HELP
 from simulator.cli.tables import Column, fitted_table
 
@@ -65,6 +64,8 @@ def run(
     from simulator.io.parquet import write_parquet_atomic
     from simulator.io.scenario_file import load_scenario
 
+    if daily is not None:
+        writable_file(daily, "--daily")
     spec = load_scenario(scenario, for_run=True)
     result = simulate(spec, replication, seed=seed)
     rows = metrics_table(result, spec)
@@ -79,7 +80,7 @@ def run(
                 {k: row[k] for k in ("country", "commodity", "group", *METRICS)} for row in rows
             ],
         }
-        typer.echo(json.dumps(payload, indent=2, allow_nan=False))
+        typer.echo(json_text(payload))
         return
     console = stdout_console()
     console.print(

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from simulator.cli import app, report_warnings
+from simulator.cli import app, report_warnings, writable_file
 from simulator.errors import InputError, Issue
+
+if TYPE_CHECKING:
+    from simulator.model.scenario import Scenario
 
 __all__ = [
     "VALIDATORS",
@@ -52,7 +55,7 @@ def validate_scenario_file(path: Path) -> str:
     shocks = len(scenario.shocks)
     summary = (
         f"{scenario.name}: {_count(countries, 'country', 'countries')},"
-        f" {_count(links, 'link')}, {_count(shocks, 'shock')}"
+        f" {_count(links, 'link')}, {_count(shocks, 'shock')}{memory_note([scenario])}"
     )
     producers = len(producer_recipes(scenario))
     if producers:
@@ -62,6 +65,44 @@ def validate_scenario_file(path: Path) -> str:
             " network --exposure`; not simulated yet)"
         )
     return summary
+
+
+LARGE_REPLICATION_BYTES = 256 * 2**20
+"""From this estimated memory per replication on, ``validate`` reports it."""
+
+
+def memory_note(scenarios: Sequence[Scenario]) -> str:
+    """``; estimated memory …`` when a replication of any of ``scenarios`` needs much.
+
+    Each worker of a batch holds one replication at a time, so the figure is
+    per worker.
+    """
+    from simulator.model.limits import MAX_LEAD_TIME_DAYS
+    from simulator.model.network import TradeNetwork
+
+    networks = [(s, TradeNetwork.from_scenario(s)) for s in scenarios]
+    # A generous bound first (calendars over two maximal lead times, 32 recorded
+    # fields), so that small scenarios need not import the engine at all.
+    bound = max(
+        (
+            sum(
+                (2 * (s.horizon_days + 2 * MAX_LEAD_TIME_DAYS + 2) + 32 * s.horizon_days)
+                * net.n_countries
+                * 8
+                for net in network
+            )
+            for s, network in networks
+        ),
+        default=0,
+    )
+    if bound < LARGE_REPLICATION_BYTES:
+        return ""
+    from simulator.engine.footprint import estimate_replication_bytes
+
+    largest = max((estimate_replication_bytes(s, n) for s, n in networks), default=0)
+    if largest < LARGE_REPLICATION_BYTES:
+        return ""
+    return f"; estimated memory {largest / 2**30:.2f} GiB per replication (per worker)"
 
 
 def validate_experiment_file(path: Path) -> str:
@@ -79,7 +120,7 @@ def validate_experiment_file(path: Path) -> str:
     n = len(plan.variants)
     return (
         f"{plan.name}: {n} variant{'s' if n != 1 else ''} × {plan.replications} replications,"
-        f" seed {plan.seed}"
+        f" seed {plan.seed}{memory_note([v.scenario for v in plan.variants[:50]])}"
     )
 
 
@@ -152,7 +193,7 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        writable_file(output, "--output").write_text(text, encoding="utf-8")
         print(f"wrote {output}", file=sys.stderr)
 
 

@@ -20,11 +20,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from simulator.errors import InputError, Issue, Location, PathPart
+from simulator.errors import InputError, Issue, PathPart
 from simulator.experiments.data_design import DataDesign, range_path, select_ranges
 from simulator.experiments.plan import (
     BASE_VARIANT,
@@ -32,6 +31,13 @@ from simulator.experiments.plan import (
     Uncertainty,
     Variant,
     validate_scenario_data,
+)
+from simulator.experiments.plan_checks import (
+    PlanIssues,
+    check_file_names,
+    check_names,
+    check_points,
+    check_quantity,
 )
 from simulator.experiments.points import SweepPoint, sweep_points
 from simulator.experiments.spec import MAX_SEED, Experiment
@@ -45,12 +51,10 @@ from simulator.io.scenario_file import (
 )
 from simulator.io.validation import validate_document
 from simulator.io.yaml import SourceMap, YamlDocument, read_yaml
+from simulator.model.distributions import truncated
 from simulator.model.scenario import Scenario
 
 __all__ = ["load_plan", "plan_from_document"]
-
-_RESERVED = frozenset("/=,%")
-"""Characters a variant name may not hold: they name sweep points and files."""
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -133,39 +137,10 @@ def _scenario_plan(path: str | Path, replications: int | None) -> Plan:
     )
 
 
-class _Issues:
-    """Issues found while planning; those repeated for several variants are reported once."""
-
-    def __init__(self) -> None:
-        self._found: dict[tuple[Location | None, tuple[PathPart, ...], str], list[str]] = {}
-
-    def add(self, issue: Issue, variant: str | None = None) -> None:
-        key = (issue.location, issue.path, issue.message)
-        names = self._found.setdefault(key, [])
-        if variant is not None and variant not in names:
-            names.append(variant)
-
-    def extend(self, issues: Iterable[Issue], variant: str | None = None) -> None:
-        for issue in issues:
-            self.add(issue, variant)
-
-    def raise_if_any(self) -> None:
-        if not self._found:
-            return
-        issues: list[Issue] = []
-        for (location, path, message), names in self._found.items():
-            if len(names) == 1:
-                message = f"{message} (variant {names[0]})"
-            elif names:
-                message = f"{message} (variants {', '.join(names)})"
-            issues.append(Issue(path, message, location))
-        raise InputError(issues)
-
-
 def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
     spec = validate_document(Experiment, document)
     positions = document.positions
-    issues = _Issues()
+    issues = PlanIssues()
 
     # Relative to the file that names it (an extended experiment may live elsewhere).
     named_in = positions.locate(("scenario",))
@@ -181,7 +156,7 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         )
     base = load_scenario_document(base_file)
     require_scenario_mapping(base)
-    _check_names(spec, positions, issues)
+    check_names(spec, positions, issues)
     issues.raise_if_any()
 
     named: dict[str | None, tuple[dict[str, Any], Scenario]] = {}
@@ -213,7 +188,7 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         )
     points: list[SweepPoint | None] = list(sweep_points(spec.sweep, seed)) if spec.sweep else [None]
     parameters = spec.sweep.parameters() if spec.sweep else []
-    _check_points(points, positions, issues)
+    check_points(points, positions, issues)
     baseline = _baseline(spec, points, positions, issues)
     issues.raise_if_any()
 
@@ -229,7 +204,19 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
         for path in parameters:
             _check_path(data, path, _param_key(spec, path), positions, issues, name)
         for path in spec.uncertainties:
-            _check_path(data, path, ("uncertainties", path), positions, issues, name)
+            key: tuple[PathPart, ...] = ("uncertainties", path)
+            if _check_path(data, path, key, positions, issues, name):
+                check_quantity(get_path(data, path), path, positions.locate_key(key), issues, name)
+    for path, quantity in spec.uncertainties.items():
+        if truncated(quantity):
+            issues.add(
+                Issue(
+                    ("uncertainties", path, "truncate"),
+                    "truncate applies to a scenario's own random quantities; an uncertainty's"
+                    " draws are set as they are (give the distribution bounds instead)",
+                    positions.locate_key(("uncertainties", path)),
+                )
+            )
     for path in spec.uncertainties:
         if path in parameters:
             issues.add(
@@ -262,6 +249,7 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
             variant = _at_point(name, overlay, resolved[name], point, baseline, positions, issues)
             if variant is not None:
                 variants.append(dataclasses.replace(variant, data_paths=paths))
+    check_file_names(variants, positions, issues)
     issues.raise_if_any()
 
     experiment = spec.model_dump(mode="json", by_alias=True)
@@ -288,7 +276,7 @@ def _set_dotted(
     overlay: dict[str, Any],
     data: dict[str, Any],
     positions: SourceMap,
-    issues: _Issues,
+    issues: PlanIssues,
 ) -> dict[str, Any]:
     """``data`` with the variant's dotted keys (``shocks.ban.duration_days: 90``) set.
 
@@ -351,40 +339,8 @@ def _overlay(document: YamlDocument, name: str | None, overlay: dict[str, Any]) 
     return YamlDocument(overlay, positions, document.file)
 
 
-def _check_names(spec: Experiment, positions: SourceMap, issues: _Issues) -> None:
-    for name in spec.variants:
-        bad = sorted(set(name) & _RESERVED)
-        if not name.strip() or name.startswith(".") or bad:
-            issues.add(
-                Issue(
-                    ("variants", name),
-                    "expected a variant name that does not start with '.' nor contain"
-                    f" {' '.join(sorted(_RESERVED))} (they name sweep points and files),"
-                    f" found {name!r}",
-                    positions.locate_key(("variants", name)),
-                )
-            )
-
-
-def _check_points(points: list[SweepPoint | None], positions: SourceMap, issues: _Issues) -> None:
-    seen: set[str] = set()
-    for point in points:
-        if point is None:
-            continue
-        if point.name in seen:
-            path = next(iter(point.origin.values()))
-            issues.add(
-                Issue(
-                    path[:3],
-                    f"sweep point {point.name} appears twice; expected distinct values",
-                    positions.locate(path[:3]),
-                )
-            )
-        seen.add(point.name)
-
-
 def _baseline(
-    spec: Experiment, points: list[SweepPoint | None], positions: SourceMap, issues: _Issues
+    spec: Experiment, points: list[SweepPoint | None], positions: SourceMap, issues: PlanIssues
 ) -> str:
     if spec.variants:
         choices = list(spec.variants)
@@ -418,9 +374,10 @@ def _check_path(
     path: str,
     key: tuple[PathPart, ...],
     positions: SourceMap,
-    issues: _Issues,
+    issues: PlanIssues,
     variant: str | None,
-) -> None:
+) -> bool:
+    """Whether ``path`` names something in ``data``; adds a located issue if not."""
     try:
         resolve_path(data, path)
     except PathNotFoundError as error:
@@ -429,6 +386,8 @@ def _check_path(
             Issue(key, f"path not found in {where}: {error.reason}", positions.locate_key(key)),
             variant,
         )
+        return False
+    return True
 
 
 def _is_integer(value: Any) -> bool:
@@ -442,7 +401,7 @@ def _at_point(
     point: SweepPoint | None,
     baseline: str,
     positions: SourceMap,
-    issues: _Issues,
+    issues: PlanIssues,
 ) -> Variant | None:
     """The variant ``named`` at sweep ``point``, validated (None if invalid, with issues added)."""
     parts = [p for p in (named, point.name if point else None) if p is not None]

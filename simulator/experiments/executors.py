@@ -32,11 +32,14 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 __all__ = [
+    "DASK_CONNECT_TIMEOUT_SECONDS",
     "Backend",
     "DaskBackend",
+    "ExecutorUnavailableError",
     "InProcessBackend",
     "InProcessExecutor",
     "ProcessPoolBackend",
+    "available_cores",
     "make_backend",
 ]
 
@@ -175,6 +178,14 @@ class ProcessPoolBackend(Backend):
         )
 
 
+DASK_CONNECT_TIMEOUT_SECONDS = 10.0
+"""How long ``--dask ADDRESS`` waits for the scheduler before giving up."""
+
+
+class ExecutorUnavailableError(RuntimeError):
+    """The executor cannot be started or reached (an unreachable Dask scheduler)."""
+
+
 class DaskBackend(Backend):
     """The executor of a Dask ``distributed`` client.
 
@@ -211,7 +222,15 @@ class DaskBackend(Backend):
                 )
                 self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
             else:
-                self._client = Client(self.address)  # type: ignore[no-untyped-call]
+                try:
+                    self._client = Client(  # type: ignore[no-untyped-call]
+                        self.address, timeout=DASK_CONNECT_TIMEOUT_SECONDS
+                    )
+                except (OSError, TimeoutError, ValueError) as error:
+                    raise ExecutorUnavailableError(
+                        f"cannot reach the Dask scheduler at {self.address!r} within"
+                        f" {DASK_CONNECT_TIMEOUT_SECONDS:g} s ({type(error).__name__}: {error})"
+                    ) from None
                 self.workers = max(1, sum(self._client.nthreads().values()))
         # pure=False: a resubmitted chunk is a new task, not the failed one again.
         executor: Executor = self._client.get_executor(pure=False)
@@ -234,6 +253,13 @@ class DaskBackend(Backend):
             self._cluster = None
 
 
+def available_cores() -> int:
+    """The CPU cores this process may run on (its affinity, where the OS tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
 def make_backend(workers: int | None = None, dask: str | None = None) -> Backend:
     """The backend for ``--workers N`` / ``--dask ADDRESS|local``.
 
@@ -241,7 +267,7 @@ def make_backend(workers: int | None = None, dask: str | None = None) -> Backend
     """
     if dask is not None:
         return DaskBackend(dask, workers)
-    n = workers if workers is not None else (os.cpu_count() or 1)
+    n = workers if workers is not None else available_cores()
     if n <= 1:
         return InProcessBackend()
     return ProcessPoolBackend(n)

@@ -15,14 +15,17 @@ command that reproduces it.
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 from simulator.experiments.executors import Backend, InProcessBackend
+from simulator.experiments.integrity import ChunkJournal, batch_lock
 from simulator.experiments.plan import Plan, Variant
 from simulator.experiments.seeding import CHUNK_SIZE, chunk_bounds
 from simulator.experiments.store import (
@@ -148,6 +151,28 @@ def run_batch(
     if daily_every is not None and daily_every < 1:
         raise ValueError(f"expected daily_every >= 1, found {daily_every}")
     layout = ResultsLayout(out)
+    if layout.out.exists() and not layout.out.is_dir():
+        raise ResultsConflictError(f"{layout.out} is a file; expected a results folder (--out)")
+    with batch_lock(layout.out):
+        result = _run_locked(
+            plan, layout, backend, daily_every, overwrite, chunk_size, progress, log
+        )
+    result.wall_seconds = time.perf_counter() - started
+    result.parent_cpu_seconds = time.process_time() - started_cpu
+    return result
+
+
+def _run_locked(
+    plan: Plan,
+    layout: ResultsLayout,
+    backend: Backend,
+    daily_every: int | None,
+    overwrite: bool,
+    chunk_size: int | None,
+    progress: Progress | None,
+    log: Callable[[str], None] | None,
+) -> BatchResult:
+    """:func:`run_batch` once the folder's lock is held."""
     fingerprint = plan.fingerprint(daily_every=daily_every)
     previous = prepare_folder(layout.out, fingerprint, plan.name, overwrite=overwrite)
     if previous is not None:
@@ -160,7 +185,9 @@ def run_batch(
         chunk_size = written
     chunk_size = chunk_size or CHUNK_SIZE
     param_types = {p: param_type([v.params.get(p) for v in plan.variants]) for p in plan.parameters}
-    writer = ChunkWriter(plan, layout, daily_every, param_types)
+    journal = ChunkJournal(layout.out)
+    journal.load(previous)
+    writer = ChunkWriter(plan, layout, daily_every, param_types, journal)
     manifest = build_manifest(
         plan, layout, fingerprint, chunk_size, daily_every, backend, param_types
     )
@@ -173,8 +200,11 @@ def run_batch(
 
     bounds = chunk_bounds(plan.replications, chunk_size)
     chunks = [(v, first, last) for v in plan.variants for first, last in bounds]
+    if previous is not None:
+        _discard_untrusted(writer, chunks, log)
     pending = [c for c in chunks if not layout.summary(c[0].name, c[1], c[2]).exists()]
-    load_failures(writer, [c for c in chunks if c not in pending])
+    waiting = {(v.name, first) for v, first, _ in pending}
+    load_failures(writer, [c for c in chunks if (c[0].name, c[1]) not in waiting])
     total = plan.replications * len(plan.variants)
     skipped = len(chunks) - len(pending)
     if log is not None:
@@ -192,9 +222,14 @@ def run_batch(
         lost = _execute(writer, backend, pending, progress)
     except BaseException:
         manifest.update(
-            status="interrupted", end_time=now_utc(), counts=count_chunks(writer, chunks, [])
+            status="interrupted",
+            end_time=now_utc(),
+            counts=count_chunks(writer, chunks, []),
+            chunks=dict(journal.records),
         )
-        write_json_atomic(layout.manifest, manifest)
+        # The disk may be full: then the manifest still says "running", and resume works.
+        with contextlib.suppress(OSError):
+            write_json_atomic(layout.manifest, manifest)
         raise
     writer.record_lost(lost)
     order = {v.name: i for i, v in enumerate(plan.variants)}
@@ -208,6 +243,7 @@ def run_batch(
         end_time=now_utc(),
         counts=counts,
         failures=failures,
+        chunks=dict(journal.records),
     )
     write_json_atomic(layout.manifest, manifest)
     return BatchResult(
@@ -223,13 +259,44 @@ def run_batch(
         replications_total=total,
         replications_done=counts["replications"]["done"],
         replications_failed=counts["replications"]["failed"],
-        wall_seconds=time.perf_counter() - started,
+        wall_seconds=0.0,
         compute_seconds=writer.compute_seconds,
         compute_cpu_seconds=writer.compute_cpu_seconds,
         chunk_cpu_seconds=writer.chunk_cpu_seconds,
-        parent_cpu_seconds=time.process_time() - started_cpu,
+        parent_cpu_seconds=0.0,
         workers=backend.workers,
     )
+
+
+def _discard_untrusted(
+    writer: ChunkWriter, chunks: list[Chunk], log: Callable[[str], None] | None
+) -> None:
+    """Remove every written chunk whose files do not match their records, so it runs again."""
+    layout, journal = writer.layout, writer.journal
+    for variant, first, last in chunks:
+        summary = layout.summary(variant.name, first, last)
+        if not summary.exists():
+            continue
+        files = [summary]
+        if writer.daily_every is not None:
+            files.append(layout.daily(variant.name, first, last))
+        problems = [(f, journal.problem(f)) for f in files]
+        bad = [(f, p) for f, p in problems if p is not None]
+        if not bad:
+            continue
+        file, problem = bad[0]
+        message = (
+            f"chunk {first}-{last} of variant {variant.name}: {file.relative_to(layout.out)}:"
+            f" {problem}; recomputing it"
+        )
+        if log is not None:
+            log(message)
+        else:
+            print(f"warning: {message}", file=sys.stderr)
+        for path in (summary, layout.daily(variant.name, first, last)):
+            path.unlink(missing_ok=True)
+            journal.forget(path)
+        layout.chunk_failures(variant.name, first, last).unlink(missing_ok=True)
 
 
 def _execute(
@@ -252,38 +319,38 @@ def _execute(
     tries: dict[tuple[str, int], int] = {}
     lost: list[LostChunk] = []
     in_flight: dict[Future[ChunkResult], tuple[Variant, int, int]] = {}
-    executor = backend.open()
 
-    def submit(chunk: tuple[Variant, int, int]) -> None:
-        nonlocal executor
+    def submit(chunk: tuple[Variant, int, int]) -> bool:
+        """Submit ``chunk``; False when the pool broke before it could take it."""
         variant, first, last = chunk
-        tries[(variant.name, first)] = tries.get((variant.name, first), 0) + 1
-        task = writer.task(variant, first, last)
         try:
-            future = executor.submit(run_chunk, task)
+            future = executor.submit(run_chunk, writer.task(variant, first, last))
         except BrokenExecutor:
-            # The pool broke after the last wait (a worker died in between):
-            # what was still in it is lost with it, as below; then submit anew.
-            executor = recover_in_flight(executor)
-            future = executor.submit(run_chunk, task)
+            return False
+        tries[(variant.name, first)] = tries.get((variant.name, first), 0) + 1
         in_flight[future] = chunk
+        return True
 
-    def recover_in_flight(broken_executor: Executor) -> Executor:
-        """Chunks still in a broken pool become suspects; returns a new pool."""
-        for future, chunk in in_flight.items():
-            future.cancel()
-            suspects.append(chunk)
-        in_flight.clear()
-        return backend.reopen(broken_executor)
-
+    executor = backend.open()
     try:
         while queue or suspects or in_flight:
+            refused = False
             if suspects:
                 if not in_flight:
-                    submit(suspects.pop())
+                    if submit(suspects[-1]):
+                        suspects.pop()
+                    else:
+                        refused = True
             else:
                 while queue and len(in_flight) < max(1, backend.workers):
-                    submit(queue.pop())
+                    if not submit(queue[-1]):
+                        refused = True
+                        break
+                    queue.pop()
+            if refused and not in_flight:
+                # The pool broke (a worker died) between two submissions: replace it.
+                executor = backend.reopen(executor)
+                continue
             finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             broken = False
             for future in finished:
@@ -305,7 +372,12 @@ def _execute(
                 if progress is not None:
                     progress.advance(last - first + 1)
             if broken:
-                executor = recover_in_flight(executor)
+                # The chunks still in the broken pool are lost with it.
+                for future, chunk in in_flight.items():
+                    future.cancel()
+                    suspects.append(chunk)
+                in_flight.clear()
+                executor = backend.reopen(executor)
     except BaseException:
         for future in in_flight:
             future.cancel()

@@ -5,6 +5,7 @@ Layout of ``OUT`` (variant names are percent-encoded in file and folder names,
 unchanged)::
 
     manifest.json                      what ran, with what, how far it got
+    chunks.jsonl                       each chunk file's rows and SHA-256, as written
     failures.json                      replications that raised, and how to rerun them
     scenarios/VARIANT.yaml             each variant's resolved scenario
     summary/variant=VARIANT/chunk-000000-000049.parquet
@@ -15,7 +16,9 @@ unchanged)::
 Every file is written under a temporary name beginning with ``.`` and renamed
 into place, so an interrupted batch never leaves a half-written file under a
 final name; temporaries are removed when the batch resumes.  A chunk is done
-when its summary file exists: its failures and daily files are written first.
+when its summary file exists and matches its record in ``chunks.jsonl`` (see
+:mod:`simulator.experiments.integrity`): its failures and daily files are
+written first.
 
 The summary table is queryable as a hive-partitioned dataset::
 
@@ -52,7 +55,8 @@ __all__ = [
 
 MANIFEST = "manifest.json"
 FAILURES = "failures.json"
-_OWNED = (MANIFEST, FAILURES, "summary", "daily", "scenarios", "failures")
+JOURNAL = "chunks.jsonl"
+_OWNED = (MANIFEST, FAILURES, JOURNAL, "summary", "daily", "scenarios", "failures")
 
 
 class ResultsConflictError(Exception):
@@ -165,10 +169,39 @@ def write_table_atomic(path: Path, table: pa.Table) -> None:
 def read_manifest(out: Path) -> dict[str, Any] | None:
     """The manifest of ``out``, or None when there is none (or it is unreadable)."""
     try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return parse_manifest(out)
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) else None
+
+
+def parse_manifest(out: Path) -> dict[str, Any]:
+    """The manifest of ``out``.
+
+    Raises
+    ------
+    FileNotFoundError
+        There is no manifest.
+    OSError
+        It cannot be read.
+    ValueError
+        It is not a JSON object with the keys of a manifest (the message says what is wrong).
+    """
+    path = out / MANIFEST
+    if path.exists() and not path.is_file():
+        raise ValueError(f"{path} is not a regular file")
+    text = path.read_bytes()
+    try:
+        data = json.loads(text.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValueError(f"{path} is not valid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} holds {type(data).__name__}, expected a JSON object")
+    missing = [k for k in ("name", "variants", "replications") if k not in data]
+    if missing:
+        raise ValueError(f"{path} lacks the keys {missing}; it is not a manifest of supplyshock")
+    if not isinstance(data["variants"], list) or not isinstance(data["replications"], int):
+        raise ValueError(f"{path}: variants must be a list and replications an integer")
+    return data
 
 
 def clean_temporaries(out: Path) -> int:
@@ -207,6 +240,19 @@ def prepare_folder(
     if not any(out.iterdir()):
         return None
     manifest = read_manifest(out)
+    if manifest is None and (out / MANIFEST).exists():
+        if overwrite:
+            _clear(out)
+            return None
+        try:
+            parse_manifest(out)
+            reason = "it cannot be read"
+        except (OSError, ValueError) as error:
+            reason = str(error)
+        raise ResultsConflictError(
+            f"{out}: its manifest is damaged: {reason}; use --overwrite to clear this results"
+            " folder, or --out to write elsewhere"
+        )
     if manifest is None:
         raise ResultsConflictError(
             f"{out} is not empty and has no {MANIFEST}, so it is not a results folder of"
@@ -222,13 +268,18 @@ def prepare_folder(
             " the fingerprint covers the experiment, its base scenario, --replications and"
             " --daily); use --overwrite to replace them, or --out to write elsewhere"
         )
+    _clear(out)
+    return None
+
+
+def _clear(out: Path) -> None:
+    """Remove what a batch writes in ``out`` (nothing else)."""
     for entry in _OWNED:
         path = out / entry
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
         else:
             path.unlink(missing_ok=True)
-    return None
 
 
 def _read_dataset(root: Path) -> pd.DataFrame:

@@ -21,6 +21,7 @@ import pyarrow as pa
 from ruamel.yaml import YAML
 
 from simulator.experiments.executors import Backend
+from simulator.experiments.integrity import ChunkJournal
 from simulator.experiments.plan import Plan, Variant, validate_scenario_data
 from simulator.experiments.store import (
     ResultsLayout,
@@ -126,6 +127,7 @@ class ChunkWriter:
     layout: ResultsLayout
     daily_every: int | None
     param_types: dict[str, pa.DataType]
+    journal: ChunkJournal
     failures: dict[tuple[str, int], dict[str, Any]] = field(default_factory=dict)
     compute_seconds: float = 0.0
     compute_cpu_seconds: float = 0.0
@@ -205,6 +207,7 @@ class ChunkWriter:
         if result.daily is not None:
             table = _with_constants(result.daily, daily_schema(), plan.name, variant.name, {})
             write_table_atomic(layout.daily(variant.name, first, last), table)
+            self.journal.record(layout.daily(variant.name, first, last), table.num_rows)
         schema = summary_schema(self.param_types, plan.uncertain_columns)
         params = {
             f"param.{p}": _param_value(variant.params.get(p), t)
@@ -212,6 +215,8 @@ class ChunkWriter:
         }
         table = _with_constants(result.summary, schema, plan.name, variant.name, params)
         write_table_atomic(layout.summary(variant.name, first, last), table)
+        # Recorded once in place: a crash before this line leaves it unrecorded, so redone.
+        self.journal.record(layout.summary(variant.name, first, last), table.num_rows)
         self.compute_seconds += result.compute_seconds
         self.compute_cpu_seconds += result.compute_cpu_seconds
         self.chunk_cpu_seconds += result.cpu_seconds

@@ -350,10 +350,8 @@ def _bounded(error: ErrorDetails, typ: tuple[Any, tuple[Any, ...]] | None) -> st
 
 
 def _number(value: Any) -> str:
-    if isinstance(value, float) and abs(value) >= 1e7:
-        return f"{value:g}"
     if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+        return str(int(value)) if abs(value) < 1e7 else f"{value:g}"
     return str(value)
 
 

@@ -24,13 +24,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.scalarbool import ScalarBoolean
 
 from simulator.errors import InputError, Issue, Location, PathPart
 from simulator.io.files import read_input_file
+from simulator.io.yaml_bounds import check_expansion, check_nesting
 
 __all__ = ["DocPath", "SourceMap", "YamlDocument", "parse_yaml", "read_yaml"]
 
@@ -38,12 +38,6 @@ DocPath = tuple[PathPart, ...]
 """A path into a parsed document: mapping keys (``str``) and list indexes (``int``)."""
 
 _STANDARD_TAG = "tag:yaml.org,2002:"
-
-MAX_DEPTH = 100
-"""Deepest nesting of mappings and lists in a file (a scenario needs fewer than ten)."""
-
-MAX_EXPANDED_VALUES = 1_000_000
-"""Most values a file may stand for once its aliases (``*name``) are expanded."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +171,7 @@ def parse_yaml(text: str, file: str = "<string>") -> YamlDocument:
     """
     yaml = YAML(typ="rt")
     try:
-        first_alias = _check_nesting(yaml, text, file)
+        first_alias = check_nesting(yaml, text, file)
         loaded = yaml.load(text)
     except DuplicateKeyError as error:
         raise InputError([_duplicate_key_issue(text, file, error)]) from None
@@ -193,79 +187,12 @@ def parse_yaml(text: str, file: str = "<string>") -> YamlDocument:
     except YAMLError as error:
         raise InputError.single(f"YAML syntax error: {error}", (), Location(file, 1, 1)) from None
     if first_alias is not None:
-        _check_expansion(loaded, first_alias)
+        check_expansion(loaded, first_alias)
     builder = _Builder(file)
     data = builder.convert(loaded, (), builder.root_location(loaded), frozenset())
     if builder.issues:
         raise InputError(builder.issues)
     return YamlDocument(data, builder.positions, file)
-
-
-# --- bounds: nesting depth and alias expansion ------------------------------------------
-
-
-def _check_nesting(yaml: YAML, text: str, file: str) -> Location | None:
-    """Refuse nesting deeper than :data:`MAX_DEPTH`; returns where the first alias is.
-
-    Walks the parser's events (the parser keeps an explicit stack, so a deep
-    file cannot exhaust Python's recursion limit here, as the recursive
-    composer would).
-    """
-    depth = 0
-    first_alias: Location | None = None
-    for event in yaml.parse(text):
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                mark = event.start_mark
-                raise InputError.single(
-                    f"expected mappings and lists nested at most {MAX_DEPTH} deep,"
-                    f" found deeper nesting",
-                    (),
-                    Location(file, mark.line + 1, mark.column + 1),
-                )
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
-        elif isinstance(event, AliasEvent) and first_alias is None:
-            mark = event.start_mark
-            first_alias = Location(file, mark.line + 1, mark.column + 1)
-    return first_alias
-
-
-def _check_expansion(loaded: object, first_alias: Location) -> None:
-    """Refuse a document whose aliases expand to more than :data:`MAX_EXPANDED_VALUES`.
-
-    A few lines of anchors and aliases can stand for billions of values (the
-    "billion laughs" file); the size is counted on the shared structure, each
-    distinct container once, before anything is expanded.
-    """
-    sizes: dict[int, int] = {}
-
-    def size(node: object, busy: frozenset[int]) -> int:
-        if not isinstance(node, CommentedMap | CommentedSeq):
-            return 1
-        known = sizes.get(id(node))
-        if known is not None:
-            return known
-        if id(node) in busy:
-            return 1  # a recursive alias: reported when converted
-        inner = busy | {id(node)}
-        children = node.values() if isinstance(node, CommentedMap) else node
-        total = 1
-        for child in children:
-            total += size(child, inner)
-            if total > MAX_EXPANDED_VALUES:
-                break
-        sizes[id(node)] = total
-        return total
-
-    if size(loaded, frozenset()) > MAX_EXPANDED_VALUES:
-        raise InputError.single(
-            f"aliases (*name) expand this document to more than {MAX_EXPANDED_VALUES:,} values;"
-            ' expected a document of plain data (is it a "billion laughs" file?)',
-            (),
-            first_alias,
-        )
 
 
 # --- conversion to plain data ------------------------------------------------------------
