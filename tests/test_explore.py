@@ -123,7 +123,7 @@ def test_the_verdict_names_the_best_variant_and_the_box_where_it_loses() -> None
     (limit,) = line.discovery.box.limits
     below, above = _tolerance(N, THETA, ALPHA)
     assert THETA - below <= limit.high <= THETA + above  # type: ignore[operator]
-    assert "it is worse than a when x < 0." in line.text
+    assert "; it is worse than a when x < 0." in line.text
     assert line.text.startswith("KOR ga: b is best on shortfall: ")
 
 

@@ -24,6 +24,7 @@ EXPECTED = (
     "02-joint-stockpile",
     "03-network",
     "04-stockpile-sizing",
+    "05-where-policies-fail",
     "06-hidden-exposure",
 )
 TIMEOUT_SECONDS = 300

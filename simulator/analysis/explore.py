@@ -41,6 +41,11 @@ from simulator.experiments.points import short_labels
 __all__ = ["Discovery", "Exploration", "describe_box", "discover", "explore_results"]
 
 INPUT_PREFIX = "u."
+DATA_PREFIX = "data."
+
+MIN_CASES = 5
+"""Fewer cases than this are counted, not boxed: a box around one or two
+futures describes those futures, not a region of the inputs."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,9 @@ class Discovery:
     """The futures in which one variant loses (or misses a target), and why.
 
     ``cases`` and ``n`` count losing futures and all futures; ``box`` is PRIM's
-    chosen box (None when there is no losing future); ``text`` says it in words.
+    chosen box (None with fewer than :data:`MIN_CASES` cases); ``clause`` says
+    where the cases lie (``when … (x% of such futures, …)``) and ``text`` is
+    the whole sentence.
     """
 
     variant: str
@@ -60,6 +67,7 @@ class Discovery:
     n: int
     cases: int
     box: Box | None
+    clause: str
     text: str
     labels: dict[str, str] = field(default_factory=dict)
     sensitivity: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -133,16 +141,40 @@ def input_columns(summary: pd.DataFrame) -> list[str]:
 def input_labels(columns: Sequence[str]) -> dict[str, str]:
     """Short names of input columns.
 
-    ``u.data.gallium.JPN.inventory_days`` becomes ``JPN.inventory_days``: the
-    shortest dotted tail that tells the inputs apart.
+    A dataset figure keeps its row and field (``u.data.gallium.JPN.inventory_days``
+    becomes ``JPN.inventory_days``, or ``gallium.JPN.inventory_days`` when
+    several commodities are sampled); an experiment uncertainty becomes the
+    shortest dotted tail that tells it apart (``duration_days``).
     """
-    paths = [c.removeprefix(INPUT_PREFIX) for c in columns]
-    short = short_labels(paths)
-    return {c: short[p] for c, p in zip(columns, paths, strict=True)}
+    paths = {c: c.removeprefix(INPUT_PREFIX) for c in columns}
+    data = {c: p.removeprefix(DATA_PREFIX) for c, p in paths.items() if p.startswith(DATA_PREFIX)}
+    single = len({p.split(".", 1)[0] for p in data.values()}) == 1
+    labels = {c: p.split(".", 1)[1] if single else p for c, p in data.items()}
+    others = [c for c in columns if c not in data]
+    short = short_labels([paths[c] for c in others])
+    labels.update({c: short[paths[c]] for c in others})
+    return {c: labels[c] for c in columns}
 
 
 def _number(value: float) -> str:
     return format(value, ".3g") if abs(value) < 1e6 else format(value, ".3e")
+
+
+def _clause(box: Box | None, labels: dict[str, str], k: int, n: int, verb: str) -> str:
+    """Where the ``k`` cases of ``n`` futures lie: ``when … (x% of such futures, …)``."""
+    if k == 0:
+        return f"in none of the {n} futures"
+    if k < MIN_CASES:
+        return f"in {k} of {n} futures (too few to say where)"
+    if box is None or not box.limits:
+        spread = "nearly everywhere" if k >= 0.9 * n else "with no box of the uncertain inputs"
+        return f"in {k} of {n} futures ({k / n:.0%}), {spread}" + (
+            "" if k >= 0.9 * n else " that concentrates them"
+        )
+    return (
+        f"when {describe_box(box, labels)} ({box.density:.0%} of such futures,"
+        f" {box.coverage:.0%} of the {k} of {n} where it {verb})"
+    )
 
 
 def describe_box(box: Box, labels: dict[str, str]) -> str:
@@ -205,23 +237,12 @@ def discover(
         sensitivity["input"] = [labels.get(str(c), str(c)) for c in sensitivity["input"]]
     result = (
         prim(paired[inputs].to_numpy(float), cases, inputs, alpha=alpha, min_coverage=min_coverage)
-        if inputs and k
+        if inputs and k >= MIN_CASES
         else None
     )
     box = result.chosen if result is not None else None
-    if k == 0:
-        text = f"{what} {where} in none of the {n} futures"
-    elif box is None or not box.limits:
-        text = (
-            f"{what} {where} in {k} of {n} futures ({k / n:.0%}), with no box of the"
-            " uncertain inputs that concentrates them"
-        )
-    else:
-        text = (
-            f"{what} {where} when {describe_box(box, labels)}: {box.density:.0%} of such"
-            f" futures, covering {box.coverage:.0%} of the {k} (of {n}) where it"
-            f" {'misses' if target is not None else 'loses'}"
-        )
+    clause = _clause(box, labels, k, n, "misses" if target is not None else "loses")
+    text = f"{what} {where} {clause}"
     return Discovery(
         variant,
         baseline,
@@ -232,6 +253,7 @@ def discover(
         n,
         k,
         box,
+        clause,
         text,
         labels,
         sensitivity,

@@ -17,8 +17,8 @@ leaves the highest share of cases in the box, until the box holds fewer than
 Peeling trades coverage for density; :func:`prim` returns the trajectory and
 chooses the box with the highest density among those that still cover at
 least ``min_coverage`` of the cases (ties: the larger coverage).  Restrictions
-that the chosen box does not need (lifting one changes the density by less
-than ``1/n``) are dropped, so the box names only the inputs that matter.
+that do not raise the chosen box's density significantly (quasi-p-value above
+0.05, see :func:`_prune`) are lifted, so the box names only inputs that matter.
 
 Why not a library: the maintained implementations are the EMA Workbench's
 (version 3 needs Python 3.12; version 2 pulls scikit-learn, statsmodels,
@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+from scipy import stats
 
 __all__ = ["Box", "Limit", "PrimResult", "prim"]
 
@@ -93,6 +94,7 @@ def prim(
     alpha: float = 0.05,
     min_mass: float = 0.05,
     min_coverage: float = 0.5,
+    significance: float = 0.05,
 ) -> PrimResult:
     """Peel boxes around the ``cases`` among the points ``x``.
 
@@ -110,6 +112,8 @@ def prim(
         Peeling stops before a box would hold fewer than this share of all points.
     min_coverage : float
         The chosen box covers at least this share of the cases.
+    significance : float
+        Restrictions of the chosen box whose quasi-p-value exceeds this are lifted.
 
     Returns
     -------
@@ -150,7 +154,7 @@ def prim(
             highs[j] = cut
         trajectory.append(_box(names, lows, highs, inside, y, total))
     chosen = _choose(trajectory, min_coverage)
-    chosen = _prune(chosen, data, y, names, total)
+    chosen = _prune(chosen, data, y, names, total, significance)
     return PrimResult(tuple(trajectory), chosen, total / n, n, total, tuple(names))
 
 
@@ -213,21 +217,30 @@ def _inside(data: FloatArray, names: Sequence[str], limits: Sequence[Limit]) -> 
     return keep
 
 
-def _prune(box: Box, data: FloatArray, y: BoolArray, names: Sequence[str], total: int) -> Box:
-    """``box`` without the restrictions whose lifting changes its density by less than 1/n."""
+def _prune(
+    box: Box, data: FloatArray, y: BoolArray, names: Sequence[str], total: int, significance: float
+) -> Box:
+    """``box`` without the restrictions that do not raise its density significantly.
+
+    The quasi-p-value of a restriction (Bryant and Lempert, 2010) is the
+    one-sided binomial probability of at least the box's cases among its
+    points, were each point a case with the density of the box without that
+    restriction.  The least significant restriction with a quasi-p-value above
+    ``significance`` is lifted, and so on until every one left is significant.
+    """
     limits = list(box.limits)
-    tolerance = 1.0 / y.size
-    changed = True
-    while changed and limits:
-        changed = False
-        density = float(y[_inside(data, names, limits)].mean())
-        for limit in list(limits):
-            rest = [other for other in limits if other is not limit]
-            keep = _inside(data, names, rest)
-            if float(y[keep].mean()) >= density - tolerance:
-                limits = rest
-                changed = True
-                break
+    while limits:
+        keep = _inside(data, names, limits)
+        points, cases = int(keep.sum()), int(y[keep].sum())
+        worst: tuple[float, Limit] | None = None
+        for limit in limits:
+            wider = _inside(data, names, [other for other in limits if other is not limit])
+            p = float(stats.binomtest(cases, points, float(y[wider].mean()), "greater").pvalue)
+            if p > significance and (worst is None or p > worst[0]):
+                worst = (p, limit)
+        if worst is None:
+            break
+        limits.remove(worst[1])
     keep = _inside(data, names, limits)
     points, cases = int(keep.sum()), int(y[keep].sum())
     return Box(tuple(limits), cases / total, cases / points, points / y.size, points, cases)

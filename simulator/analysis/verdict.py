@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from simulator.analysis.compare import ComparisonReport
-from simulator.analysis.explore import Discovery, describe_box, discover
+from simulator.analysis.explore import Discovery, discover
 from simulator.analysis.paired import METRIC_DIRECTIONS, Direction
 from simulator.analysis.results import ResultsFolder
 
@@ -211,19 +211,7 @@ def _verdict(
         (folder.summary["country"] == country) & (folder.summary["commodity"] == commodity)
     ]
     found = discover(part, best, baseline, metric, seed=folder.seed)
-    if found.cases == 0:
-        loses = f"it is never worse than {baseline} in the {found.n} futures"
-    elif found.box is None or not found.box.limits:
-        loses = (
-            f"it is worse than {baseline} in {found.cases} of {found.n} futures, with no"
-            " box of the uncertain inputs that concentrates them"
-        )
-    else:
-        loses = (
-            f"it is worse than {baseline} when {describe_box(found.box, found.labels)}"
-            f" ({found.box.density:.0%} of such futures, {found.box.coverage:.0%} of the"
-            f" {found.cases} of {found.n} where it loses)"
-        )
+    loses = f"it is worse than {baseline} {found.clause}"
     text = f"{what}: {effect}" + (f", {pb_text}" if pb_text else "") + f"; {loses}."
     return Verdict(
         country, commodity, metric, best, baseline, others, diff, low, high, pbest, found, text

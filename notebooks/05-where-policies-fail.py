@@ -1,0 +1,153 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Where policies fail
+#
+# Nobody knows how much graphite Korean battery makers hold, how fast a
+# Brazilian cargo reaches Ulsan, or how long the next ban lasts. The dataset
+# fixes such figures at a guess; an experiment on `data: builtin` samples each
+# guess over a plausible range (`simulator/data/uncertainty.csv`, reasons in
+# `SOURCES.md`), by a Latin hypercube across replications. Every variant of a
+# replication runs in the same sampled world, so each replication is one
+# *future* in which the policies are compared.
+#
+# This notebook takes the battery-graphite policy experiment
+# (`scenarios/experiments/graphite-kj.yaml`) and asks, for the joint
+# Korea-Japan stockpile against national reserves:
+#
+# 1. the **verdict**: which variant is best, by how much, and where it loses;
+# 2. **scenario discovery**: which futures make the pool worse than national
+#    reserves (a PRIM box, in words);
+# 3. **sensitivity**: which uncertain inputs drive the paired difference (PAWN);
+# 4. **robustness**: satisficing and regret across futures.
+#
+# The command line does the same: `supplyshock batch`, `supplyshock compare`
+# (the verdict comes first) and `supplyshock explore`.
+
+# %% tags=["parameters"]
+import os
+
+REPLICATIONS = int(os.environ.get("SUPPLYSHOCK_NB_REPLICATIONS", "100"))
+WORKERS = int(os.environ.get("SUPPLYSHOCK_NB_WORKERS", "1"))
+OUT = os.environ.get("SUPPLYSHOCK_NB_OUT")  # a results folder; a temporary one when unset
+
+# %%
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from simulator.analysis.compare import compare_results, open_results
+from simulator.analysis.explore import explore_results
+from simulator.analysis.sensitivity import plot_sensitivity
+from simulator.analysis.verdict import headline_verdict
+from simulator.experiments import load_plan, make_backend, run_batch
+
+ROOT = Path.cwd() if (Path.cwd() / "scenarios").is_dir() else Path.cwd().parent
+out = Path(OUT) if OUT else Path(tempfile.mkdtemp(prefix="supplyshock-")) / "graphite-kj"
+
+# %% [markdown]
+# ## 1. The sampled worlds
+#
+# The plan lists the dataset's figures it samples; row `r` of the design is
+# replication `r`'s world.
+
+# %%
+plan = load_plan(ROOT / "scenarios/experiments/graphite-kj.yaml", replications=REPLICATIONS)
+design = pd.DataFrame(plan.data_design.values, columns=plan.data_design.labels)
+pd.DataFrame(
+    {
+        "low": [r.low for r in plan.data_design.ranges],
+        "central": [r.central for r in plan.data_design.ranges],
+        "high": [r.high for r in plan.data_design.ranges],
+        "shape": [r.shape for r in plan.data_design.ranges],
+        "sampled mean": design.mean().to_numpy(),
+    },
+    index=plan.data_design.labels,
+)
+
+# %%
+backend = make_backend(workers=WORKERS)
+result = run_batch(plan, out, backend=backend, overwrite=True)
+results = open_results(out)
+print(f"{result.replications_done} replications in {result.wall_seconds:.1f} s")
+
+# %% [markdown]
+# ## 2. The verdict
+#
+# One line per focus country (the coalition members; never the exporter): the
+# best variant on shortfall, its paired effect against national reserves with
+# the BCa interval, P(best), and the box of futures in which it does worse.
+
+# %%
+report = compare_results(results, metrics=["shortfall"], countries=["KOR", "JPN"])
+for line in headline_verdict(results, report):
+    print(line.text)
+
+# %% [markdown]
+# ## 3. Where the pool loses
+#
+# A future is a *case* when the pool does worse than national reserves in it
+# (paired, the same world). PRIM peels the box of inputs where the cases
+# gather; coverage is the share of all cases inside the box, density the share
+# of futures in the box that are cases.
+
+# %%
+found = explore_results(results, variants=["pooled"], countries=["KOR", "JPN"])
+for discovery in found.discoveries:
+    print(discovery.text)
+
+# %% [markdown]
+# The peeling trajectory trades coverage for density; the chosen box is the
+# densest one that still covers half of the cases.
+
+# %%
+japan = next(d for d in found.discoveries if d.country == "JPN")
+if japan.prim is not None:
+    trajectory = pd.DataFrame(
+        [(b.coverage, b.density, b.mass, len(b.limits)) for b in japan.prim.trajectory],
+        columns=["coverage", "density", "mass", "inputs restricted"],
+    )
+    print(trajectory.iloc[:: max(1, len(trajectory) // 10)].to_string())
+
+# %% [markdown]
+# ## 4. What drives the difference
+#
+# PAWN ranks the inputs by how much the distribution of the paired difference
+# (pooled minus national) moves within slices of each input. The grey dummy is
+# an input with no effect at all: inputs below it are indistinguishable from
+# noise at this sample size.
+
+# %%
+if not japan.sensitivity.empty:
+    plot_sensitivity(japan.sensitivity, "pooled - national: JPN battery graphite shortfall")
+
+# %% [markdown]
+# ## 5. Robustness across futures
+#
+# For each variant: the share of futures meeting a target (here Japan's fill
+# rate at least 0.99), the share in which it is best, and its regret - how much
+# more shortfall than the best variant of the same future - at worst and at the
+# 90th percentile.
+
+# %%
+robust = explore_results(results, target="JPN.fill_rate>=0.99")
+robust.robustness
+
+# %% [markdown]
+# The mean effect and its tight interval say what happens on average over the
+# sampled worlds; the box and the regret say in which worlds a policy would be
+# regretted. A policy to recommend is one whose losing box is implausible, or
+# whose regret is small where it loses.
