@@ -231,3 +231,14 @@ def test_compare_leads_with_the_verdict(
     document = json.loads(out)
     assert next(iter(document)) == "verdict"
     assert {v["country"] for v in document["verdict"]} <= {"KOR", "JPN"}
+
+
+def test_the_report_leads_with_the_verdict(kj_results: Path) -> None:
+    import re
+
+    from simulator.analysis.report import build_report
+
+    html = build_report(kj_results, n_resamples=200)
+    headings = re.findall(r'<h2 id="([a-z-]+)">', html)
+    assert headings[0] == "verdict"
+    assert "KOR " in html.split('<h2 id="verdict">', 1)[1].split("</ul>", 1)[0]
