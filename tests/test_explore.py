@@ -242,3 +242,17 @@ def test_the_report_leads_with_the_verdict(kj_results: Path) -> None:
     headings = re.findall(r'<h2 id="([a-z-]+)">', html)
     assert headings[0] == "verdict"
     assert "KOR " in html.split('<h2 id="verdict">', 1)[1].split("</ul>", 1)[0]
+
+
+def test_a_baseline_that_is_best_is_said_so_with_the_closest_variant() -> None:
+    folder = _synthetic(60)
+    summary = folder.summary.copy()
+    summary.loc[summary["variant"] == "b", "shortfall"] = 3.0  # always 2 t worse than a
+    folder = ResultsFolder(folder.path, folder.manifest, summary)
+    report = compare_results(folder, metrics=["shortfall"], n_resamples=200)
+    (line,) = headline_verdict(folder, report)
+    assert (line.best, line.baseline, line.mean_diff) == ("a", "a", None)
+    assert line.text == (
+        "KOR ga: a is best on shortfall: no variant beats a on average"
+        " (the closest, b: 2 t, 95% BCa [2, 2]); P(best) 100%."
+    )

@@ -149,60 +149,35 @@ def _verdict(
     best, others = tied[0], tuple(tied[1:])
     baseline = report.baselines.get(best, report.baseline)
     unit = _unit(folder, commodity, metric)
+    pbest = p_best.get(best)
+
+    def without_effect(text: str) -> Verdict:
+        return Verdict(
+            country, commodity, metric, best, baseline, others, None, None, None, pbest, None, text
+        )
+
     if len(tied) == len(score) > 1:
         mean = sign * best_score
-        same = f"every variant does the same on {metric} ({_number(mean)}{unit})"
-        text = f"{country} {commodity}: {same}."
-        return Verdict(
-            country,
-            commodity,
-            metric,
-            best,
-            baseline,
-            others,
-            None,
-            None,
-            None,
-            p_best.get(best),
-            None,
-            text,
+        return without_effect(
+            f"{country} {commodity}: every variant does the same on {metric}"
+            f" ({_number(mean)}{unit})."
         )
     what = f"{country} {commodity}: {best} is best on {metric}"
     if others:
         what += f" (tied with {', '.join(others)})"
-    pbest = p_best.get(best)
     pb_text = f"P(best) {pbest:.0%}" if pbest is not None and math.isfinite(pbest) else ""
     if best == baseline:
-        text = f"{what}: no variant beats {baseline} on average"
-        text += f"; {pb_text}" if pb_text else ""
-        return Verdict(
-            country,
-            commodity,
-            metric,
-            best,
-            baseline,
-            others,
-            None,
-            None,
-            None,
-            pbest,
-            None,
-            text + ".",
-        )
-    comp = report.comparisons[
-        (report.comparisons["variant"] == best)
-        & (report.comparisons["metric"] == metric)
-        & (report.comparisons["country"] == country)
-        & (report.comparisons["commodity"] == commodity)
-    ]
-    diff = low = high = None
-    if not comp.empty:
-        row = comp.iloc[0]
-        diff, low, high = (
-            _finite(row["mean_diff"]),
-            _finite(row["ci_low_bootstrap"]),
-            _finite(row["ci_high_bootstrap"]),
-        )
+        pb_part = f"; {pb_text}" if pb_text else ""
+        runner = min((v for v in score if v != best), key=lambda v: (score[v], order.get(v, 0)))
+        diff, low, high = _effect(report, runner, metric, country, commodity)
+        closest = ""
+        if diff is not None:
+            closest = f" (the closest, {runner}: {_number(diff)}{unit}"
+            if low is not None and high is not None:
+                closest += f", {report.confidence:.0%} BCa [{_number(low)}, {_number(high)}]"
+            closest += ")"
+        return without_effect(f"{what}: no variant beats {baseline} on average{closest}{pb_part}.")
+    diff, low, high = _effect(report, best, metric, country, commodity)
     level = f"{report.confidence:.0%}"
     effect = f"{_number(diff)}{unit} against {baseline}"
     if low is not None and high is not None:
@@ -215,6 +190,27 @@ def _verdict(
     text = f"{what}: {effect}" + (f", {pb_text}" if pb_text else "") + f"; {loses}."
     return Verdict(
         country, commodity, metric, best, baseline, others, diff, low, high, pbest, found, text
+    )
+
+
+def _effect(
+    report: ComparisonReport, variant: str, metric: str, country: str, commodity: str
+) -> tuple[float | None, float | None, float | None]:
+    """The mean paired difference of ``variant`` against its baseline and its BCa interval."""
+    table = report.comparisons
+    rows = table[
+        (table["variant"] == variant)
+        & (table["metric"] == metric)
+        & (table["country"] == country)
+        & (table["commodity"] == commodity)
+    ]
+    if rows.empty:
+        return None, None, None
+    row = rows.iloc[0]
+    return (
+        _finite(row["mean_diff"]),
+        _finite(row["ci_low_bootstrap"]),
+        _finite(row["ci_high_bootstrap"]),
     )
 
 
