@@ -256,3 +256,17 @@ def test_a_baseline_that_is_best_is_said_so_with_the_closest_variant() -> None:
         "KOR ga: a is best on shortfall: no variant beats a on average"
         " (the closest, b: 2 t, 95% BCa [2, 2]); P(best) 100%."
     )
+
+
+def test_censored_times_need_a_target_and_keep_every_future(
+    kj_results: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    code, _, err = cli(capsys, "explore", str(kj_results), "--metric", "tts_days")
+    assert code == 2
+    assert "tts_days is censored" in err
+    code, out, _ = cli(capsys, "explore", str(kj_results), "--target", "KOR.tts_days>=60", "--json")
+    assert code == 0
+    # Futures with no shortfall (a null time) count as meeting the target, not as missing.
+    assert all(d["futures"] == 30 for d in json.loads(out)["discoveries"])

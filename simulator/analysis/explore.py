@@ -35,6 +35,7 @@ from simulator.analysis.prim import Box, PrimResult, prim
 from simulator.analysis.results import ResultsFolder, open_results
 from simulator.analysis.robustness import robustness_table
 from simulator.analysis.sensitivity import pawn_ranking
+from simulator.analysis.survival import EVENT_METRICS
 from simulator.analysis.sweep import SelectionError, Target, json_records, parse_target
 from simulator.experiments.points import short_labels
 
@@ -196,7 +197,11 @@ def _paired(part: pd.DataFrame, metric: str, variant: str, baseline: str) -> pd.
     inputs = input_columns(part)
     mine = part[part["variant"] == variant].set_index("replication")
     base = part[part["variant"] == baseline].set_index("replication")
-    joined = pd.DataFrame({"x": mine[metric], "x_base": base[metric]}).dropna()
+    joined = pd.DataFrame({"x": mine[metric], "x_base": base[metric]})
+    if metric in EVENT_METRICS:  # a null time is censored, not missing: keep the future
+        joined = joined.loc[mine.index.intersection(base.index)]
+    else:
+        joined = joined.dropna()
     return joined.join(mine[inputs])
 
 
@@ -218,6 +223,11 @@ def discover(
     inputs = [c for c in paired.columns if c.startswith(INPUT_PREFIX)]
     labels = input_labels(inputs)
     diff = (paired["x"] - paired["x_base"]).to_numpy(dtype=float)
+    if metric in EVENT_METRICS and target is None:
+        raise SelectionError(
+            f"{metric} is censored (null when the event does not happen within the horizon),"
+            " so it has no paired difference; give a --target such as KOR.tts_days>=90"
+        )
     scale = 1e-9 * max(1.0, float(np.nanmax(np.abs(paired["x_base"]))) if len(paired) else 1.0)
     if target is not None:
         cases = ~target.met(paired["x"].to_numpy(float))
@@ -233,7 +243,8 @@ def discover(
     n, k = len(paired), int(cases.sum())
     sensitivity = pd.DataFrame()
     if inputs:
-        sensitivity = pawn_ranking(paired[inputs], diff, seed=seed)
+        outcome = cases.astype(float) if metric in EVENT_METRICS else diff
+        sensitivity = pawn_ranking(paired[inputs], outcome, seed=seed)
         sensitivity["input"] = [labels.get(str(c), str(c)) for c in sensitivity["input"]]
     result = (
         prim(paired[inputs].to_numpy(float), cases, inputs, alpha=alpha, min_coverage=min_coverage)
@@ -339,7 +350,7 @@ def explore_results(
                         min_coverage=min_coverage,
                     )
                 )
-            if direction is not Direction.NONE:
+            if direction is not Direction.NONE and metric not in EVENT_METRICS:
                 wide = part.pivot_table(
                     index="replication", columns="variant", values=metric, aggfunc="first"
                 )[[v for v in known if v in set(part["variant"])]]

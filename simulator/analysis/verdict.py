@@ -27,6 +27,7 @@ from simulator.analysis.compare import ComparisonReport
 from simulator.analysis.explore import Discovery, discover
 from simulator.analysis.paired import METRIC_DIRECTIONS, Direction
 from simulator.analysis.results import ResultsFolder
+from simulator.analysis.survival import EVENT_METRICS
 
 __all__ = ["Verdict", "focus_countries", "headline_verdict"]
 
@@ -100,10 +101,14 @@ def headline_verdict(
     """The verdict lines of a comparison (see the module docstring).
 
     ``metric`` defaults to ``shortfall`` when compared, else the first compared
-    metric with a direction; ``countries`` to :func:`focus_countries` (those compared).
+    metric with a direction (not a censored time); ``countries`` to
+    :func:`focus_countries` (those compared).
     """
     metrics = [
-        m for m in report.metrics if METRIC_DIRECTIONS.get(m, Direction.NONE) is not Direction.NONE
+        m
+        for m in report.metrics
+        if METRIC_DIRECTIONS.get(m, Direction.NONE) is not Direction.NONE
+        and m not in EVENT_METRICS  # censored times have no mean to rank
     ]
     chosen = metric or (
         "shortfall" if "shortfall" in metrics else (metrics[0] if metrics else None)
