@@ -49,11 +49,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from simulator.analysis.compare import compare_results, open_results
-from simulator.analysis.explore import explore_results
-from simulator.analysis.sensitivity import plot_sensitivity
-from simulator.analysis.verdict import headline_verdict
-from simulator.experiments import load_plan, make_backend, run_batch
+import simulator as ss
 
 ROOT = Path.cwd() if (Path.cwd() / "scenarios").is_dir() else Path.cwd().parent
 out = Path(OUT) if OUT else Path(tempfile.mkdtemp(prefix="supplyshock-")) / "graphite-kj"
@@ -61,28 +57,22 @@ out = Path(OUT) if OUT else Path(tempfile.mkdtemp(prefix="supplyshock-")) / "gra
 # %% [markdown]
 # ## 1. The sampled worlds
 #
-# The plan lists the dataset's figures it samples; row `r` of the design is
-# replication `r`'s world.
+# Each replication is one future. The results record, for each, the sampled
+# value of every uncertain figure (the `u.data.*` columns of the summary);
+# the manifest lists the ranges they were drawn from.
 
 # %%
-plan = load_plan(ROOT / "scenarios/experiments/graphite-kj.yaml", replications=REPLICATIONS)
-design = pd.DataFrame(plan.data_design.values, columns=plan.data_design.labels)
-pd.DataFrame(
-    {
-        "low": [r.low for r in plan.data_design.ranges],
-        "central": [r.central for r in plan.data_design.ranges],
-        "high": [r.high for r in plan.data_design.ranges],
-        "shape": [r.shape for r in plan.data_design.ranges],
-        "sampled mean": design.mean().to_numpy(),
-    },
-    index=plan.data_design.labels,
+results = ss.run_experiment(
+    ROOT / "scenarios/experiments/graphite-kj.yaml",
+    replications=REPLICATIONS,
+    workers=WORKERS,
+    out=out,
+    overwrite=True,
 )
-
-# %%
-backend = make_backend(workers=WORKERS)
-result = run_batch(plan, out, backend=backend, overwrite=True)
-results = open_results(out)
-print(f"{result.replications_done} replications in {result.wall_seconds:.1f} s")
+ranges = pd.DataFrame(results.folder.manifest["data_uncertainty"]).set_index("label")
+futures = results.summary.groupby("replication").first()
+ranges["sampled mean"] = [futures[f"u.{label}"].mean() for label in ranges.index]
+ranges
 
 # %% [markdown]
 # ## 2. The verdict
@@ -92,9 +82,8 @@ print(f"{result.replications_done} replications in {result.wall_seconds:.1f} s")
 # the BCa interval, P(best), and the box of futures in which it does worse.
 
 # %%
-report = compare_results(results, metrics=["shortfall"], countries=["KOR", "JPN"])
-for line in headline_verdict(results, report):
-    print(line.text)
+for line in results.verdict(countries=["KOR", "JPN"]):
+    print(f"{line.country} {line.commodity} - {line.text}")
 
 # %% [markdown]
 # ## 3. Where the pool loses
@@ -110,7 +99,7 @@ for line in headline_verdict(results, report):
 # it. For Japan the same pool is the better arrangement.
 
 # %%
-found = explore_results(results, variants=["pooled"], countries=["KOR", "JPN"])
+found = results.explore(variants=["pooled"], countries=["KOR", "JPN"])
 for discovery in found.discoveries:
     print(discovery.text)
 
@@ -136,8 +125,7 @@ if korea.prim is not None:
 # noise at this sample size.
 
 # %%
-if not korea.sensitivity.empty:
-    plot_sensitivity(korea.sensitivity, "pooled - national: KOR battery graphite shortfall")
+ss.plot_sensitivity(korea.sensitivity, "pooled - national: KOR battery graphite shortfall")
 
 # %% [markdown]
 # ## 5. Robustness across futures
@@ -148,7 +136,7 @@ if not korea.sensitivity.empty:
 # 90th percentile.
 
 # %%
-robust = explore_results(results, target="KOR.fill_rate>=0.99")
+robust = results.explore(target="KOR.fill_rate>=0.99")
 robust.robustness
 
 # %% [markdown]

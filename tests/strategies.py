@@ -96,9 +96,7 @@ def controls(
                 st.lists(st.sampled_from(importers), min_size=1, unique=True),
                 st.builds(
                     lambda c: {"all_except": c},
-                    st.lists(st.sampled_from(codes)).filter(
-                        lambda c: not set(importers) <= set(c)
-                    ),
+                    st.lists(st.sampled_from(codes)).filter(lambda c: not set(importers) <= set(c)),
                 ),
             )
         ),

@@ -124,7 +124,7 @@ def test_the_verdict_names_the_best_variant_and_the_box_where_it_loses() -> None
     below, above = _tolerance(N, THETA, ALPHA)
     assert THETA - below <= limit.high <= THETA + above  # type: ignore[operator]
     assert "; it is worse than a when x < 0." in line.text
-    assert line.text.startswith("KOR ga: b is best on shortfall: ")
+    assert line.text.startswith("verdict: b is best on shortfall: ")
 
 
 # --- robustness on a hand-computed table ---------------------------------------------------
@@ -218,19 +218,22 @@ def test_explore_errors_exit_2_and_3(
     assert "cannot read results" in err
 
 
-def test_compare_leads_with_the_verdict(
+def test_compare_leads_each_country_with_its_verdict(
     kj_results: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import json
 
     code, out, _ = cli(capsys, "compare", str(kj_results), "--country", "KOR")
     assert code == 0
-    assert out.lstrip().startswith("Verdict")
-    assert "KOR " in out.split("\n")[1]
+    lines = [line.strip() for line in out.splitlines() if line.strip()]
+    group = next(i for i, line in enumerate(lines) if line.startswith("KOR ·"))
+    assert lines[group + 1].startswith("verdict: ")
     code, out, _ = cli(capsys, "compare", str(kj_results), "--json")
     document = json.loads(out)
     assert next(iter(document)) == "verdict"
     assert {v["country"] for v in document["verdict"]} <= {"KOR", "JPN"}
+    kinds = [row["kind"] for row in document["headline"]["rows"]]
+    assert kinds[0] == "verdict"
 
 
 def test_the_report_leads_with_the_verdict(kj_results: Path) -> None:
@@ -240,8 +243,9 @@ def test_the_report_leads_with_the_verdict(kj_results: Path) -> None:
 
     html = build_report(kj_results, n_resamples=200)
     headings = re.findall(r'<h2 id="([a-z-]+)">', html)
-    assert headings[0] == "verdict"
-    assert "KOR " in html.split('<h2 id="verdict">', 1)[1].split("</ul>", 1)[0]
+    assert headings[0] == "headline"
+    first = html.split('<h2 id="headline">', 1)[1].split("<li", 1)[1]
+    assert first.split(">", 1)[1].startswith("verdict: ")
 
 
 def test_a_baseline_that_is_best_is_said_so_with_the_closest_variant() -> None:
@@ -253,8 +257,8 @@ def test_a_baseline_that_is_best_is_said_so_with_the_closest_variant() -> None:
     (line,) = headline_verdict(folder, report)
     assert (line.best, line.baseline, line.mean_diff) == ("a", "a", None)
     assert line.text == (
-        "KOR ga: a is best on shortfall: no variant beats a on average"
-        " (the closest, b: 2 t, 95% BCa [2, 2]); P(best) 100%."
+        "verdict: a is best on shortfall: no variant beats a on average"
+        " (the closest, b: +2 t, 95% BCa +2 to +2 t); P(best) 100%."
     )
 
 

@@ -34,6 +34,7 @@ MIN_IMAGES = {
     "02-joint-stockpile": 4,
     "03-network": 1,
     "04-stockpile-sizing": 2,
+    "05-where-policies-fail": 1,
     "06-hidden-exposure": 0,
 }
 """Figures each notebook draws (each must reach the notebook as an image)."""

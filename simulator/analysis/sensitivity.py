@@ -88,13 +88,23 @@ def pawn_ranking(
 def plot_sensitivity(ranking: pd.DataFrame, title: str = "", top: int = 12) -> Any:
     """A horizontal bar chart of the ranking (median PAWN index, min–max over slices).
 
-    Returns the matplotlib ``Figure``; the dummy's bar is grey, with a line at its level.
+    Returns the matplotlib ``Figure`` (it shows itself in a notebook); the
+    dummy's bar is grey, with a line at its level.
     """
-    import matplotlib.pyplot as plt
+    from simulator.analysis.figures import new_figure, style
 
     shown: pd.DataFrame = ranking.head(top).iloc[::-1]
     labels: Sequence[str] = [str(v) for v in shown["input"]]
-    figure, ax = plt.subplots(figsize=(7.5, 0.35 * len(shown) + 1.2))
+    with style():
+        figure = new_figure(7.5, 0.35 * len(shown) + 1.2)
+        ax = figure.add_subplot()
+        _bars(ax, ranking, shown, labels, title)
+    return figure
+
+
+def _bars(
+    ax: Any, ranking: pd.DataFrame, shown: pd.DataFrame, labels: Sequence[str], title: str
+) -> None:
     medians = shown["pawn_median"].to_numpy(dtype=float)
     errors = np.vstack(
         [medians - shown["pawn_min"].to_numpy(float), shown["pawn_max"].to_numpy(float) - medians]
@@ -108,5 +118,3 @@ def plot_sensitivity(ranking: pd.DataFrame, title: str = "", top: int = 12) -> A
     ax.set_xlim(0, 1)
     if title:
         ax.set_title(title, fontsize=10)
-    figure.tight_layout()
-    return figure

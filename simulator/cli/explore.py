@@ -38,7 +38,8 @@ def explore(
         list[str] | None, typer.Option("--variant", "-v", help="A variant to explore (repeat).")
     ] = None,
     baseline: Annotated[
-        str | None, typer.Option(help="Compare with this variant (default: each one's baseline).")
+        str | None,
+        typer.Option("--baseline", "-b", help="Compare with this variant (default: each one's)."),
     ] = None,
     metric: Annotated[str, typer.Option("--metric", "-m", help="The outcome.")] = "shortfall",
     country: Annotated[
@@ -46,11 +47,15 @@ def explore(
         typer.Option("--country", "-c", help="A country (repeat; default: the focus countries)."),
     ] = None,
     commodity: Annotated[
-        list[str] | None, typer.Option("--commodity", help="A commodity (repeat).")
+        list[str] | None, typer.Option("--commodity", "-k", help="A commodity (repeat).")
     ] = None,
     target: Annotated[
         str | None,
-        typer.Option(help='A requirement such as "KOR.fill_rate>=0.99": futures missing it.'),
+        typer.Option(
+            "--target",
+            "-t",
+            help='A requirement such as "KOR.fill_rate>=0.99": futures missing it.',
+        ),
     ] = None,
     plot: Annotated[
         Path | None, typer.Option(help="Write the sensitivity ranking of the first discovery.")
