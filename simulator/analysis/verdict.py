@@ -204,7 +204,7 @@ def _verdict(
 ) -> Verdict | None:
     rows = stats[(stats["country"] == country) & (stats["commodity"] == commodity)]
     rows = rows[rows["mean"].notna()]
-    if rows.empty:
+    if len(rows) < 2:  # nothing to choose between
         return None
     sign = 1.0 if METRIC_DIRECTIONS[metric] is Direction.LOWER else -1.0
     score = {str(v): sign * float(m) for v, m in zip(rows["variant"], rows["mean"], strict=True)}
@@ -247,10 +247,11 @@ def _verdict(
         what += f" (tied with {', '.join(others)})"
     pb_text = f"P(best) {format_share(pbest)}" if pbest is not None and math.isfinite(pbest) else ""
     if best == baseline:
-        runner = min((v for v in score if v != best), key=lambda v: (score[v], order.get(v, 0)))
+        behind = [v for v in score if v not in tied]
+        runner = min(behind, key=lambda v: (score[v], order.get(v, 0))) if behind else best
         diff, low, high, kind = _effect(report, runner, metric, country, commodity)
         closest = ""
-        if diff is not None:
+        if diff is not None and runner != best:
             closest = f" (the closest, {runner}: {format_difference(diff, metric, unit)}"
             if low is not None and high is not None:
                 closest += f", {_level(report)} {kind} {format_interval(low, high, metric, unit)}"
