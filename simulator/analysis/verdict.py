@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulator.analysis.compare import ComparisonReport, _rng
+from simulator.analysis.compare import ComparisonReport
+from simulator.analysis.comparison_rows import comparison_rng
 from simulator.analysis.explore import Discovery, discover
 from simulator.analysis.headline import Headline, HeadlineRow, default_focus
 from simulator.analysis.paired import METRIC_DIRECTIONS, Direction, probability_best
@@ -188,7 +189,7 @@ def _p_best(
     shares = probability_best(
         wide.to_numpy(dtype=np.float64),
         METRIC_DIRECTIONS[metric],
-        rng=_rng(report.seed, "p_best", metric, country, commodity),
+        rng=comparison_rng(report.seed, "p_best", metric, country, commodity),
         n_resamples=report.n_resamples or P_BEST_RESAMPLES,
     )
     return {str(v): float(p) for v, p in zip(wide.columns, shares, strict=True)}
