@@ -21,6 +21,7 @@ its effect instead; when every variant does the same, it says so.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -221,22 +222,10 @@ def _verdict(
     label = metric_label(metric)
     pbest = p_best.get(best)
 
+    about = functools.partial(Verdict, country, commodity, metric, best, baseline, others)
+
     def without_effect(text: str) -> Verdict:
-        return Verdict(
-            country,
-            commodity,
-            metric,
-            best,
-            baseline,
-            others,
-            None,
-            None,
-            None,
-            "",
-            pbest,
-            None,
-            f"verdict: {text}.",
-        )
+        return about(None, None, None, "", pbest, None, f"verdict: {text}.")
 
     if len(tied) == len(score) > 1:
         mean = sign * best_score
@@ -269,21 +258,7 @@ def _verdict(
     found = discover(part, best, baseline, metric, seed=folder.seed)
     loses = f"it is worse than {baseline} {found.clause}"
     text = f"verdict: {what}: {effect}" + (f", {pb_text}" if pb_text else "") + f"; {loses}."
-    return Verdict(
-        country,
-        commodity,
-        metric,
-        best,
-        baseline,
-        others,
-        diff,
-        low,
-        high,
-        kind,
-        pbest,
-        found,
-        text,
-    )
+    return about(diff, low, high, kind, pbest, found, text)
 
 
 def _level(report: ComparisonReport) -> str:
