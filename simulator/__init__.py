@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         survival_plot,
         sweep_response,
     )
+    from simulator.analysis.sensitivity import plot_sensitivity
     from simulator.api import ExperimentResults, open_experiment, run_experiment, simulate
     from simulator.engine import RunResult
     from simulator.errors import ConservationError, InputError, Issue
@@ -74,6 +75,7 @@ _LAZY: dict[str, str] = {
     "survival_plot": "simulator.analysis.plots",
     "sweep_response": "simulator.analysis.plots",
     "plot_network": "simulator.analysis.network_plot",
+    "plot_sensitivity": "simulator.analysis.sensitivity",
     "chokepoint_inputs": "simulator.analysis.exposure",
     "exposure": "simulator.analysis.exposure",
     "exposures": "simulator.analysis.exposure",
@@ -106,6 +108,7 @@ __all__ = [
     "network_metrics",
     "open_experiment",
     "plot_network",
+    "plot_sensitivity",
     "run_experiment",
     "simulate",
     "survival_plot",

@@ -30,7 +30,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from simulator.analysis.compare import ComparisonReport
+    from simulator.analysis.explore import Exploration
     from simulator.analysis.results import ResultsFolder
+    from simulator.analysis.verdict import Verdict
     from simulator.engine import RunResult
     from simulator.experiments.plan import Plan
     from simulator.model.network import TradeNetwork
@@ -244,6 +246,29 @@ class ExperimentResults:
             confidence=confidence,
             n_resamples=n_resamples,
         )
+
+    def verdict(
+        self, metric: str = "shortfall", countries: Sequence[str] | None = None
+    ) -> list[Verdict]:
+        """Per focus country and commodity: the best variant and where it loses.
+
+        See :func:`~simulator.analysis.verdict.headline_verdict`.
+        """
+        from simulator.analysis.compare import compare_results
+        from simulator.analysis.verdict import headline_verdict
+
+        report = compare_results(self.folder, metrics=[metric], countries=countries)
+        return headline_verdict(self.folder, report, metric, countries)
+
+    def explore(self, **options: Any) -> Exploration:
+        """Where variants lose, what drives it, how robust they are.
+
+        Options of :func:`~simulator.analysis.explore.explore_results`
+        (``variants``, ``baseline``, ``metric``, ``countries``, ``commodities``, ``target``).
+        """
+        from simulator.analysis.explore import explore_results
+
+        return explore_results(self.folder, **options)
 
     def report(self, path: str | Path, **options: Any) -> Path:
         """Write the HTML report (options of :func:`~simulator.analysis.report.write_report`)."""

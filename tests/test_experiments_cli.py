@@ -126,6 +126,8 @@ def test_compare_after_the_batch_shows_the_chosen_countries(
     # The comparison's headline follows the summary: paired differences against the baseline.
     summary, comparison = stdout.split("baseline national", 1)
     assert "JPN" not in summary
-    assert "KOR · widget\n  pooled: shortfall" in comparison
+    # Each country's group opens with its verdict, then one sentence per variant.
+    assert "KOR · widget\n  verdict: " in comparison
+    assert "\n  pooled: shortfall" in comparison
     assert "better in" in comparison
     assert "JPN" not in comparison

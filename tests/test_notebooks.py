@@ -24,6 +24,7 @@ EXPECTED = (
     "02-joint-stockpile",
     "03-network",
     "04-stockpile-sizing",
+    "05-where-policies-fail",
     "06-hidden-exposure",
 )
 TIMEOUT_SECONDS = 300
@@ -33,6 +34,7 @@ MIN_IMAGES = {
     "02-joint-stockpile": 4,
     "03-network": 1,
     "04-stockpile-sizing": 2,
+    "05-where-policies-fail": 1,
     "06-hidden-exposure": 0,
 }
 """Figures each notebook draws (each must reach the notebook as an image)."""

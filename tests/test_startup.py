@@ -42,7 +42,9 @@ def test_validate_reads_files_without_the_engine_or_pandas(path: str) -> None:
     assert _imported(code) == set()
 
 
-@pytest.mark.parametrize("command", ["run", "batch", "compare", "report", "network", "validate"])
+@pytest.mark.parametrize(
+    "command", ["run", "batch", "compare", "explore", "report", "network", "validate"]
+)
 def test_a_commands_help_imports_neither_pydantic_nor_numpy(command: str) -> None:
     """``COMMAND --help`` goes straight to the command: no option is coerced on the way."""
     code = (

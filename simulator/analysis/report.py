@@ -63,6 +63,7 @@ from simulator.analysis.report_sections import (
     targets_section,
 )
 from simulator.analysis.report_tables import escape, format_value
+from simulator.analysis.verdict import headline_verdict, with_verdicts
 
 if TYPE_CHECKING:
     from simulator.analysis.sweep import Target
@@ -186,9 +187,10 @@ def _notes(report: ComparisonReport, focus: Sequence[str]) -> str:
     return '<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>"
 
 
-def _headline_section(report: ComparisonReport, focus: Sequence[str]) -> str:
-    """The answer first: the headline's sentences, each coloured by what it says."""
-    summary = headline(report, countries=focus)
+def _headline_section(report: ComparisonReport, focus: Sequence[str], folder: ResultsFolder) -> str:
+    """The answer first: each country's verdict, then the headline's sentences, coloured."""
+    verdicts = headline_verdict(folder, report, countries=focus)
+    summary = with_verdicts(headline(report, countries=focus), verdicts)
     if not summary.rows:
         return ""
     parts = ['<section class="headline"><h2 id="headline">Headline</h2>']
@@ -298,7 +300,7 @@ def build_report(
     figures = Figures(image_format, None if figures_dir is None else Path(figures_dir))
     header = [_header(folder, report), _notes(report, focus)]
     sections = [
-        _headline_section(report, focus),
+        _headline_section(report, focus, folder),
         comparison_section(report, figures),
         p_best_section(report),
         statistics_section(report),

@@ -358,11 +358,14 @@ def _print_comparison(
     """The paired comparison, as ``supplyshock compare`` prints it."""
     from simulator.analysis.compare import SelectionError, compare_results
     from simulator.analysis.headline import HEADLINE_METRIC, headline
+    from simulator.analysis.results import open_results
+    from simulator.analysis.verdict import headline_verdict, with_verdicts
     from simulator.cli.comparison_view import print_comparison
 
+    results = open_results(folder)
     try:
         report = compare_results(
-            folder,
+            results,
             metrics=None if detail else [HEADLINE_METRIC],
             countries=countries,
             bootstrap=detail,
@@ -371,7 +374,8 @@ def _print_comparison(
         print(f"error: {error}", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE) from None
     console.print()
-    print_comparison(console, report, headline(report), detail=detail)
+    verdicts = headline_verdict(results, report, countries=countries)
+    print_comparison(console, report, with_verdicts(headline(report), verdicts), detail=detail)
 
 
 def _report_failures(failures: list[dict[str, Any]], folder: Path) -> None:

@@ -150,6 +150,8 @@ def compare(
     """Compare the variants of RESULTS, paired on replication: the headline, then every table."""
     from simulator.analysis.compare import ResultsError, SelectionError, compare_results
     from simulator.analysis.headline import HEADLINE_METRIC, headline
+    from simulator.analysis.results import open_results
+    from simulator.analysis.verdict import headline_verdict, with_verdicts
     from simulator.cli.comparison_view import print_comparison
 
     targets = parse_targets(target)
@@ -159,6 +161,7 @@ def compare(
     folder = open_folder(results, allow_incomplete)
     try:
         with working(f"comparing the variants of {results} …"):
+            folder = open_results(results)
             report = compare_results(
                 folder,
                 baseline,
@@ -174,9 +177,10 @@ def compare(
         raise fail(str(error), EXIT_INVALID) from None
     except SelectionError as error:
         raise fail(str(error), EXIT_USAGE) from None
-    summary = headline(report, metric[0] if metric else None)
+    verdicts = headline_verdict(folder, report, metric[0] if metric else None, country)
+    summary = with_verdicts(headline(report, metric[0] if metric else None), verdicts)
     if as_json:
-        payload = report.to_dict()
+        payload = {"verdict": [v.to_dict() for v in verdicts], **report.to_dict()}
         payload["headline"] = summary.to_dict()
         typer.echo(json.dumps(payload, indent=2, allow_nan=False))
         return
