@@ -215,7 +215,7 @@ def test_explore_errors_exit_2_and_3(
     assert "unknown variant 'nope'" in err
     code, _, err = cli(capsys, "explore", str(tmp_path))
     assert code == 3
-    assert "cannot read results" in err
+    assert "not a results folder" in err
 
 
 def test_compare_leads_each_country_with_its_verdict(

@@ -150,7 +150,6 @@ def compare(
     """Compare the variants of RESULTS, paired on replication: the headline, then every table."""
     from simulator.analysis.compare import ResultsError, SelectionError, compare_results
     from simulator.analysis.headline import HEADLINE_METRIC, headline
-    from simulator.analysis.results import open_results
     from simulator.analysis.verdict import headline_verdict, with_verdicts
     from simulator.cli.comparison_view import print_comparison
 
@@ -161,7 +160,6 @@ def compare(
     folder = open_folder(results, allow_incomplete)
     try:
         with working(f"comparing the variants of {results} …"):
-            folder = open_results(results)
             report = compare_results(
                 folder,
                 baseline,
