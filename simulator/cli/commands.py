@@ -1,3 +1,3 @@
 """The command modules; importing one registers its commands on :data:`simulator.cli.app`."""
 
-from simulator.cli import batch, compare, network, report, run, validate  # noqa: F401
+from simulator.cli import backtest, batch, compare, network, report, run, validate  # noqa: F401
