@@ -43,6 +43,10 @@ EARLY_2024_SLUMP = (
     "gallium exports fell back to 15% of the 2022 average in March 2024; the model has no"
     " mechanism for approvals that vary over time, or for demand that fell"
 )
+GE_2024_LOW = (
+    "germanium exports stayed low in 2024 (29.4 t over the year against 43.7 t in 2022; none to"
+    " the United States after mid-2023); the model approves every request at the statutory time"
+)
 KOREA_GA_STOCK = (
     "the model runs Korea (98% Chinese, 30 days of stock assumed, no reserve in the data) short"
     " in September; none was reported: Korean firms' and KOMIR's stocks are not public (issue 12"
@@ -85,6 +89,8 @@ GA, GE, RE, UREA = (
     "urea_industrial CHN->KOR",
 )
 RECOVERY = "recovery month (>= 0.8 of pre-control)"
+LA = "rare_earth_oxides lanthanum oxide, FOB China (Lynas)"
+DY = "rare_earth_oxides dysprosium oxide, FOB China (Lynas)"
 
 # (replay, feature, known-miss reason or None): every feature the backtest reports.
 FEATURES: list[tuple[str, str, str | None]] = [
@@ -95,6 +101,7 @@ FEATURES: list[tuple[str, str, str | None]] = [
     ("gallium-2023", f"{GA}: ratio 2023-11", LICENCES_TRICKLED),
     ("gallium-2023", f"{GA}: ratio 2023-12", None),
     ("gallium-2023", f"{GA}: ratio 2024-03", EARLY_2024_SLUMP),
+    ("gallium-2023", f"{GA}: ratio 2024-06", None),
     ("gallium-2023", f"{GA}: trough month", None),
     ("gallium-2023", f"{GA}: trough depth", None),
     ("gallium-2023", f"{GA}: {RECOVERY}", LICENCES_TRICKLED),
@@ -104,6 +111,7 @@ FEATURES: list[tuple[str, str, str | None]] = [
     ("gallium-2023", f"{GE}: ratio 2023-10", LICENCES_TRICKLED),
     ("gallium-2023", f"{GE}: ratio 2023-11", LICENCES_TRICKLED),
     ("gallium-2023", f"{GE}: ratio 2024-03", None),
+    ("gallium-2023", f"{GE}: ratio 2024-06", GE_2024_LOW),
     ("gallium-2023", f"{GE}: trough month", None),
     ("gallium-2023", f"{GE}: trough depth", None),
     ("gallium-2023", f"{GE}: {RECOVERY}", LICENCES_TRICKLED),
@@ -121,6 +129,8 @@ FEATURES: list[tuple[str, str, str | None]] = [
     ("rare-earths-japan-2010", f"{RE}: trough depth", RE_HALT_LEAK),
     ("rare-earths-japan-2010", f"{RE}: {RECOVERY}", RE_QUOTA_SLACK),
     ("rare-earths-japan-2010", "JPN shortage (rare_earth_oxides)", RE_JAPAN_STOCK),
+    ("rare-earths-japan-2010", f"price {LA}: peak ratio", NO_MARKET),
+    ("rare-earths-japan-2010", f"price {DY}: peak ratio", NO_MARKET),
     ("urea-korea-2021", f"{UREA}: ratio 2021-11", UREA_NOVEMBER),
     ("urea-korea-2021", "price urea China, domestic (KOTRA Hangzhou): peak ratio", NO_MARKET),
     ("urea-korea-2021", "price urea Korea, import unit value: peak ratio", NO_MARKET),

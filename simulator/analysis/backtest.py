@@ -315,15 +315,15 @@ def _price_features(spec: Backtest, history: History) -> list[Feature]:
             )
             if not after:
                 continue
-            peak = max(after, key=lambda p: p.price)
-            ratio = peak.price / before[-1].price
+            peak, last = max(after, key=lambda p: p.price), before[-1]
+            ratio = peak.price / last.price
             features.append(
                 Feature(
                     name=f"price {commodity} {market}: peak ratio",
                     kind="price_peak",
                     history=ratio,
-                    history_text=f"{ratio:.2f} ({peak.start}: {peak.price:g} vs {before[-1].start}:"
-                    f" {before[-1].price:g} {peak.unit})",
+                    history_text=f"{ratio:.2f} ({_span(peak.start, peak.end)}: {peak.price:g} vs"
+                    f" {_span(last.start, last.end)}: {last.price:g} {peak.unit})",
                     median=None,
                     low=None,
                     high=None,
@@ -389,6 +389,10 @@ def _first_shortage(
         if month is not None:
             months.append(month)
     return min(months, default=None)
+
+
+def _span(start: Month, end: Month) -> str:
+    return str(start) if start == end else f"{start}…{end}"
 
 
 # --- verdicts -------------------------------------------------------------------------------
