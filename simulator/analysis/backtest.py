@@ -19,7 +19,6 @@ above.  Expected values are never the model's: they are history's.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -35,6 +34,14 @@ from simulator.analysis.backtest_features import (
     recovery_month,
     trough,
 )
+from simulator.analysis.backtest_verdicts import (
+    BAND,
+    Feature,
+    Status,
+    month_feature,
+    month_span,
+    numeric_feature,
+)
 from simulator.engine import RunResult, simulate
 from simulator.errors import InputError, Location
 from simulator.io.history import FittedParameter, History, load_history
@@ -44,33 +51,6 @@ from simulator.model.replay import Backtest, HistoricalOverride, HistorySeries
 from simulator.model.scenario import Scenario
 
 __all__ = ["BacktestResult", "Feature", "SeriesBand", "Status", "backtest", "series_key"]
-
-BAND = (5.0, 50.0, 95.0)
-"""Percentiles of the model's band and median over replications."""
-
-
-class Status(enum.StrEnum):
-    HIT = "hit"
-    MISS = "miss"
-    NOT_MODELLED = "not modelled"
-
-
-@dataclass(frozen=True)
-class Feature:
-    """One feature: history's value, the model's median and 90% band, and the verdict.
-
-    Month-valued features are counted in months after the control month.
-    """
-
-    name: str
-    kind: str
-    history: float | None
-    history_text: str
-    median: float | None
-    low: float | None
-    high: float | None
-    model_text: str
-    status: Status
 
 
 @dataclass(frozen=True)
@@ -171,15 +151,33 @@ def backtest(
     n = scenario.replications if replications is None else replications
     if n < 1:
         raise ValueError(f"expected replications >= 1, found {n}")
-    runs = [simulate(scenario, r) for r in range(n)]
+    judged = _shortage_statements(spec, history, scenario)
+    ratios: list[list[dict[Month, float]]] = [[] for _ in spec.series]
+    shortages: list[list[Month | None]] = [[] for _ in judged]
+    for r in range(n):  # each run is reduced to what the features need, then dropped
+        run = simulate(scenario, r)
+        for i, series in enumerate(spec.series):
+            ratios[i].append(_model_ratios(scenario, spec, series, run))
+        for j, (country, commodities) in enumerate(judged):
+            shortages[j].append(_first_shortage(run, commodities, country, spec))
     features: list[Feature] = []
     bands: list[SeriesBand] = []
-    for series in spec.series:
-        f, band = _series_features(scenario, spec, series, history, runs)
+    for series, modelled in zip(spec.series, ratios, strict=True):
+        f, band = _series_features(spec, series, history, modelled)
         features += f
         bands.append(band)
     features += _price_features(spec, history)
-    features += _shortage_features(spec, history, runs)
+    features += [
+        month_feature(
+            f"{country} shortage ({', '.join(commodities)})",
+            "shortage",
+            month,
+            firsts,
+            spec.control,
+            spec.tolerance.months,
+        )
+        for ((country, commodities), month), firsts in zip(judged.items(), shortages, strict=True)
+    ]
     return BacktestResult(
         replay=scenario.name,
         episode=spec.episode,
@@ -198,22 +196,22 @@ def backtest(
 
 
 def _series_features(
-    scenario: Scenario,
     spec: Backtest,
     series: HistorySeries,
     history: History,
-    runs: Sequence[RunResult],
+    modelled: Sequence[dict[Month, float]],
 ) -> tuple[list[Feature], SeriesBand]:
     records = history.series(
         spec.episode, series.history_name, series.reporter, series.partner, series.flow
     )
     first, last = (Month.parse(m) for m in series.baseline)
     observed = history_monthly_ratios(records, history_baseline_per_day(records, first, last))
-    modelled = [_model_ratios(scenario, spec, series, run) for run in runs]
     months = sorted(set.intersection(*(set(r) for r in modelled)))
     key, tol = series_key(series), spec.tolerance
     features = [
-        _numeric(f"{key}: ratio {m}", "ratio", observed[m], [r[m] for r in modelled], tol.ratio)
+        numeric_feature(
+            f"{key}: ratio {m}", "ratio", observed[m], [r[m] for r in modelled], tol.ratio
+        )
         for m in months
         if m in observed
     ]
@@ -226,7 +224,7 @@ def _series_features(
         assert len(troughs) == len(modelled)
         control = spec.control
         features.append(
-            _months(
+            month_feature(
                 f"{key}: trough month",
                 "trough_month",
                 hist.month,
@@ -236,7 +234,7 @@ def _series_features(
             )
         )
         features.append(
-            _numeric(
+            numeric_feature(
                 f"{key}: trough depth",
                 "trough_depth",
                 hist.depth,
@@ -246,7 +244,7 @@ def _series_features(
         )
         share = spec.recovery_share
         features.append(
-            _months(
+            month_feature(
                 f"{key}: recovery month (>= {share:g} of pre-control)",
                 "recovery_month",
                 recovery_month(observed, after, hist.month, share),
@@ -317,13 +315,16 @@ def _price_features(spec: Backtest, history: History) -> list[Feature]:
                 continue
             peak, last = max(after, key=lambda p: p.price), before[-1]
             ratio = peak.price / last.price
+            quotes_text = (
+                f"{month_span(peak.start, peak.end)}: {peak.price:g} vs"
+                f" {month_span(last.start, last.end)}: {last.price:g} {peak.unit}"
+            )
             features.append(
                 Feature(
                     name=f"price {commodity} {market}: peak ratio",
                     kind="price_peak",
                     history=ratio,
-                    history_text=f"{ratio:.2f} ({_span(peak.start, peak.end)}: {peak.price:g} vs"
-                    f" {_span(last.start, last.end)}: {last.price:g} {peak.unit})",
+                    history_text=f"{ratio:.2f} ({quotes_text})",
                     median=None,
                     low=None,
                     high=None,
@@ -334,23 +335,22 @@ def _price_features(spec: Backtest, history: History) -> list[Feature]:
     return features
 
 
-def _shortage_features(
-    spec: Backtest, history: History, runs: Sequence[RunResult]
-) -> list[Feature]:
-    """Whether and when each country history speaks of was short, in history and in the model.
+def _shortage_statements(
+    spec: Backtest, history: History, scenario: Scenario
+) -> dict[tuple[str, tuple[str, ...]], Month | None]:
+    """What history says of each country's physical shortage: its first month, or none.
 
-    A country's feature covers the replay's commodities the history's
-    statements are about (``shortage`` and ``no_shortage_reported`` events).
+    Keyed by country and the replay's commodities the statements are about
+    (``shortage`` and ``no_shortage_reported`` events of the episode).
     """
     names = {s.commodity: s.history_name for s in spec.series}
+    countries = {c: {n.country for n in scenario.network.nodes if n.commodity == c} for c in names}
     recorded: dict[tuple[str, tuple[str, ...]], Month | None] = {}
     for event in history.episode_events(spec.episode):
         if event.kind not in ("shortage", "no_shortage_reported"):
             continue
         commodities = tuple(
-            c
-            for c, name in names.items()
-            if event.concerns(name) and event.country in runs[0].records[c].countries
+            c for c, name in names.items() if event.concerns(name) and event.country in countries[c]
         )
         if not commodities:
             continue
@@ -360,20 +360,7 @@ def _shortage_features(
             recorded[key] = event.month if current is None else min(current, event.month)
         else:
             recorded.setdefault(key, None)
-    features = []
-    for (country, commodities), month in recorded.items():
-        firsts = [_first_shortage(run, commodities, country, spec) for run in runs]
-        features.append(
-            _months(
-                f"{country} shortage ({', '.join(commodities)})",
-                "shortage",
-                month,
-                firsts,
-                spec.control,
-                spec.tolerance.months,
-            )
-        )
-    return features
+    return recorded
 
 
 def _first_shortage(
@@ -389,60 +376,3 @@ def _first_shortage(
         if month is not None:
             months.append(month)
     return min(months, default=None)
-
-
-def _span(start: Month, end: Month) -> str:
-    return str(start) if start == end else f"{start}…{end}"
-
-
-# --- verdicts -------------------------------------------------------------------------------
-
-
-def _numeric(name: str, kind: str, observed: float, model: Sequence[float], tol: float) -> Feature:
-    low, median, high = (float(v) for v in np.percentile(model, BAND))
-    hit = low - tol <= observed <= high + tol
-    return Feature(
-        name,
-        kind,
-        observed,
-        f"{observed:.2f}",
-        median,
-        low,
-        high,
-        f"{median:.2f} [{low:.2f}, {high:.2f}]",
-        Status.HIT if hit else Status.MISS,
-    )
-
-
-def _months(
-    name: str,
-    kind: str,
-    observed: Month | None,
-    model: Sequence[Month | None],
-    control: Month,
-    tol: int,
-) -> Feature:
-    """A month that may not exist (no recovery, no shortage): the majority of runs decides."""
-    found = [m - control for m in model if m is not None]
-    share = len(found) / len(model)
-    history = None if observed is None else float(observed - control)
-    history_text = "none" if observed is None else str(observed)
-    if 2 * len(found) <= len(model):
-        text = f"none ({share:.0%} of runs)"
-        status = Status.HIT if observed is None else Status.MISS
-        return Feature(name, kind, history, history_text, None, None, None, text, status)
-    low, median, high = (float(v) for v in np.percentile(found, BAND))
-    first, last = control + int(np.floor(low)), control + int(np.ceil(high))
-    text = f"{control + round(median)} [{first}, {last}] ({share:.0%} of runs)"
-    hit = history is not None and low - tol <= history <= high + tol
-    return Feature(
-        name,
-        kind,
-        history,
-        history_text,
-        median,
-        low,
-        high,
-        text,
-        Status.HIT if hit else Status.MISS,
-    )
