@@ -56,7 +56,7 @@ def test_tuned_capacity_and_lead_time_are_rejected_where_written() -> None:
         (11, lines[10].index("30}") + 1, "network.links.0.lead_time_days"),
     ]
     first = str(caught.value.issues[0])
-    assert "changes the dataset's capacity_per_year of gallium CHN from 750.0 to 850" in first
+    assert "expected the dataset's capacity_per_year of gallium CHN (750.0), found 850" in first
     assert "backtest.historical_overrides" in first
 
 
@@ -80,6 +80,22 @@ def test_a_documented_historical_fact_is_allowed_and_listed() -> None:
     assert override.identity == ("nodes", "gallium", "CHN")
     capacity = next(n for n in scenario.network.nodes if n.country == "CHN")
     assert capacity.capacity_per_year == 850
+
+
+def test_backtest_lists_the_overrides_with_their_sources() -> None:
+    from simulator.analysis.backtest import backtest
+
+    overrides = (
+        "  historical_overrides:\n"
+        "    - {commodity: gallium, country: CHN, field: capacity_per_year,\n"
+        "       source: 'a capacity that changed since: named report, year, page'}"
+    )
+    result = backtest(load_scenario_text(_replay(CAPACITY, overrides)), replications=1)
+    (listed,) = result.overrides
+    assert (listed.field, listed.source) == (
+        "capacity_per_year",
+        "a capacity that changed since: named report, year, page",
+    )
 
 
 def test_an_override_must_name_a_structural_field() -> None:
@@ -112,6 +128,6 @@ def test_validate_exits_3_without_traceback() -> None:
     assert done.returncode == 3
     assert "Traceback" not in done.stderr
     located = re.compile(
-        r"^tests/data/bad/replay-tuned\.yaml:\d+:\d+: network\.\S+: a replay states"
+        r"^tests/data/bad/replay-tuned\.yaml:\d+:\d+: network\.\S+: expected the dataset's"
     )
     assert sum(bool(located.match(line)) for line in done.stderr.splitlines()) == 2

@@ -52,20 +52,18 @@ def structural_override_issues(document: YamlDocument, dataset: Dataset) -> list
             if field not in own or (identity, field) in allowed:
                 continue
             if theirs is None:
-                found = f"adds {field} = {own[field]!r} to {what}, which the dataset does not have"
+                expected = f"no {field} for {what}, which the dataset does not have"
             elif theirs.get(field) == own[field]:
                 continue
             else:
-                found = (
-                    f"changes the dataset's {field} of {what}"
-                    f" from {theirs.get(field)!r} to {own[field]!r}"
-                )
+                expected = f"the dataset's {field} of {what} ({theirs.get(field)!r})"
             issues.append(
                 Issue(
                     (*path, field),
-                    "a replay states the shock and dated facts, not structural figures;"
-                    f" it {found}. Remove it, or name it under backtest.historical_overrides"
-                    " with the documented historical fact and its source",
+                    f"expected {expected}, found {own[field]!r}: a replay states the shock and"
+                    " dated facts, not structural figures; remove it, or name it under"
+                    " backtest.historical_overrides with the documented historical fact and"
+                    " its source",
                     _locate(document, (*path, field), path),
                 )
             )
