@@ -140,10 +140,6 @@ class HistoryEvent:
         """Whether the fact is about ``commodity`` (history's name for it)."""
         return self.commodity in (ALL_COMMODITIES, commodity)
 
-    @property
-    def date_text(self) -> str:
-        return self.day.isoformat() if self.day is not None else str(self.month)
-
 
 @dataclass(frozen=True)
 class FittedParameter:

@@ -85,17 +85,6 @@ class HistorySeries(Frozen):
     def history_name(self) -> str:
         return self.history_commodity or self.commodity
 
-    @property
-    def label(self) -> str:
-        """How the series is named in tables: ``CHN→JPN gallium``."""
-        exporter, importer = (
-            (self.reporter, self.partner)
-            if self.flow == "export"
-            else (self.partner, self.reporter)
-        )
-        seen = "exports" if self.flow == "export" else f"{self.reporter} imports"
-        return f"{self.commodity} {exporter}→{importer} ({seen})"
-
     @model_validator(mode="after")
     def _window(self) -> Self:
         first, last = (Month.parse(m) for m in self.baseline)
@@ -148,12 +137,6 @@ class HistoricalOverride(Frozen):
                 f" found {self.field!r}"
             )
         return self
-
-    @property
-    def table(self) -> str:
-        if self.exporter is not None:
-            return "links"
-        return "nodes" if self.country is not None else "commodities"
 
     @property
     def identity(self) -> tuple[str, ...]:
