@@ -74,7 +74,7 @@ RE_JAPAN_STOCK = (
 UREA_NOVEMBER = (
     "Korea's November imports from China (all grades) were 0.59 of November 2020; the model"
     " holds industrial urea until 10 November and then licenses each day's request after 7-21"
-    " days, so little ships in November (fertiliser grades, in the history series, were less hit)"
+    " days, so little ships in November (the split of history's series by grade is not known)"
 )
 UREA_SHORTAGE = (
     "filling stations ran out in late October 2021; the model reroutes Korea's blocked orders to"
