@@ -42,6 +42,11 @@ STRUCTURAL_FIELDS: dict[str, tuple[str, ...]] = {
         "price_usd_per_unit",
         "value_at_risk_usd_per_unit",
         "carrying_cost_per_year",
+        "recipe",
+        "input_stock_days",
+        "substitution",
+        "contracting_delay_days",
+        "new_route_ramp_days",
     ),
     "nodes": (
         "production_per_year",
@@ -49,8 +54,12 @@ STRUCTURAL_FIELDS: dict[str, tuple[str, ...]] = {
         "demand_per_year",
         "inventory_days",
         "expansion",
+        "recipe",
+        "input_stock_days",
+        "substitution",
+        "contracting_delay_days",
     ),
-    "links": ("flow_per_year", "lead_time_days"),
+    "links": ("flow_per_year", "lead_time_days", "contracting_delay_days", "ramp_days"),
 }
 """Fields of the dataset a replay may not change without a documented historical fact.
 
