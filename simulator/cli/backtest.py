@@ -82,7 +82,7 @@ def backtest(
         }
         typer.echo(json.dumps(payload, indent=2, allow_nan=False, default=str))
         return
-    console = stdout_console(160)
+    console = stdout_console()
     for result in results:
         _print_result(console, result)
     _print_scores(console, scores, len(history.calibration))
