@@ -50,8 +50,8 @@ from simulator.analysis.glossary import GLOSSARY
 from simulator.analysis.headline import HeadlineRow, headline
 from simulator.analysis.paired import METRIC_DIRECTIONS, Direction
 from simulator.analysis.plots import outcome
-from simulator.analysis.report_comparisons import comparison_section
 from simulator.analysis.report_backtest import backtest_section
+from simulator.analysis.report_comparisons import comparison_section
 from simulator.analysis.report_figures import (
     Figures,
     ImageFormat,
