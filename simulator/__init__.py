@@ -7,6 +7,7 @@ The public API::
     scenario = ss.load_scenario("scenarios/examples/pooled-vs-national.yaml")
     result = ss.simulate(scenario, replication=0)
     rows = ss.metrics_table(result, scenario)
+    check = ss.backtest("scenarios/replays/gallium-2023.yaml")  # a replay against history
 
     results = ss.run_experiment("scenarios/experiments/gallium-kj.yaml", replications=50)
     results.summary, results.compare(), results.report("report.html")
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     __version__: str
     from simulator.analysis import network_metrics
+    from simulator.analysis.backtest import BacktestResult, backtest
     from simulator.analysis.compare import compare_results
     from simulator.analysis.daily import daily_table
     from simulator.analysis.exposure import chokepoint_inputs, exposure, exposures
@@ -54,6 +56,8 @@ if TYPE_CHECKING:
 
 _LAZY: dict[str, str] = {
     "METRICS": "simulator.analysis.metrics",
+    "BacktestResult": "simulator.analysis.backtest",
+    "backtest": "simulator.analysis.backtest",
     "ConservationError": "simulator.errors",
     "ExperimentResults": "simulator.api",
     "InputError": "simulator.errors",
@@ -86,6 +90,7 @@ _MODULES: dict[str, str] = {"network_metrics": "simulator.analysis.network_metri
 
 __all__ = [
     "METRICS",
+    "BacktestResult",
     "ConservationError",
     "ExperimentResults",
     "InputError",
@@ -94,6 +99,7 @@ __all__ = [
     "Scenario",
     "TradeNetwork",
     "__version__",
+    "backtest",
     "chokepoint_inputs",
     "compare_results",
     "daily_table",

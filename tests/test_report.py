@@ -175,3 +175,21 @@ def test_report_of_a_single_variant(tmp_path: Path) -> None:
     assert 'id="comparisons"' not in page
     assert "<details open><summary>Fill rate (%)</summary>" in page
     assert "only one variant" in page
+
+
+def test_a_replay_has_a_section_against_history(tmp_path: Path) -> None:
+    from simulator.experiments.design import load_plan
+    from simulator.experiments.runner import run_batch
+
+    replay = Path(__file__).parents[1] / "scenarios" / "replays" / "urea-korea-2021.yaml"
+    run_batch(load_plan(replay, replications=3), tmp_path / "urea")
+    page = build_report(tmp_path / "urea", n_resamples=100)
+    assert '<h2 id="history">Against history</h2>' in page
+    assert "against episode urea-2021 of the bundled history" in page
+    # History's values (not the model's) are in the table: November 2021 over November 2020.
+    assert f"{23_976 / 40_915:.2f}" in page
+    assert "KOR shortage (urea_industrial)" in page
+
+
+def test_a_plain_scenario_has_no_history_section(page: str) -> None:
+    assert 'id="history"' not in page

@@ -132,7 +132,7 @@ def test_several_errors_are_all_reported_in_file_order() -> None:
         "4:15: horizon_days: expected an integer between 1 and 36500, found -5",
         "5:1: seedd: unknown key; expected one of name, description, horizon_days, seed,"
         " replications, data, reconcile, regions, commodities, network, shocks, coalitions,"
-        " policies, ordering; did you mean seed?",
+        " policies, ordering, backtest; did you mean seed?",
         f"11:41: network.nodes.1.demand_per_yaer: unknown key; expected one of {NODE_KEYS};"
         " did you mean demand_per_year?",
         "13:120: network.links.0.lead_time_days.sigma: expected a number > 0 and <= 10, found 0",

@@ -13,7 +13,9 @@ Sections: the experiment, notes, the paired comparisons of every metric
 (tables and interval plots), the probability of being best, time to survive
 and to recover (event table and survival curves), the sweep and targets when
 present, daily trajectories (fan charts and resilience triangles) and loss
-distributions for the focus countries, and the resolved scenario.
+distributions for the focus countries, the comparison with history when the
+scenario is a historical replay (:mod:`simulator.analysis.report_backtest`),
+and the resolved scenario.
 
 :func:`write_report` writes the file atomically (a temporary file in the same
 folder, then :func:`os.replace`).
@@ -48,6 +50,7 @@ from simulator.analysis.glossary import GLOSSARY
 from simulator.analysis.headline import HeadlineRow, headline
 from simulator.analysis.paired import METRIC_DIRECTIONS, Direction
 from simulator.analysis.plots import outcome
+from simulator.analysis.report_backtest import backtest_section
 from simulator.analysis.report_comparisons import comparison_section
 from simulator.analysis.report_figures import (
     Figures,
@@ -309,6 +312,7 @@ def build_report(
         targets_section(report.targets),
         trajectories_section(folder, report, focus, figures),
         losses_section(folder, report, focus, figures),
+        backtest_section(folder, figures, report.baseline),
         _scenario_section(folder),
         _glossary_section(),
         _footer(folder),

@@ -1,3 +1,12 @@
 """The command modules; importing one registers its commands on :data:`simulator.cli.app`."""
 
-from simulator.cli import batch, compare, explore, network, report, run, validate  # noqa: F401
+from simulator.cli import (  # noqa: F401
+    backtest,
+    batch,
+    compare,
+    explore,
+    network,
+    report,
+    run,
+    validate,
+)

@@ -72,12 +72,14 @@ def trade_day(
     production_record: FloatArray,
     shipped_record: FloatArray,
     exported_record: FloatArray,
+    link_record: FloatArray,
 ) -> float:
     """Steps 1–5 of ``day``; updates the state in place and returns total production.
 
     Records the day's trade arrivals and production per country, and its trade
-    shipments per importer (``shipped_record``) and per exporter
-    (``exported_record``).
+    shipments per importer (``shipped_record``), per exporter
+    (``exported_record``) and per link (``link_record``; leakage is counted on
+    the blocked link).
 
     ``priority_share`` is negative when members of a joint-procurement
     coalition (``priority_importers``) have full priority rather than a
@@ -238,6 +240,8 @@ def trade_day(
         production_record[day, i] = 0.0
         shipped_record[day, i] = 0.0
         exported_record[day, i] = 0.0
+    for k in range(m):
+        link_record[day, k] = 0.0
     carried = np.zeros(n)  # shipped for the importer's own orders (not passed-on restocking)
     carried_days = np.zeros(n)  # Σ carried × days on the way
     for k in range(lines):
@@ -251,6 +255,7 @@ def trade_day(
             trade_calendar[day + line_ints[LEAD, k], j] += served
             shipped_record[day, j] += served
             exported_record[day, i] += served
+            link_record[day, k] += served
             carried[j] += served - restock[k]
             carried_days[j] += (served - restock[k]) * line_ints[LEAD, k]
     if any_leak:
@@ -264,6 +269,7 @@ def trade_day(
                 trade_calendar[day + days, j] += served
                 shipped_record[day, j] += served
                 exported_record[day, i] += served
+                link_record[day, k] += served
                 carried[j] += served
                 carried_days[j] += served * days
     total_production = 0.0

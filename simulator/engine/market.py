@@ -196,6 +196,7 @@ class Market:
             arrays["production"],
             arrays["imports_shipped"],
             arrays["exports_shipped"],
+            record.link_shipped,
         )
         if self.approvals_waiting:
             self.approved_today[:] = 0.0

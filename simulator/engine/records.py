@@ -65,6 +65,10 @@ class CommodityRecords:
     ``reserve_size`` and ``pool_size`` (units, per country) are the stock the
     country has committed to hold: its national reserves' sizes, and its
     shares of joint stockpiles' sizes.
+
+    Per link (shape ``(horizon_days, len(links))``), ``link_shipped`` holds the
+    shipments that left on each trade link ``(exporter, importer)`` that day,
+    leakage included (it is shipped on the blocked link's account).
     """
 
     commodity: str
@@ -77,6 +81,8 @@ class CommodityRecords:
     policy_due_after_horizon: FloatArray = field(default_factory=lambda: np.zeros(0))
     reserve_size: FloatArray = field(default_factory=lambda: np.zeros(0))
     pool_size: FloatArray = field(default_factory=lambda: np.zeros(0))
+    links: tuple[tuple[str, str], ...] = ()
+    link_shipped: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
 
     @classmethod
     def empty(
@@ -86,9 +92,11 @@ class CommodityRecords:
         demand_per_day: FloatArray,
         inventory_target: FloatArray,
         days: int,
+        links: tuple[tuple[str, str], ...] = (),
     ) -> CommodityRecords:
         n = len(countries)
         arrays = {name: np.zeros((days, n)) for name in DAILY_FIELDS}
+        shipped = np.zeros((days, len(links)))
         return cls(
             commodity,
             countries,
@@ -98,6 +106,8 @@ class CommodityRecords:
             arrays,
             reserve_size=np.zeros(n),
             pool_size=np.zeros(n),
+            links=links,
+            link_shipped=shipped,
         )
 
     def __getitem__(self, name: str) -> FloatArray:

@@ -209,8 +209,17 @@ def _build(
         scenario.ordering.adjustment_days,
         extra_delay,
     )
+    links = tuple(
+        (net.countries[int(e)], net.countries[int(i)])
+        for e, i in zip(net.link_exporter, net.link_importer, strict=True)
+    )
     record = CommodityRecords.empty(
-        commodity, net.countries, market.demand.copy(), market.inventory_target().copy(), horizon
+        commodity,
+        net.countries,
+        market.demand.copy(),
+        market.inventory_target().copy(),
+        horizon,
+        links,
     )
     state = _Commodity(market, record)
 

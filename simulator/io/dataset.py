@@ -35,7 +35,15 @@ from pathlib import Path
 from simulator.errors import InputError, Issue, Location
 from simulator.io.files import read_input_file, unreadable_reason
 
-__all__ = ["DEFAULT_RECIPE", "REGIONS", "Dataset", "load_dataset"]
+__all__ = [
+    "DEFAULT_RECIPE",
+    "REGIONS",
+    "CsvTable",
+    "Dataset",
+    "RowPlace",
+    "load_dataset",
+    "read_csv_table",
+]
 
 REGIONS: dict[str, str] = {"ROW": "rest of world"}
 """Non-ISO nodes the dataset uses: one rest-of-world node per commodity."""
@@ -92,7 +100,7 @@ class Dataset:
 
 
 @dataclass(frozen=True)
-class _Table:
+class CsvTable:
     """The declared form of one CSV file: which columns hold what."""
 
     file: str
@@ -111,31 +119,31 @@ class _Table:
         return (*self.text, *self.numbers, *self.optional_numbers, SOURCE_COLUMN)
 
 
-_COMMODITIES = _Table(
+_COMMODITIES = CsvTable(
     "commodities.csv",
     key=("id",),
     text=("id", "unit"),
     numbers=("price_usd_per_unit", "value_at_risk_usd_per_unit", "carrying_cost_per_year"),
 )
-_NODES = _Table(
+_NODES = CsvTable(
     "nodes.csv",
     key=("commodity", "country"),
     text=("commodity", "country"),
     numbers=("production_per_year", "capacity_per_year", "demand_per_year", "inventory_days"),
 )
-_LINKS = _Table(
+_LINKS = CsvTable(
     "links.csv",
     key=("commodity", "from", "to"),
     text=("commodity", "from", "to"),
     numbers=("flow_per_year", "lead_time_days"),
 )
-_STOCKPILES = _Table(
+_STOCKPILES = CsvTable(
     "stockpiles.csv",
     key=("country", "commodity", "holder"),
     text=("country", "commodity", "holder"),
     optional_numbers=("holding_days", "target_days"),
 )
-_RECIPES = _Table(
+_RECIPES = CsvTable(
     "recipes.csv",
     key=("commodity", "country", "input"),
     text=("commodity", "country", "input"),
@@ -173,7 +181,7 @@ def load_dataset(folder: Path | None = None) -> Dataset:
     issues: list[Issue] = []
     sources: dict[SourceKey, str] = {}
     tables = {
-        table.stem: _read_table(root, table, sources, issues)
+        table.stem: read_csv_table(root, table, sources, issues)
         for table in (_COMMODITIES, _NODES, _LINKS, _STOCKPILES, _RECIPES)
     }
     if issues:
@@ -189,10 +197,18 @@ def load_dataset(folder: Path | None = None) -> Dataset:
     )
 
 
-def _read_table(
-    root: Traversable, table: _Table, sources: dict[SourceKey, str], issues: list[Issue]
+def read_csv_table(
+    root: Traversable,
+    table: CsvTable,
+    sources: dict[SourceKey, str],
+    issues: list[Issue],
+    places: list[RowPlace] | None = None,
 ) -> list[Row]:
-    """Rows of one file; problems are appended to ``issues``, sources to ``sources``."""
+    """Rows of one file; problems are appended to ``issues``, sources to ``sources``.
+
+    When ``places`` is given, the place of each row returned is appended to it
+    (in the same order), so a caller can locate further checks of its cells.
+    """
     resource = root.joinpath(table.file)
     name = str(resource)
     try:
@@ -231,7 +247,7 @@ def _read_table(
         )
         return []
     header = [h.strip() for h in first]
-    header_issues = _header_issues(table, header, _Place(name, 1, _field_columns(lines[0])))
+    header_issues = _header_issues(table, header, RowPlace(name, 1, _field_columns(lines[0])))
     if header_issues:
         issues.extend(header_issues)
         return []
@@ -244,7 +260,8 @@ def _read_table(
             continue
         index += 1
         line = reader.line_num
-        place = _Place(name, line, _field_columns(lines[line - 1]) if line <= len(lines) else [1])
+        columns = _field_columns(lines[line - 1]) if line <= len(lines) else [1]
+        place = RowPlace(name, line, columns, tuple(header))
         parsed = _parse_row(table, header, record, place, (table.stem, index), issues)
         if parsed is None:
             continue
@@ -263,24 +280,31 @@ def _read_table(
         first_line[key] = line
         sources[key] = source
         rows.append(row)
+        if places is not None:
+            places.append(place)
     return rows
 
 
 @dataclass(frozen=True)
-class _Place:
+class RowPlace:
     """Where a CSV record was written: file, line and the column each field starts at."""
 
     file: str
     line: int
     columns: list[int]
+    header: tuple[str, ...] = ()
 
     def at(self, field_no: int) -> Location:
         """The location of field ``field_no`` (0-based) of the record."""
         column = self.columns[min(field_no, len(self.columns) - 1)]
         return Location(self.file, self.line, column)
 
+    def of(self, column: str) -> Location:
+        """The location of the record's cell in ``column`` (its start if the header lacks it)."""
+        return self.at(self.header.index(column) if column in self.header else 0)
 
-def _header_issues(table: _Table, header: list[str], place: _Place) -> list[Issue]:
+
+def _header_issues(table: CsvTable, header: list[str], place: RowPlace) -> list[Issue]:
     """Missing, unexpected and repeated columns of a header row."""
     expected = ", ".join(table.columns)
     issues = [
@@ -310,10 +334,10 @@ def _header_issues(table: _Table, header: list[str], place: _Place) -> list[Issu
 
 
 def _parse_row(
-    table: _Table,
+    table: CsvTable,
     header: list[str],
     record: list[str],
-    place: _Place,
+    place: RowPlace,
     path: tuple[str, int],
     issues: list[Issue],
 ) -> tuple[Row, str] | None:

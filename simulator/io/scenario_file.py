@@ -6,9 +6,13 @@ The steps, each reporting every problem it finds with ``FILE:LINE:COL``:
 2. resolve ``extends`` and drop the key (:mod:`simulator.io.extends`);
 3. when ``data:`` is ``builtin`` or a folder (relative to the file that says
    so), merge the dataset in (:func:`merge_dataset`);
+   a historical replay (a ``backtest:`` section) may not change the
+   dataset's structural figures unless it names them as documented
+   historical facts (:mod:`simulator.io.replay_checks`);
 4. validate with pydantic (:mod:`simulator.io.validation`);
 5. build the :class:`~simulator.model.network.TradeNetwork` to check country
-   codes, links and the balance of every country.
+   codes, links and the balance of every country; check that a replay's
+   episode and series exist in the bundled history.
 
 The scenario returned holds the whole network inline and keeps ``data`` for
 the record, so dumping it (:func:`~simulator.io.resolved.dump_scenario_yaml`)
@@ -25,6 +29,8 @@ from typing import Any, Protocol
 from simulator.errors import InputError, Issue, Location, did_you_mean
 from simulator.io import dataset as dataset_io
 from simulator.io.extends import EXTENDS_KEY, copy_positions, resolve_extends
+from simulator.io.history import load_history
+from simulator.io.replay_checks import history_issues, structural_override_issues
 from simulator.io.validation import locate_issue, validate_document
 from simulator.io.yaml import DocPath, SourceMap, YamlDocument, parse_yaml, read_yaml
 from simulator.model.network import TradeNetwork
@@ -194,6 +200,10 @@ def scenario_from_document(document: YamlDocument, *, for_run: bool = False) -> 
             refuse_unsimulated_recipes(scenario)
     except InputError as error:
         raise InputError([locate_issue(i, document) for i in error.issues]) from None
+    if scenario.backtest is not None:
+        issues = history_issues(scenario.backtest, load_history(), document)
+        if issues:
+            raise InputError(issues)
     return scenario
 
 
@@ -252,6 +262,9 @@ def _with_dataset(document: YamlDocument) -> YamlDocument:
         raise InputError(
             [i if i.location is not None else i.located(where) for i in error.issues]
         ) from None
+    overrides = structural_override_issues(document, dataset)
+    if overrides:
+        raise InputError(overrides)
     return merge_dataset(document, dataset)
 
 

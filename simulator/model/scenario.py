@@ -13,8 +13,10 @@ from __future__ import annotations
 import enum
 from typing import Annotated, Literal, Self
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BeforeValidator, Field, model_validator
 
+from simulator.model.base import Code, Share
+from simulator.model.base import Frozen as _Frozen
 from simulator.model.distributions import RandomQuantity
 from simulator.model.limits import (
     MAX_DAYS_OF_DEMAND,
@@ -24,6 +26,7 @@ from simulator.model.limits import (
     MAX_QUANTITY_PER_YEAR,
     MAX_REPLICATIONS,
 )
+from simulator.model.replay import Backtest
 
 __all__ = [
     "AllExcept",
@@ -63,7 +66,6 @@ def _whole_number(value: object) -> object:
 Whole = Annotated[int, BeforeValidator(_whole_number)]
 """An integer; a float written without a fraction (``1e3``) counts, ``true`` and ``"3"`` do not."""
 
-Share = Annotated[float, Field(ge=0, le=1)]
 Quantity = Annotated[float, Field(ge=0, le=MAX_QUANTITY_PER_YEAR)]
 """A flow, production, capacity or demand (units per year or per day), at most 1e15."""
 Price = Annotated[float, Field(ge=0, le=MAX_PRICE_USD_PER_UNIT)]
@@ -71,13 +73,7 @@ DaysOfDemand = Annotated[float, Field(ge=0, le=MAX_DAYS_OF_DEMAND)]
 """A stock in days of demand: 0 … 36,500."""
 LeadDays = Annotated[float, Field(ge=0, le=MAX_LEAD_TIME_DAYS)]
 """A fixed delay in days: 0 … 3,650."""
-Code = Annotated[str, Field(min_length=2, max_length=16, pattern=r"^[A-Za-z][A-Za-z0-9_+-]*$")]
 PerUnit = Annotated[float, Field(gt=0)]
-
-
-class _Frozen(BaseModel):
-    # strict: numbers are numbers (no true, no "365"); enums take their text (strict=False).
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, strict=True)
 
 
 # --- commodities and the network ---------------------------------------------------------
@@ -481,6 +477,9 @@ class Scenario(_Frozen):
     coalitions: dict[str, list[Code]] = Field(default_factory=dict)
     policies: Policies = Field(default_factory=Policies)
     ordering: Ordering = Field(default_factory=Ordering)
+    backtest: Backtest | None = Field(
+        None, description="A historical replay: the history it is compared with (see backtest)."
+    )
 
     def resolved_dict(self) -> dict[str, object]:
         """The scenario as plain data (YAML/JSON ready), with every default filled in."""
