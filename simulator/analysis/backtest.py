@@ -220,8 +220,8 @@ def _series_features(
         hist = trough(observed, after)
         troughs = [t for t in (trough(r, after) for r in modelled) if t is not None]
         # Every model month is in every run's ratios, so neither side can lack a trough.
-        assert hist is not None
-        assert len(troughs) == len(modelled)
+        if hist is None or len(troughs) != len(modelled):
+            raise RuntimeError(f"{key}: a trough is missing from history or a run")
         control = spec.control
         features.append(
             month_feature(

@@ -292,7 +292,8 @@ def _basis(row: Cells) -> str:
 
 def _number(row: Cells, column: str) -> float:
     value = row[column]
-    assert isinstance(value, float)  # the table declares the column a number
+    if not isinstance(value, float):  # the table declares the column a number
+        raise _RowError(column, f"expected a number, found {value!r}")
     return value
 
 
