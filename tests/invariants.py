@@ -39,6 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.engine import CommodityRecords, RunResult
+from simulator.model.market_spec import market_of
 from simulator.model.network import CommodityNetwork, TradeNetwork
 from simulator.model.scenario import Scenario
 
@@ -150,7 +151,7 @@ def check_invariants(scenario: Scenario, result: RunResult) -> None:
         start = initial_stocks(scenario, net, result)
         a = rec.arrays
         scale = start.total + float(a["production"].sum()) + float(a["demand"].sum())
-        _check_bounds(rec, start, net, scale)
+        _check_bounds(rec, start, net, scale, scenario)
         _check_country_balance(rec, start, scale)
         _check_reserves_balance(rec, start, scale)
         _check_transit(rec, start, scale)
@@ -169,7 +170,11 @@ def check_invariants(scenario: Scenario, result: RunResult) -> None:
 
 
 def _check_bounds(
-    rec: CommodityRecords, start: InitialStocks, net: CommodityNetwork, scale: float
+    rec: CommodityRecords,
+    start: InitialStocks,
+    net: CommodityNetwork,
+    scale: float,
+    scenario: Scenario,
 ) -> None:
     a = rec.arrays
     for name in (
@@ -182,6 +187,17 @@ def _check_bounds(
     pooled = a["pool"].sum(axis=1)
     _non_negative(start.pool_size - pooled, scale, "room left in joint stockpiles", rec)
     bound = _capacity_bound(net, rec.days)
+    spec = market_of(scenario.market, net.commodity)
+    if spec is not None and spec.capacity_growth_per_year > 0:
+        # New capacity: at most g x world baseline output a year in all, from day 0.
+        world = float(net.production_per_year.sum())
+        bound = (
+            bound
+            + spec.capacity_growth_per_year
+            * world
+            / DAYS_PER_YEAR**2
+            * np.arange(1, rec.days + 1)[:, None]
+        )
     _non_negative(bound - a["production"], scale, "capacity left after production", rec)
     _non_negative(a["demand"] - a["consumption"], scale, "demand left after consumption", rec)
     # Consumption is min(demand, inventory): a day with shortfall ends with nothing left.

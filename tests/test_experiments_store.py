@@ -122,7 +122,8 @@ def test_load_results_gives_manifest_summary_and_daily(written: Path) -> None:
     assert list(daily.columns) == [
         "experiment", "variant", "replication", "day", "country", "commodity",
         "coverage_days", "fill_rate", "shortfall", "inventory", "strategic", "pool",
-        "released", "transfers_in", "transfers_out",
+        "released", "transfers_in", "transfers_out", "demand_forgone", "price",
+        "purchase_cost_usd",
     ]  # fmt: skip
     assert sorted(set(daily["day"])) == list(range(0, 365, 30))
     assert set(daily["country"]) == {"KOR", "JPN", "KJ"}  # importers and the coalition

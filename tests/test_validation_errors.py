@@ -16,6 +16,8 @@ import pytest
 
 from simulator.errors import InputError, Location
 from simulator.io import dataset as dataset_io
+from simulator.io import scenario_file
+from simulator.io.market import MarketParameters
 from simulator.io.scenario_file import load_scenario, load_scenario_text, merge_dataset
 from simulator.io.yaml import parse_yaml
 
@@ -37,7 +39,8 @@ def _expect(name: str, *lines: str) -> None:
 
 NODE_KEYS = (
     "country, commodity, production_per_year, capacity_per_year, demand_per_year,"
-    " inventory_days, expansion, recipe, input_stock_days, substitution, contracting_delay_days"
+    " inventory_days, expansion, recipe, input_stock_days, substitution, contracting_delay_days,"
+    " value_at_risk_usd_per_unit"
 )
 KOR_HINT = "(did you mean 'KOR'?)"
 UNKNOWN_CODE = "expected an ISO 3166-1 alpha-3 code (e.g. KOR) or a region declared under regions:"
@@ -132,7 +135,7 @@ def test_several_errors_are_all_reported_in_file_order() -> None:
         "4:15: horizon_days: expected an integer between 1 and 36500, found -5",
         "5:1: seedd: unknown key; expected one of name, description, horizon_days, seed,"
         " replications, data, reconcile, regions, commodities, network, shocks, coalitions,"
-        " policies, ordering, backtest; did you mean seed?",
+        " policies, ordering, market, backtest; did you mean seed?",
         f"11:41: network.nodes.1.demand_per_yaer: unknown key; expected one of {NODE_KEYS};"
         " did you mean demand_per_year?",
         "13:120: network.links.0.lead_time_days.sigma: expected a number > 0 and <= 10, found 0",
@@ -326,6 +329,8 @@ def fake_dataset(monkeypatch: pytest.MonkeyPatch) -> list[Path | None]:
         return FakeDataset()
 
     monkeypatch.setattr(dataset_io, "load_dataset", load)
+    # The fake dataset has no market figures (as a dataset folder without market.csv).
+    monkeypatch.setattr(scenario_file, "load_market_parameters", lambda *_: MarketParameters(()))
     return asked
 
 

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from simulator.analysis.market_metrics import MARKET_METRICS, calc_price_ratios, market_columns
+
 if TYPE_CHECKING:  # annotations only: the analysis of results must not load the engine
     from simulator.engine.records import CommodityRecords, RunResult
     from simulator.model.scenario import Scenario
@@ -61,8 +63,13 @@ METRICS: tuple[str, ...] = (
     "pool_level",
     "pool_drawn",
     "pool_paid",
+    *MARKET_METRICS,
 )
-"""Metric columns of :func:`metrics_table`, in order."""
+"""Metric columns of :func:`metrics_table`, in order.
+
+``economic_loss_usd`` and the market's columns (:mod:`simulator.analysis.market_metrics`)
+are filled by :func:`metrics_table` from every country's own value at risk.
+"""
 
 
 def _short_days(demand: FloatArray, shortfall: FloatArray) -> npt.NDArray[np.bool_]:
@@ -216,7 +223,14 @@ def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]
             spec.price_usd_per_unit,
             spec.carrying_cost_per_year,
         )
-        rows += _country_rows(rec, commodity, *args)
+        market = market_columns(rec, _values_at_risk(scenario, rec), spec.loss_exponent)
+        peak, mean = calc_price_ratios(rec.price, rec.base_price)
+        prices = {"peak_price_ratio": peak, "mean_price_ratio": mean}
+        country_rows = _country_rows(rec, commodity, *args)
+        for row in country_rows:
+            i = rec.countries.index(row["country"])
+            row.update({k: float(v[i]) for k, v in market.items()}, **prices)
+        rows += country_rows
         for name, members in scenario.coalitions.items():
             idx = [rec.countries.index(c) for c in members if c in rec.countries]
             idx = [i for i in idx if rec.demand_per_day[i] > 0]
@@ -230,9 +244,24 @@ def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]
                     "commodity": commodity,
                     "group": True,
                     **_row(series, float(rec.demand_per_day[idx].sum()), sizes, *args),
+                    **{k: float(v[idx].sum()) for k, v in market.items()},
+                    **prices,
                 }
             )
     return rows
+
+
+def _values_at_risk(scenario: Scenario, rec: CommodityRecords) -> FloatArray:
+    """Each country's value at risk per unit short: its node's own, else the commodity's."""
+    values = np.full(
+        len(rec.countries), scenario.commodities[rec.commodity].value_at_risk_usd_per_unit
+    )
+    where = {c: i for i, c in enumerate(rec.countries)}
+    for node in scenario.network.nodes:
+        own = node.value_at_risk_usd_per_unit
+        if node.commodity == rec.commodity and own is not None and node.country in where:
+            values[where[node.country]] = own
+    return values
 
 
 _COUNTRY_SERIES = (

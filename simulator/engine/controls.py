@@ -311,5 +311,5 @@ class ExpansionWatch:
         market.ramp_per_day[supplier] = spec.ramp_per_year / 365.0**2
         market.ramping = True
         market.capacity_ceiling[supplier] = max(
-            market.capacity[supplier], spec.max_capacity_per_year / 365.0
+            market.physical_capacity[supplier], spec.max_capacity_per_year / 365.0
         )

@@ -85,6 +85,7 @@ class Market:
         self.unmet_extra: FloatArray = rows[kernel.UNMET_EXTRA]
         self.last_shortfall: FloatArray = rows[kernel.LAST_SHORTFALL]
 
+        self.base_demand = self.demand.copy()
         self.has_demand = self.demand > 0
         domestic = np.maximum(network.domestic_supply_per_year / DAYS_PER_YEAR, 0.0)
         safe_demand = np.where(self.has_demand, self.demand, 1.0)
@@ -92,7 +93,7 @@ class Market:
         self.inventory_days = network.inventory_days.copy()
         self.extra_inventory_days = np.zeros(n)
         self.front_loading_active = 0
-        self._inventory_target[:] = self.inventory_days * self.demand
+        self._inventory_target[:] = self.inventory_days * self.base_demand
         self.stock[:] = self._inventory_target
         rows[kernel.IMPORT_FLOW] = np.bincount(self.importer, self.flow, n)
         rows[kernel.PIPELINE_TARGET] = np.bincount(self.importer, self.flow * lead, n)
@@ -141,6 +142,16 @@ class Market:
         for link in range(m):
             self.trade_calendar[: lead[link], self.importer[link]] += self.flow[link]
 
+        # Baseline output of each producer (what its lines commit at baseline).
+        self.base_output = np.bincount(
+            self.line_ints[kernel.SOURCE], self.line_values[kernel.BASE], n
+        )
+        # Physical capacity: expansions and investment grow it.  Without a market it
+        # is the capacity row the daily step reads; with one (set_price_system) the
+        # row holds the output ceiling the price allows, at most this.
+        self.physical_capacity: FloatArray = self.capacity
+        self.demand_recorded = False
+
         # Supplier expansion (simulator.engine.controls drives it).
         self.ramp_per_day = np.zeros(n)
         self.ramping = False
@@ -156,7 +167,9 @@ class Market:
         """Raise importers' inventory targets by ``extra_days`` (``start``) or lower them back."""
         self.extra_inventory_days[importers] += extra_days if start else -extra_days
         self.front_loading_active += 1 if start else -1
-        self._inventory_target[:] = (self.inventory_days + self.extra_inventory_days) * self.demand
+        self._inventory_target[:] = (
+            self.inventory_days + self.extra_inventory_days
+        ) * self.base_demand
 
     # -- positions --------------------------------------------------------------------------
 
@@ -233,12 +246,29 @@ class Market:
         Also what the arrival calendars still hold for after the horizon, per
         country (the transit counters must equal it).
         """
-        record.arrays["demand"][:] = self.demand
-        np.subtract(self.demand, record.arrays["consumption"], out=record.arrays["shortfall"])
+        if not self.demand_recorded:
+            record.arrays["demand"][:] = self.demand
+        np.subtract(
+            record.arrays["demand"], record.arrays["consumption"], out=record.arrays["shortfall"]
+        )
         record.trade_due_after_horizon = self.trade_calendar[record.days :].sum(axis=0)
         record.policy_due_after_horizon = self.policy_calendar[record.days :].sum(axis=0)
 
     def grow_capacity(self) -> None:
         """New capacity ramps up where an expansion is under way (bounded by its ceiling)."""
         if self.ramping:
-            np.minimum(self.capacity + self.ramp_per_day, self.capacity_ceiling, out=self.capacity)
+            np.minimum(
+                self.physical_capacity + self.ramp_per_day,
+                self.capacity_ceiling,
+                out=self.physical_capacity,
+            )
+
+    def separate_capacity(self) -> FloatArray:
+        """Give physical capacity an array of its own (a price system sets the row).
+
+        Returns the physical capacity (units/day); the daily demand records are
+        then written by the price system.
+        """
+        self.physical_capacity = self.capacity.copy()
+        self.demand_recorded = True
+        return self.physical_capacity

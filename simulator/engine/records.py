@@ -31,6 +31,7 @@ DAILY_FIELDS: tuple[str, ...] = (
     "policy_in_transit",
     "pool_drawn",
     "pool_paid",
+    "demand_forgone",
 )
 """Per day × country arrays recorded for each commodity (units; see :class:`CommodityRecords`)."""
 
@@ -59,6 +60,12 @@ class CommodityRecords:
       transfers on their way to the country at the end of the day.
     - ``pool_drawn``: joint-stockpile releases drawn by the country.
     - ``pool_paid``: joint-stockpile refills debited to the country (units).
+    - ``demand_forgone``: baseline demand the price or substitution took away
+      (``baseline - demand``; 0 without a market).
+
+    ``price`` (shape ``(horizon_days,)``) is the world price per unit of each
+    day, ``base_price`` the price before any shock; without a market every
+    day's price is ``base_price``.
 
     ``trade_due_after_horizon`` and ``policy_due_after_horizon`` (per country)
     are what the arrival calendars still hold for after the last day.
@@ -83,6 +90,8 @@ class CommodityRecords:
     pool_size: FloatArray = field(default_factory=lambda: np.zeros(0))
     links: tuple[tuple[str, str], ...] = ()
     link_shipped: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    base_price: float = 0.0
+    price: FloatArray = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def empty(
@@ -93,6 +102,7 @@ class CommodityRecords:
         inventory_target: FloatArray,
         days: int,
         links: tuple[tuple[str, str], ...] = (),
+        base_price: float = 0.0,
     ) -> CommodityRecords:
         n = len(countries)
         arrays = {name: np.zeros((days, n)) for name in DAILY_FIELDS}
@@ -108,6 +118,8 @@ class CommodityRecords:
             pool_size=np.zeros(n),
             links=links,
             link_shipped=shipped,
+            base_price=base_price,
+            price=np.full(days, base_price),
         )
 
     def __getitem__(self, name: str) -> FloatArray:
@@ -119,6 +131,11 @@ class CommodityRecords:
             return np.where(
                 self.demand_per_day > 0, self.arrays["inventory"] / self.demand_per_day, np.nan
             )
+
+    def bought(self) -> FloatArray:
+        """What left for each country each day: its imports and its own producers' supply."""
+        a = self.arrays
+        return a["imports_shipped"] + a["production"] - a["exports_shipped"]
 
     def fill_rate(self) -> FloatArray:
         """Daily fill rate ``consumption / demand`` (1 where demand is 0)."""

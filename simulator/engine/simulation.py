@@ -16,12 +16,14 @@ import simpy
 from simulator.engine.coalitions import JointPool, TransferAgreement, apply_joint_procurement
 from simulator.engine.controls import ActiveControl, ExpansionWatch, licence_target, start_control
 from simulator.engine.market import Market
+from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords, Ledger, RunResult
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
 from simulator.engine.streams import Stream, Streams
 from simulator.errors import ConservationError
 from simulator.model.distributions import RandomQuantity, draw_days
 from simulator.model.limits import DELAY_DAYS, LEAD_TIME_DAYS, DayRange
+from simulator.model.market_spec import market_of
 from simulator.model.network import CommodityNetwork, TradeNetwork
 from simulator.model.scenario import Allocation, Scenario
 
@@ -44,6 +46,7 @@ class _Commodity:
     expansion: ExpansionWatch | None = None
     licensed: list[ActiveControl] = field(default_factory=list)
     has_policies: bool = False
+    price: WorldPrice | None = None
 
     def stock_held(self) -> float:
         """All material of this commodity anywhere: inventories, reserves, pools, transit."""
@@ -220,8 +223,23 @@ def _build(
         market.inventory_target().copy(),
         horizon,
         links,
+        scenario.commodities[commodity].price_usd_per_unit,
     )
     state = _Commodity(market, record)
+    priced = market_of(scenario.market, commodity)
+    if priced is not None:
+        controlling = np.zeros(market.n, dtype=np.bool_)
+        for shock in shocks:
+            if shock.exporter in index:
+                controlling[index[shock.exporter]] = True
+        state.price = WorldPrice(
+            priced,
+            record.base_price,
+            market.state,
+            market.base_output,
+            market.separate_capacity(),
+            controlling,
+        )
 
     for spec in shocks:
         control = start_control(env, market, spec, streams, horizon)
@@ -339,7 +357,11 @@ def _one_day(day: int, c: _Commodity) -> None:
                 k.licence_queue.draw()
     if c.has_policies:
         _replenishment_targets(c)
+    if c.price is not None:  # 0. today's price, demand and output ceilings
+        c.price.open_day(day, record)
     m.receive_and_trade(day, record)  # 1–5. arrivals, orders … shipping
+    if c.price is not None:
+        c.price.after_trade(day, record)
     for k in c.licensed:
         if k.licence_queue is not None and k.in_effect(day):
             k.licence_queue.submit(day)
@@ -367,6 +389,8 @@ def _one_day(day: int, c: _Commodity) -> None:
             agreement.repay(day, record)
             agreement.record_loans(day, record)
     m.record_end_of_day(day, record)
+    if c.price is not None:
+        c.price.close_day()
 
 
 def _host_honours(

@@ -51,6 +51,9 @@ DAILY_VALUES: tuple[str, ...] = (
     "released",
     "transfers_in",
     "transfers_out",
+    "demand_forgone",
+    "price",
+    "purchase_cost_usd",
 )
 """Columns of the daily table after ``day, country, commodity``."""
 

@@ -30,6 +30,8 @@ from simulator.errors import InputError, Issue, Location, did_you_mean
 from simulator.io import dataset as dataset_io
 from simulator.io.extends import EXTENDS_KEY, copy_positions, resolve_extends
 from simulator.io.history import load_history
+from simulator.io.market import load_market_parameters
+from simulator.io.market_merge import merge_market
 from simulator.io.replay_checks import history_issues, structural_override_issues
 from simulator.io.validation import locate_issue, validate_document
 from simulator.io.yaml import DocPath, SourceMap, YamlDocument, parse_yaml, read_yaml
@@ -258,6 +260,7 @@ def _with_dataset(document: YamlDocument) -> YamlDocument:
             )
     try:
         dataset = dataset_io.load_dataset(folder)
+        market = load_market_parameters(folder, dataset)
     except InputError as error:
         raise InputError(
             [i if i.location is not None else i.located(where) for i in error.issues]
@@ -265,7 +268,7 @@ def _with_dataset(document: YamlDocument) -> YamlDocument:
     overrides = structural_override_issues(document, dataset)
     if overrides:
         raise InputError(overrides)
-    return merge_dataset(document, dataset)
+    return merge_market(merge_dataset(document, dataset), market)
 
 
 def merge_dataset(document: YamlDocument, dataset: DatasetLike) -> YamlDocument:

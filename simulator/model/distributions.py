@@ -311,9 +311,7 @@ def draw(quantity: RandomQuantity, rng: np.random.Generator) -> float:
     return quantity.sample(rng)
 
 
-def draw_days(
-    quantity: RandomQuantity, rng: np.random.Generator | None, valid: DayRange
-) -> int:
+def draw_days(quantity: RandomQuantity, rng: np.random.Generator | None, valid: DayRange) -> int:
     """One draw of a day-valued ``quantity``, in whole days within ``valid``.
 
     Validation has made sure the support lies within ``valid`` or that the

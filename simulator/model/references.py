@@ -99,6 +99,10 @@ def reference_issues(scenario: Scenario, known_codes: Collection[str]) -> list[I
         if shock.licence is not None:
             days((*where, "licence", "processing_days"), shock.licence.processing_days, DAYS)
 
+    if isinstance(scenario.market, dict):
+        for name in scenario.market:
+            commodity(("market", name), name)
+
     for i, node in enumerate(scenario.network.nodes):
         if node.expansion is not None:
             days(

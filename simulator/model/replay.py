@@ -25,6 +25,7 @@ __all__ = [
     "Tolerance",
 ]
 
+
 def _iso_date(value: object) -> object:
     """``YYYY-MM-DD`` text as a date (YAML 1.2 has no date type); anything else as is."""
     if isinstance(value, str):

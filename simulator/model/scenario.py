@@ -26,6 +26,7 @@ from simulator.model.limits import (
     MAX_QUANTITY_PER_YEAR,
     MAX_REPLICATIONS,
 )
+from simulator.model.market_spec import MarketSetting
 from simulator.model.replay import Backtest
 
 __all__ = [
@@ -113,7 +114,15 @@ class Commodity(_Frozen):
     unit: str = "t"
     price_usd_per_unit: Price
     value_at_risk_usd_per_unit: Price = Field(
-        description="USD of downstream output lost per unit of shortfall."
+        description="USD of downstream output lost per unit short of a country's own"
+        " consumption (every country's, unless its node states its own)."
+    )
+    loss_exponent: float = Field(
+        1.0,
+        ge=1,
+        le=10,
+        description="Loss per day = value x demand x (shortfall / demand) ** exponent:"
+        " 1 linear; above 1 a deep shortfall costs more per unit than a shallow one.",
     )
     carrying_cost_per_year: float = Field(
         0.05, ge=0, le=100, description="Cost of holding stock, as a share of its value per year."
@@ -181,6 +190,11 @@ class Node(_Frozen):
         None,
         description="Contracting delay of this importer's alternative routes; null: the"
         " commodity's.",
+    )
+    value_at_risk_usd_per_unit: Price | None = Field(
+        None,
+        description="USD of this country's output lost per unit short of its own consumption;"
+        " null: the commodity's.",
     )
 
     @model_validator(mode="after")
@@ -477,6 +491,11 @@ class Scenario(_Frozen):
     coalitions: dict[str, list[Code]] = Field(default_factory=dict)
     policies: Policies = Field(default_factory=Policies)
     ordering: Ordering = Field(default_factory=Ordering)
+    market: MarketSetting = Field(
+        None,
+        description="off (fixed prices), or per commodity how price, demand and supply respond;"
+        " with data: builtin the dataset's figures fill it.",
+    )
     backtest: Backtest | None = Field(
         None, description="A historical replay: the history it is compared with (see backtest)."
     )

@@ -1,0 +1,100 @@
+"""The dataset's market figures merged into a scenario document.
+
+With ``data: builtin`` (or a dataset folder holding ``market.csv``), every
+simulated commodity that has market figures gets a ``market:`` entry made of
+their central values, under the scenario's own keys; a country's own value at
+risk per unit short joins its node.  ``market: off`` (or ``false``) keeps the
+market off and takes nothing.  Values that come from the dataset are located
+at the ``data:`` value, as the rest of the dataset's.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from simulator.io.market import MarketParameters
+from simulator.io.yaml import YamlDocument
+from simulator.model.market_spec import MARKET_OFF
+
+__all__ = ["MARKET_FIELDS", "merge_market"]
+
+MARKET_FIELDS: tuple[str, ...] = (
+    "demand_elasticity",
+    "price_adjustment_days",
+    "substitution_per_year",
+    "supply_ramp_days",
+    "capacity_growth_per_year",
+    "investment_lead_years",
+)
+"""Figures of ``market.csv`` that become a commodity's ``market:`` fields.
+
+``price_flexibility`` is not taken: the file's row is ``1 / |demand_elasticity|``,
+which the scenario derives itself (so overriding the elasticity moves both).
+"""
+
+_NODE_VALUE = "value_at_risk_own_consumption_usd_per_unit"
+
+
+def merge_market(document: YamlDocument, parameters: MarketParameters) -> YamlDocument:
+    """``document`` (with the dataset already merged) with the dataset's market figures.
+
+    Parameters
+    ----------
+    document : YamlDocument
+        A scenario document whose ``commodities`` and ``network.nodes`` hold
+        the dataset's entries.
+    parameters : MarketParameters
+        The rows of the dataset's ``market.csv``.
+
+    Returns
+    -------
+    YamlDocument
+        A new document; ``document`` is not changed.
+    """
+    data: dict[str, Any] = copy.deepcopy(document.data)
+    setting = data.get("market")
+    if setting is False or setting == MARKET_OFF or len(parameters) == 0:
+        return document
+    commodities = data.get("commodities")
+    if not isinstance(commodities, dict) or not (setting is None or isinstance(setting, dict)):
+        return document  # reported by validation
+    own: dict[str, Any] = dict(setting or {})
+    figures: dict[str, dict[str, float]] = {}
+    for row in parameters:
+        if row.country is None and row.parameter in MARKET_FIELDS and row.commodity in commodities:
+            figures.setdefault(row.commodity, {})[row.parameter] = row.central
+    merged: dict[str, Any] = {}
+    for name in [*figures, *[n for n in own if n not in figures]]:
+        mine = own.get(name)
+        if name not in figures:
+            merged[name] = mine
+        elif mine is None:
+            merged[name] = dict(figures[name])
+        elif isinstance(mine, dict):
+            merged[name] = {**figures[name], **mine}
+        else:
+            merged[name] = mine  # reported by validation
+    data["market"] = merged
+
+    network = data.get("network")
+    nodes = network.get("nodes") if isinstance(network, dict) else None
+    if isinstance(nodes, list):
+        for node in nodes:
+            if not isinstance(node, dict) or "value_at_risk_usd_per_unit" in node:
+                continue
+            commodity, country = node.get("commodity"), node.get("country")
+            if not isinstance(commodity, str) or not isinstance(country, str):
+                continue
+            own = parameters.find(commodity, _NODE_VALUE, country)
+            if own is not None:
+                node["value_at_risk_usd_per_unit"] = own.central
+
+    positions = document.positions
+    origin = positions.locate(("data",))
+    values = dict(positions.values)
+    if origin is not None:
+        for name in merged:
+            values.setdefault(("market", name), origin)
+        values.setdefault(("market",), origin)
+    return YamlDocument(data, type(positions)(values, dict(positions.keys)), document.file)
