@@ -86,9 +86,9 @@ def merge_market(document: YamlDocument, parameters: MarketParameters) -> YamlDo
             commodity, country = node.get("commodity"), node.get("country")
             if not isinstance(commodity, str) or not isinstance(country, str):
                 continue
-            own = parameters.find(commodity, _NODE_VALUE, country)
-            if own is not None:
-                node["value_at_risk_usd_per_unit"] = own.central
+            figure = parameters.find(commodity, _NODE_VALUE, country)
+            if figure is not None:
+                node["value_at_risk_usd_per_unit"] = figure.central
 
     positions = document.positions
     origin = positions.locate(("data",))
