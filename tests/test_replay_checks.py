@@ -107,6 +107,34 @@ def test_an_override_must_name_a_structural_field() -> None:
         load_scenario_text(_replay("", overrides))
 
 
+def test_a_replay_may_not_tune_or_switch_off_the_market() -> None:
+    tuned = _replay("market:\n  gallium: {demand_elasticity: -0.9}")
+    with pytest.raises(InputError) as caught:
+        load_scenario_text(tuned)
+    (issue,) = caught.value.issues
+    assert issue.path == ("market", "gallium", "demand_elasticity")
+    # At the value written: line 8 of the text (it opens with an empty line), "-0.9".
+    assert issue.location is not None
+    line = tuned.splitlines()[7]
+    assert (issue.location.line, issue.location.column) == (8, line.index("-0.9") + 1)
+    assert "backtest.historical_overrides" in str(issue)
+    with pytest.raises(InputError, match="expected the dataset's market in a replay"):
+        load_scenario_text(_replay("market: off"))
+
+
+def test_a_documented_market_fact_is_allowed() -> None:
+    overrides = (
+        "  historical_overrides:\n"
+        "    - {commodity: gallium, field: demand_elasticity,\n"
+        "       source: 'an elasticity estimated for the episode: named paper, year, table'}"
+    )
+    scenario = load_scenario_text(
+        _replay("market:\n  gallium: {demand_elasticity: -0.9}", overrides)
+    )
+    assert isinstance(scenario.market, dict)
+    assert scenario.market["gallium"].demand_elasticity == -0.9
+
+
 def test_a_scenario_that_is_not_a_replay_may_change_the_dataset() -> None:
     text = _replay(CAPACITY).split("backtest:")[0]
     assert load_scenario_text(text).backtest is None

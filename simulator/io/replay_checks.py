@@ -88,6 +88,48 @@ def structural_override_issues(document: YamlDocument, dataset: Dataset) -> list
                 str(entry.get("to", entry.get("importer"))),
             )
             check(("network", "links", i), ("links", *link), entry, links.get(link), "links")
+    issues += _market_overrides(document, allowed)
+    return issues
+
+
+def _market_overrides(
+    document: YamlDocument, allowed: set[tuple[tuple[str, ...], str]]
+) -> list[Issue]:
+    """A replay's ``market:`` entries: the market is structural, as the network is.
+
+    ``market: off`` is refused; a commodity's market field is accepted only
+    when ``backtest.historical_overrides`` names it (commodity and field) with
+    its source.
+    """
+    market = document.data.get("market")
+    if market is None:
+        return []
+    if not isinstance(market, dict):
+        return [
+            Issue(
+                ("market",),
+                f"expected the dataset's market in a replay, found {market!r}: a replay is"
+                " compared with history under the model as it stands",
+                _locate(document, ("market",), ()),
+            )
+        ]
+    issues: list[Issue] = []
+    for name, fields in market.items():
+        for field in fields if isinstance(fields, dict) else ():
+            if (("commodities", str(name)), str(field)) in allowed:
+                continue
+            path: DocPath = ("market", name, field)
+            issues.append(
+                Issue(
+                    path,
+                    f"expected the dataset's {field} of {name}'s market, found"
+                    f" {fields[field]!r}: a replay states the shock and dated facts, not"
+                    " structural figures; remove it, or name it under"
+                    " backtest.historical_overrides with the documented historical fact and"
+                    " its source",
+                    _locate(document, path, ("market", name)),
+                )
+            )
     return issues
 
 

@@ -48,6 +48,17 @@ STRUCTURAL_FIELDS: dict[str, tuple[str, ...]] = {
         "substitution",
         "contracting_delay_days",
         "new_route_ramp_days",
+        "loss_exponent",
+        # The commodity's market (``market.<commodity>.<field>``):
+        "demand_elasticity",
+        "price_flexibility",
+        "price_adjustment_days",
+        "substitution_per_year",
+        "supply_ramp_days",
+        "capacity_growth_per_year",
+        "investment_lead_years",
+        "investment_price_ratio",
+        "investment_sustain_days",
     ),
     "nodes": (
         "production_per_year",
@@ -59,6 +70,7 @@ STRUCTURAL_FIELDS: dict[str, tuple[str, ...]] = {
         "input_stock_days",
         "substitution",
         "contracting_delay_days",
+        "value_at_risk_usd_per_unit",
     ),
     "links": ("flow_per_year", "lead_time_days", "contracting_delay_days", "ramp_days"),
 }
