@@ -98,8 +98,8 @@ def test_every_producer_with_capacity_has_a_utilisation(
 def test_a_sourced_capacity_gives_the_utilisation_production_over_capacity(
     market: MarketParameters, data: Dataset
 ) -> None:
-    """Where nodes.csv holds a capacity above production (a nameplate or demonstrated
-    figure), the central utilisation is that ratio: capacity is not production."""
+    """Where nodes.csv holds a capacity above production (a nameplate, a demonstrated
+    figure, or production / utilisation), the central utilisation is that ratio."""
     checked = 0
     for node in data.nodes:
         production = float(node["production_per_year"])  # type: ignore[arg-type]
@@ -109,6 +109,73 @@ def test_a_sourced_capacity_gives_the_utilisation_production_over_capacity(
             assert row.central == pytest.approx(production / capacity, abs=5e-6), row.label
             checked += 1
     assert checked >= 6  # MOZ, MDG, TZA graphite; VNM urea (x2); BEL gallium; US magnets
+
+
+def test_capacity_is_production_over_the_central_utilisation(
+    market: MarketParameters, data: Dataset
+) -> None:
+    """Issue 11, capacity is not production: capacity = production / central utilisation
+    (6 significant digits); a utilisation of 0 (capacity without baseline output) keeps
+    the sourced capacity, and a node without a utilisation row produces nothing."""
+    derived = 0
+    for node in data.nodes:
+        commodity, country = str(node["commodity"]), str(node["country"])
+        production = float(node["production_per_year"])  # type: ignore[arg-type]
+        capacity = float(node["capacity_per_year"])  # type: ignore[arg-type]
+        row = market.find(commodity, "capacity_utilisation", country)
+        if row is None:
+            assert production == capacity == 0, (commodity, country)
+        elif row.central == 0:
+            assert production == 0 < capacity, row.label
+        else:
+            assert capacity == pytest.approx(production / row.central, rel=5e-6), row.label
+            assert capacity >= production, row.label
+            derived += 1
+    assert derived >= 50
+    gallium = next(n for n in data.nodes if (n["commodity"], n["country"]) == ("gallium", "CHN"))
+    assert float(gallium["capacity_per_year"]) == pytest.approx(750 / 0.75)  # type: ignore[arg-type]
+
+
+def test_the_value_at_risk_is_per_unit_of_own_consumption(
+    market: MarketParameters, data: Dataset
+) -> None:
+    """commodities.csv holds the commodity default of market.csv's value at risk per unit
+    of the country's own consumption (gallium: OFR $3.1B / 16 t US consumption)."""
+    for commodity, values in data.commodities.items():
+        default = market.get(commodity, "value_at_risk_own_consumption_usd_per_unit")
+        assert float(values["value_at_risk_usd_per_unit"]) == pytest.approx(  # type: ignore[arg-type]
+            default.central, rel=1e-9
+        ), commodity
+    gallium = float(data.commodities["gallium"]["value_at_risk_usd_per_unit"])  # type: ignore[arg-type]
+    assert gallium == pytest.approx(3.1e9 / 16)
+
+
+def test_the_ranges_of_capacity_and_value_at_risk_follow_market_csv(
+    market: MarketParameters, data: Dataset
+) -> None:
+    """uncertainty.csv: capacity low = production / high utilisation, high = production /
+    low utilisation; value-at-risk ranges are market.csv's low and high."""
+    from simulator.io.data_ranges import load_ranges
+
+    production = {
+        (str(n["commodity"]), str(n["country"])): float(n["production_per_year"])  # type: ignore[arg-type]
+        for n in data.nodes
+    }
+    capacities = 0
+    for r in load_ranges(dataset=data):
+        if r.field == "capacity_per_year":
+            util = market.get(r.key[0], "capacity_utilisation", r.key[1])
+            p = production[(r.key[0], r.key[1])]
+            assert r.low == pytest.approx(p / util.high, rel=5e-6), r.label
+            assert r.high == pytest.approx(p / util.low, rel=5e-6), r.label
+            capacities += 1
+        elif r.field == "value_at_risk_usd_per_unit":
+            default = market.get(r.key[0], "value_at_risk_own_consumption_usd_per_unit")
+            assert (r.low, r.high) == (default.low, default.high), r.label
+    producers = sum(
+        1 for row in market if row.parameter == "capacity_utilisation" and row.central > 0
+    )
+    assert capacities == producers
 
 
 def test_china_has_headroom_where_a_source_says_so(market: MarketParameters) -> None:

@@ -56,14 +56,16 @@ def test_tuned_capacity_and_lead_time_are_rejected_where_written() -> None:
         (11, lines[10].index("30}") + 1, "network.links.0.lead_time_days"),
     ]
     first = str(caught.value.issues[0])
-    assert "expected the dataset's capacity_per_year of gallium CHN (750.0), found 850" in first
+    # the dataset's capacity: production 750 / utilisation 0.75 (nodes.csv, market.csv)
+    assert "expected the dataset's capacity_per_year of gallium CHN (1000.0), found 850" in first
     assert "backtest.historical_overrides" in first
 
 
 def test_an_unchanged_value_is_not_an_override() -> None:
-    """Restating the dataset's own figure (the flow above, 6.475 t) changes nothing."""
+    """Restating the dataset's own figure (China's capacity 750 / 0.75 = 1000 t; the
+    flow above, 6.475 t) changes nothing."""
     text = _replay(
-        "network:\n  nodes:\n    - {country: CHN, commodity: gallium, capacity_per_year: 750}"
+        "network:\n  nodes:\n    - {country: CHN, commodity: gallium, capacity_per_year: 1000}"
     )
     assert load_scenario_text(text).backtest is not None
 
