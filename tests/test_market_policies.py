@@ -4,7 +4,7 @@ The case: CHN ships 1/day each to KOR and JPN (lead 10, 30 days of stock),
 AUS makes 1/day for itself with room for 1/day more and has zero-flow routes
 to both (lead 10).  CHN bans everyone from day 50 for 100 days.  Market:
 elasticity -0.25, adjustment 10 days, supply ramp 30 days.  Reserves hold
-60 days, release below 20 days of cover and refill at up to 1/day.
+60 days and release below 20 days of cover.
 """
 
 from __future__ import annotations
@@ -17,7 +17,10 @@ from scenario_factory import COMMODITY, ban, base_dict, link, node, run
 BAN_END = 150
 
 
-def _case(*reserves: str) -> dict[str, Any]:
+def _case(*reserves: str, refilling: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The case with a reserve for each of ``reserves``; those in ``refilling`` (default: all)
+    buy back what they release at up to 1/day, the others never refill."""
+    refill = reserves if refilling is None else refilling
     scenario = base_dict(
         shocks=[ban(targets="all", effective_day=50, duration_days=100)], horizon_days=365
     )
@@ -48,7 +51,7 @@ def _case(*reserves: str) -> dict[str, Any]:
                 "commodity": COMMODITY,
                 "size_days": 60,
                 "trigger_coverage_days": 20,
-                "replenish_per_day": 1.0,
+                "replenish_per_day": 1.0 if code in refill else 0.0,
             }
             for code in reserves
         ]
@@ -69,12 +72,19 @@ def test_koreas_release_lowers_japans_purchase_cost() -> None:
 
 
 def test_two_reserves_refilling_at_once_raise_the_price_more_than_one() -> None:
-    """After the ban both reserves buy back what they released: the price after the ban
-    is higher, and stays high longer, than when Korea alone refills."""
-    one, _ = run(_case("KOR"))
+    """Both countries hold a reserve and release the same way in the three runs; only
+    the refilling differs: none, Korea's alone, both.  Refilling is bought at the
+    prevailing price and pushes it up, two refills more than one."""
+    none, _ = run(_case("KOR", "JPN", refilling=()))
+    one, _ = run(_case("KOR", "JPN", refilling=("KOR",)))
     two, _ = run(_case("KOR", "JPN"))
-    rec_one, rec_two = one.records[COMMODITY], two.records[COMMODITY]
-    assert rec_two["stocked"][BAN_END:].sum() > rec_one["stocked"][BAN_END:].sum()
-    after_one, after_two = rec_one.price[BAN_END + 30 :], rec_two.price[BAN_END + 30 :]
-    assert after_two.mean() > after_one.mean()
-    assert after_two.max() > after_one.max()
+    prices = [r.records[COMMODITY].price for r in (none, one, two)]
+    stocked = [r.records[COMMODITY]["stocked"].sum() for r in (none, one, two)]
+    assert stocked[0] == 0.0 < stocked[1] < stocked[2]
+    first_refill = int(np.flatnonzero(two.records[COMMODITY]["stocked"].sum(axis=1) > 0)[0])
+    for p in prices[1:]:  # the same crisis until the first refill
+        np.testing.assert_array_equal(p[:first_refill], prices[0][:first_refill])
+    extra_one = (prices[1] - prices[0]).sum()
+    extra_two = (prices[2] - prices[0]).sum()
+    assert 0.0 < extra_one < extra_two
+    assert prices[2].max() >= prices[1].max() >= prices[0].max()

@@ -38,9 +38,8 @@ BoolArray = npt.NDArray[np.bool_]
     UNMET_EXTRA,
     LAST_SHORTFALL,
     IMPORT_FLOW,
-    ORDER,
-) = range(14)
-COUNTRY_ROWS = 14
+) = range(13)
+COUNTRY_ROWS = 13
 
 # Rows of the per-line float matrix (link-only rows are zero on own-producer lines).
 SHARE, BASE, QUOTA, LEAK_SHARE, APPROVED, LICENCE_REQUESTS, RAMP_DAYS = range(7)
@@ -129,7 +128,6 @@ def trade_day(
         o = demand[j] + (target - position) / tau
         floor = demand[j] if stock[j] < state[INVENTORY_TARGET, j] else 0.0
         order[j] = o if o > floor else floor
-        state[ORDER, j] = order[j]
     request = np.empty(lines)
     for k in range(lines):
         request[k] = line_values[SHARE, k] * order[destination[k]]

@@ -3,8 +3,8 @@
 One reference price per commodity and day (``docs/model.md``, "Market"):
 
 - **Scarcity** ``x`` is the larger of two shares measured the day before: the
-  share of buyers' orders that the market did not supply (``u``), and the
-  share of the world's commercial inventory target that is missing (``g``).
+  share of the day's demand that the day's supply did not cover (``u``), and
+  the share of the world's commercial inventory target that is missing (``g``).
 - **Price**: ``p`` closes ``1 / A`` of its gap to the scarcity price
   ``p0 (1 + phi x)`` a day (``A`` the adjustment days, ``phi`` the price
   flexibility, ``1 / |elasticity|`` by default).
@@ -128,15 +128,18 @@ def unserved_share(
     imports_record: FloatArray,
     exports_record: FloatArray,
 ) -> float:
-    """Share of today's orders not supplied: ``sum_j max(o_j - q_j, 0) / sum_j o_j``.
+    """Share of today's demand that today's supply did not cover.
 
-    ``q_j`` is what left for importer ``j`` today: its trade shipments and its
-    own producers' supply to it.
+    ``sum_j max(D_j - q_j, 0) / sum_j D_j``, where ``q_j`` is what left for
+    buyer ``j`` today: its trade shipments and its own producers' supply to
+    it.  Restocking orders are left out (the inventory gap measures them):
+    the order-up-to rule asks again every day for a stock that is missing, so
+    counting them would let one small importer's gap move the world price.
     """
     ordered = 0.0
     unserved = 0.0
     for j in range(state.shape[1]):
-        o = state[kernel.ORDER, j]
+        o = state[kernel.DEMAND, j]
         q = imports_record[day, j] + production_record[day, j] - exports_record[day, j]
         ordered += o
         if o - q > TOLERANCE * o:
@@ -237,7 +240,7 @@ class WorldPrice:
         )
 
     def after_trade(self, day: int, record: CommodityRecords) -> None:
-        """After shipping: the share of today's orders the market did not supply."""
+        """After shipping: the share of today's demand that today's supply did not cover."""
         arrays = record.arrays
         self.price_state[UNSERVED] = unserved_share(
             day,
