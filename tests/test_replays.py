@@ -23,7 +23,24 @@ from simulator.io.scenario_file import load_scenario
 
 REPLAYS = Path(__file__).resolve().parents[1] / "scenarios" / "replays"
 
-NO_MARKET = "no prices in the model: the market is issue 11"
+GA_PRICE = (
+    "Rotterdam's gallium price peaked at 2.1 times its pre-control level in December 2023; the"
+    " model's world price peaks lower (about 1.7): licensing only delays China's supply, so the"
+    " share of demand left uncovered stays small, and the price rule has no speculative or"
+    " precautionary buying beyond the inventory gap"
+)
+RE_PRICES = (
+    "rare-earth oxide prices rose 8 to 16 times by mid-2011 (Lynas FOB China); the model's world"
+    " price rises about 1.5 times: the replay's quota cuts a share of supply, and the price rule"
+    " (flexibility 1/|elasticity|, bounded by 1 + flexibility) has no speculation or hoarding,"
+    " which the sources credit for the 2011 spike"
+)
+UREA_PRICES = (
+    "urea prices rose worldwide in autumn 2021 (gas prices, China's energy rationing: Chinese"
+    " domestic 1.5 times, Korea's import unit value 2.7 times); the model's world price moves"
+    " only with the Korean licensing it replays, a small share of world urea, and has no gas"
+    " or energy shock"
+)
 LICENCES_TRICKLED = (
     "licences trickled out: history has exports at a few per cent of 2022 in October and 20% in"
     " November; the model approves every request after the statutory 51-63 days, so exports are"
@@ -32,12 +49,18 @@ LICENCES_TRICKLED = (
 GA_2023_ALREADY_LOW = (
     "China's 2023 gallium exports were already half of 2022's before the announcement"
     " (January-July -51% year on year, with prices -53% from June 2022): weak demand; the model's"
-    " baseline is 2022 and it has no demand response (issue 11)"
+    " baseline is 2022, and its demand responds to its own price only, not to the downstream"
+    " slump that lowered both exports and prices"
 )
 GE_RUSH = (
     "July rush: germanium exports 2.3 times the 2022 average; the replay states no front-loading"
-    " (its size is not documented) and China has no capacity headroom in the dataset (capacity ="
-    " output), so the model cannot surge (issue 11)"
+    " (its size is not documented), so nobody orders more before the control, although China now"
+    " has headroom (utilisation 0.85) to surge"
+)
+GA_2024_LOW = (
+    "gallium exports were about half the 2022 average in mid-2024; the model's importers order"
+    " back their backlog once licences flow and China's headroom serves it, with 2022 demand:"
+    " weak downstream demand and licences that stayed scarce are not in the model"
 )
 EARLY_2024_SLUMP = (
     "gallium exports fell back to 15% of the 2022 average in March 2024; the model has no"
@@ -50,7 +73,7 @@ GE_2024_LOW = (
 KOREA_GA_STOCK = (
     "the model runs Korea (98% Chinese, 30 days of stock assumed, no reserve in the data) short"
     " in September; none was reported: Korean firms' and KOMIR's stocks are not public (issue 12"
-    " makes them uncertain) and there is no demand response (issue 11)"
+    " makes them uncertain); the demand response (elasticity -0.1) cuts little of it"
 )
 RE_QUOTA_SLACK = (
     "the 2010 quota did not bind on shipments to Japan (Japan's imports from China rose 49% on"
@@ -64,22 +87,13 @@ RE_HALT_LEAK = (
 )
 RE_CATCH_UP = (
     "December's 2.1 times the pre-halt average is the backlog shipped after the halt; the model"
-    " has no catch-up of orders it could not serve (issue 11) and keeps the quota at 0.6"
+    " orders its backlog back, but the replay's quota of 0.6 stays in force after the halt and"
+    " caps the catch-up"
 )
 RE_JAPAN_STOCK = (
     "the model runs Japan short in September 2010: the dataset's 30 days of Japanese stock is an"
     " assumption for 2024 (METI expected the 2010 stock to last to March-April 2011) and the"
     " model's binding quota cuts a third of Japan's supply from July"
-)
-UREA_NOVEMBER = (
-    "Korea's November imports from China (all grades) were 0.59 of November 2020; the model"
-    " holds industrial urea until 10 November and then licenses each day's request after 7-21"
-    " days, so little ships in November (the split of history's series by grade is not known)"
-)
-UREA_SHORTAGE = (
-    "filling stations ran out in late October 2021; the model reroutes Korea's blocked orders to"
-    " Vietnam's spare capacity at once with the 9-day transit only, so Korea's month of stock never"
-    " runs out: no contracting delay (issue 10) and no panic buying"
 )
 
 GA, GE, RE, UREA = (
@@ -101,7 +115,7 @@ FEATURES: list[tuple[str, str, str | None]] = [
     ("gallium-2023", f"{GA}: ratio 2023-11", LICENCES_TRICKLED),
     ("gallium-2023", f"{GA}: ratio 2023-12", None),
     ("gallium-2023", f"{GA}: ratio 2024-03", EARLY_2024_SLUMP),
-    ("gallium-2023", f"{GA}: ratio 2024-06", None),
+    ("gallium-2023", f"{GA}: ratio 2024-06", GA_2024_LOW),
     ("gallium-2023", f"{GA}: trough month", None),
     ("gallium-2023", f"{GA}: trough depth", None),
     ("gallium-2023", f"{GA}: {RECOVERY}", LICENCES_TRICKLED),
@@ -115,7 +129,7 @@ FEATURES: list[tuple[str, str, str | None]] = [
     ("gallium-2023", f"{GE}: trough month", None),
     ("gallium-2023", f"{GE}: trough depth", None),
     ("gallium-2023", f"{GE}: {RECOVERY}", LICENCES_TRICKLED),
-    ("gallium-2023", "price gallium Rotterdam: peak ratio", NO_MARKET),
+    ("gallium-2023", "price gallium Rotterdam: peak ratio", GA_PRICE),
     ("gallium-2023", "KOR shortage (gallium, germanium)", KOREA_GA_STOCK),
     ("gallium-2023", "JPN shortage (gallium)", None),
     ("rare-earths-japan-2010", f"{RE}: ratio 2010-09", RE_QUOTA_SLACK),
@@ -129,12 +143,12 @@ FEATURES: list[tuple[str, str, str | None]] = [
     ("rare-earths-japan-2010", f"{RE}: trough depth", RE_HALT_LEAK),
     ("rare-earths-japan-2010", f"{RE}: {RECOVERY}", RE_QUOTA_SLACK),
     ("rare-earths-japan-2010", "JPN shortage (rare_earth_oxides)", RE_JAPAN_STOCK),
-    ("rare-earths-japan-2010", f"price {LA}: peak ratio", NO_MARKET),
-    ("rare-earths-japan-2010", f"price {DY}: peak ratio", NO_MARKET),
-    ("urea-korea-2021", f"{UREA}: ratio 2021-11", UREA_NOVEMBER),
-    ("urea-korea-2021", "price urea China, domestic (KOTRA Hangzhou): peak ratio", NO_MARKET),
-    ("urea-korea-2021", "price urea Korea, import unit value: peak ratio", NO_MARKET),
-    ("urea-korea-2021", "KOR shortage (urea_industrial)", UREA_SHORTAGE),
+    ("rare-earths-japan-2010", f"price {LA}: peak ratio", RE_PRICES),
+    ("rare-earths-japan-2010", f"price {DY}: peak ratio", RE_PRICES),
+    ("urea-korea-2021", f"{UREA}: ratio 2021-11", None),
+    ("urea-korea-2021", "price urea China, domestic (KOTRA Hangzhou): peak ratio", UREA_PRICES),
+    ("urea-korea-2021", "price urea Korea, import unit value: peak ratio", UREA_PRICES),
+    ("urea-korea-2021", "KOR shortage (urea_industrial)", None),
 ]
 
 

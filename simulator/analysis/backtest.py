@@ -5,8 +5,9 @@ grid (conventions in :mod:`simulator.analysis.backtest_features`):
 
 - each month's ratio of the replay's trade series to its pre-control average;
 - the trough (month and depth) and the month of recovery;
-- the peak of each price series history has (the model has no prices yet:
-  *not modelled*);
+- the peak of each price series history has against the model's world price
+  (:mod:`simulator.analysis.backtest_prices`; *not modelled* for a commodity
+  without a market);
 - for each country history records as short or not short, whether and when
   the model makes it short.
 
@@ -34,12 +35,12 @@ from simulator.analysis.backtest_features import (
     recovery_month,
     trough,
 )
+from simulator.analysis.backtest_prices import model_price_ratios, price_features
 from simulator.analysis.backtest_verdicts import (
     BAND,
     Feature,
     Status,
     month_feature,
-    month_span,
     numeric_feature,
 )
 from simulator.engine import RunResult, simulate
@@ -47,6 +48,7 @@ from simulator.errors import InputError, Location
 from simulator.io.history import FittedParameter, History, load_history
 from simulator.io.scenario_file import load_scenario
 from simulator.model.calendar import Month
+from simulator.model.market_spec import market_of
 from simulator.model.replay import Backtest, HistoricalOverride, HistorySeries
 from simulator.model.scenario import Scenario
 
@@ -154,10 +156,14 @@ def backtest(
     judged = _shortage_statements(spec, history, scenario)
     ratios: list[list[dict[Month, float]]] = [[] for _ in spec.series]
     shortages: list[list[Month | None]] = [[] for _ in judged]
+    simulated = dict.fromkeys(s.commodity for s in spec.series)
+    prices: dict[str, list[dict[Month, float]]] = {c: [] for c in simulated}
     for r in range(n):  # each run is reduced to what the features need, then dropped
         run = simulate(scenario, r)
         for i, series in enumerate(spec.series):
             ratios[i].append(_model_ratios(scenario, spec, series, run))
+        for commodity in simulated:
+            prices[commodity].append(model_price_ratios(run, commodity, spec))
         for j, (country, commodities) in enumerate(judged):
             shortages[j].append(_first_shortage(run, commodities, country, spec))
     features: list[Feature] = []
@@ -166,7 +172,8 @@ def backtest(
         f, band = _series_features(spec, series, history, modelled)
         features += f
         bands.append(band)
-    features += _price_features(spec, history)
+    priced = {c for c in simulated if market_of(scenario.market, c) is not None}
+    features += price_features(spec, history, prices, priced)
     features += [
         month_feature(
             f"{country} shortage ({', '.join(commodities)})",
@@ -295,44 +302,6 @@ def _model_ratios(
 
 
 # --- prices and shortages -------------------------------------------------------------------
-
-
-def _price_features(spec: Backtest, history: History) -> list[Feature]:
-    """Peak price after the control over the last quote before it, per market (not modelled)."""
-    features = []
-    commodities = dict.fromkeys(s.history_name for s in spec.series)
-    for commodity in commodities:
-        rows = history.episode_prices(spec.episode, commodity)
-        for market in dict.fromkeys(p.market for p in rows):
-            quotes = [p for p in rows if p.market == market]
-            before = [p for p in quotes if p.end < spec.control]
-            after = (
-                [p for p in quotes if p.start >= spec.control and p.unit == before[-1].unit]
-                if before
-                else []
-            )
-            if not after:
-                continue
-            peak, last = max(after, key=lambda p: p.price), before[-1]
-            ratio = peak.price / last.price
-            quotes_text = (
-                f"{month_span(peak.start, peak.end)}: {peak.price:g} vs"
-                f" {month_span(last.start, last.end)}: {last.price:g} {peak.unit}"
-            )
-            features.append(
-                Feature(
-                    name=f"price {commodity} {market}: peak ratio",
-                    kind="price_peak",
-                    history=ratio,
-                    history_text=f"{ratio:.2f} ({quotes_text})",
-                    median=None,
-                    low=None,
-                    high=None,
-                    model_text="no prices in the model (market: issue 11)",
-                    status=Status.NOT_MODELLED,
-                )
-            )
-    return features
 
 
 def _shortage_statements(
