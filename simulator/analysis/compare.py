@@ -142,6 +142,8 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "peak_shortfall_rate",
     "min_coverage_days",
     "stockpile_cost_usd",
+    "price_cost_usd",
+    "peak_price_ratio",
     "tts_days",
     "ttr_days",
 )

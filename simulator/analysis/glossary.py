@@ -29,7 +29,11 @@ GLOSSARY: dict[str, str] = {
     "fill rate": "share of demand met over the horizon.",
     "shortfall": "total unmet demand over the horizon, in the commodity's unit.",
     "days of demand lost": "shortfall divided by daily demand.",
-    "economic loss": "shortfall times the commodity's value at risk per unit (USD).",
+    "economic loss": "output lost to shortfall, at the country's value per unit short of its"
+    " own consumption, plus the welfare lost on demand the price took away (USD).",
+    "demand forgone": "demand the price or substitution took away: not shortfall.",
+    "extra spending": "what buyers paid above the baseline price for what they bought;"
+    " shown beside the economic loss, never added to it.",
     "Wilson CI": "interval of a share of replications meeting a target.",
 }
 """Term → definition, in reading order."""

@@ -69,6 +69,10 @@ METRIC_DIRECTIONS: dict[str, Direction] = {
     "pool_level": Direction.NONE,
     "pool_drawn": Direction.NONE,
     "pool_paid": Direction.LOWER,
+    "demand_forgone": Direction.LOWER,
+    "price_cost_usd": Direction.LOWER,
+    "peak_price_ratio": Direction.LOWER,
+    "mean_price_ratio": Direction.LOWER,
 }
 """Direction of improvement of every metric of :data:`~simulator.analysis.metrics.METRICS`."""
 

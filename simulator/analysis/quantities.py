@@ -44,6 +44,7 @@ class Kind(enum.Enum):
     SHARE = "share"  # a fraction in [0, 1], shown as a percentage
     DAYS = "days"
     USD = "usd"
+    RATIO = "ratio"  # times a baseline, shown as ×1.52
 
 
 METRIC_KINDS: dict[str, Kind] = {
@@ -64,6 +65,10 @@ METRIC_KINDS: dict[str, Kind] = {
     "pool_level": Kind.QUANTITY,
     "pool_drawn": Kind.QUANTITY,
     "pool_paid": Kind.USD,
+    "demand_forgone": Kind.QUANTITY,
+    "price_cost_usd": Kind.USD,
+    "peak_price_ratio": Kind.RATIO,
+    "mean_price_ratio": Kind.RATIO,
 }
 """The kind of every metric of :data:`~simulator.analysis.metrics.METRICS`."""
 
@@ -85,6 +90,10 @@ _LABELS: dict[str, str] = {
     "pool_level": "joint pool level",
     "pool_drawn": "drawn from joint pools",
     "pool_paid": "paid for joint pools",
+    "demand_forgone": "demand forgone at the price",
+    "price_cost_usd": "extra spending at higher prices",
+    "peak_price_ratio": "peak price (× baseline)",
+    "mean_price_ratio": "mean price (× baseline)",
 }
 
 
@@ -101,6 +110,7 @@ def unit_of(metric: str, commodity_unit: str = "units") -> str:
         Kind.SHARE: "%",
         Kind.DAYS: "days",
         Kind.USD: "USD",
+        Kind.RATIO: "× baseline",
     }[kind]
 
 
@@ -161,6 +171,8 @@ def format_metric(value: Any, metric: str, commodity_unit: str = "units") -> str
     if kind is Kind.SHARE:
         return format_share(x)
     text = format_number(x).replace("-", _MINUS)
+    if kind is Kind.RATIO:
+        return f"×{text}"
     if kind is Kind.DAYS:
         return f"{text} day" if x == 1 else f"{text} days"
     return f"{text} {commodity_unit}"
@@ -189,6 +201,8 @@ def format_difference(value: Any, metric: str, commodity_unit: str = "units") ->
         return MISSING
     x = float(value)
     sign = "+" if x > 0 else (_MINUS if x < 0 else "")
+    if METRIC_KINDS.get(metric, Kind.QUANTITY) is Kind.RATIO:
+        return f"{sign}{format_number(abs(x))}×" if x else "0×"
     if METRIC_KINDS.get(metric, Kind.QUANTITY) is Kind.SHARE:
         points = abs(100 * x)
         text = f"{points:.3g}" if points >= 1 else f"{points:.2g}"

@@ -38,6 +38,8 @@ METRIC_TITLES = {
     "stockpile_cost_usd": "Stockpile committed cost",
     "tts_days": "Time to survive (days)",
     "ttr_days": "Time to recover (days)",
+    "price_cost_usd": "Extra spending at higher prices",
+    "peak_price_ratio": "Peak price (× baseline)",
 }
 """Heading of each metric's tables and figures (the unit follows it, from the commodity);
 other metrics show their own name."""

@@ -23,6 +23,7 @@ _COLUMNS: tuple[tuple[str, str, int], ...] = (
     ("ttr_days", "TTR", 0),
     ("shortage_days", "short", 3),
     ("economic_loss_usd", "loss", 0),
+    ("peak_price_ratio", "price", 2),
     ("min_coverage_days", "min cov", 4),
     ("stockpile_cost_usd", "cost", 2),
     ("released", "released", 1),
@@ -33,7 +34,7 @@ _LEGEND = (
     "shortfall and policy flows in {unit}; TTS/TTR: days to the first shortfall / to recovery"
     " after the shock (— none; no TTR without a shortfall); short: days with shortfall; min"
     " cov: lowest inventory in days of demand; cost: committed cost of reserves; in/out: mutual"
-    " transfers."
+    " transfers; price: the peak world price over its baseline."
 )
 
 
