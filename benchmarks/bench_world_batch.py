@@ -15,13 +15,14 @@ records), into a temporary results folder, once per ``--replications`` count
   ``metrics_table`` (preparing the scenario and network, the rows and their
   Arrow table; the task is unpickled before the chunk's clock starts, so that
   part is measured separately, below);
-- the peak resident memory (``ru_maxrss``) of every worker process, read on
-  the workers before the cluster closes, and of the parent;
+- the peak resident memory (``VmHWM``) of every worker process, read on
+  the workers before the cluster closes, and of the parent (so far);
 - the size of the summary written.
 
 Beside it, in this process: what one chunk would pay to unpickle the
 scenario and build its network without the per-process cache of
-:mod:`simulator.experiments.shared`, and what it pays with it.
+:mod:`simulator.experiments.shared`, and what it pays with it; and the CPU
+time of the parent's set-up, part by part.
 
 The plan is built in Python (one variant, ``base``), as ``supplyshock batch``
 would build it from the world's YAML: that file is 16 MB, above the default
@@ -54,7 +55,17 @@ from simulator.model.scenario import Scenario
 
 
 def peak_rss_mib() -> float:
-    """Peak resident memory of the calling process (MiB; Linux reports KiB)."""
+    """Peak resident memory of the calling process, MiB.
+
+    ``VmHWM`` of ``/proc/self/status`` where there is one (Linux): unlike
+    ``ru_maxrss``, which a process started by fork and exec inherits from its
+    parent, it counts only this process's own memory.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text(encoding="ascii").splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -119,12 +130,42 @@ def chunk_preparation(scenario: Scenario) -> tuple[float, float]:
     return first, again
 
 
+def setup_parts(scenario: Scenario) -> None:
+    """CPU seconds of the parent's set-up per variant, one part at a time."""
+    import json
+
+    from simulator.io.resolved import dump_scenario_yaml
+
+    plan = world_plan(scenario, 1)
+    parts: list[tuple[str, float, int]] = []
+    start = time.process_time()
+    plan.fingerprint()
+    parts.append(
+        ("plan fingerprint (JSON of the resolved data, SHA-256)", time.process_time() - start, 0)
+    )
+    start = time.process_time()
+    text = json.dumps({"scenarios": {"base": plan.variants[0].data}}, indent=2)
+    parts.append(
+        ("the manifest's copy of the resolved data (JSON)", time.process_time() - start, len(text))
+    )
+    start = time.process_time()
+    text = dump_scenario_yaml(scenario)
+    parts.append(
+        ("scenarios/base.yaml (dump_scenario_yaml)", time.process_time() - start, len(text))
+    )
+    for label, cpu, size in parts:
+        print(f"  set-up: {label}: {cpu:.2f} CPU s" + (f", {size / 1e6:.1f} MB" if size else ""))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--replications", type=int, nargs="+", default=[20, 60])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--chunk-size", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--no-setup-parts", action="store_true", help="skip timing the set-up's parts"
+    )
     args = parser.parse_args()
 
     print(f"machine: {os.cpu_count()} CPUs, Python {platform.python_version()}")
@@ -137,6 +178,8 @@ def main() -> None:
         f"a chunk's scenario and network: {cold:.2f} CPU s unpickled and built,"
         f" {warm:.4f} CPU s from the worker's cache"
     )
+    if not args.no_setup_parts:
+        setup_parts(scenario)
     header = (
         "| replications | chunks | set-up s | chunks wall s | wall s/rep | worker CPU s/rep"
         " | chunk overhead CPU s | worker peak RSS MiB | parent peak RSS MiB | summary MB |"
