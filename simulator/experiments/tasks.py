@@ -44,7 +44,7 @@ __all__ = [
 
 _INTEGER_METRICS = frozenset({"shortage_days"})
 
-ROWS_PER_BATCH = 20_000
+ROWS_PER_BATCH = 5_000
 """Summary rows a chunk holds as Python dicts before it packs them into an Arrow batch.
 
 A replication of the world network has 4,000 rows: as dicts, a chunk of 50
@@ -286,20 +286,16 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         values, drawn = task.settings(r)
         try:
             scenario, network = prepared.get(values)
-            start, start_cpu = time.perf_counter(), time.process_time()
-            result = simulate(scenario, r, seed=task.seed, network=network)
-            metrics = metrics_table(result, scenario)
-            compute += time.perf_counter() - start
-            compute_cpu += time.process_time() - start_cpu
-            if task.daily_every is not None:
-                from simulator.analysis.daily import daily_table  # pandas: only when asked
-
-                days.append(daily_table(result, task.daily_every, scenario.coalitions))
+            metrics, day, seconds, cpu_seconds = _replicate(task, scenario, network, r)
         except Exception as error:  # recorded, reported, and the chunk goes on
             failures.append(
                 Failure(task.variant, r, task.seed, type(error).__name__, str(error), values)
             )
             continue
+        compute += seconds
+        compute_cpu += cpu_seconds
+        if day is not None:
+            days.append(day)
         rows += [{"replication": r, "seed": task.seed, **row, **drawn} for row in metrics]
         if len(rows) >= ROWS_PER_BATCH:
             batches.append(pa.RecordBatch.from_pylist(rows, schema=schema))
@@ -313,6 +309,26 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     return ChunkResult(
         task.variant, task.first, task.last, summary, daily, failures, compute, compute_cpu, cpu
     )
+
+
+def _replicate(
+    task: ChunkTask, scenario: Scenario, network: TradeNetwork, replication: int
+) -> tuple[list[dict[str, Any]], pd.DataFrame | None, float, float]:
+    """One replication's metrics rows and daily rows, and its compute wall and CPU seconds.
+
+    Its daily records (hundreds of MiB for a world-sized network) are freed
+    when this returns, before the next replication allocates its own.
+    """
+    start, start_cpu = time.perf_counter(), time.process_time()
+    result = simulate(scenario, replication, seed=task.seed, network=network)
+    metrics = metrics_table(result, scenario)
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - start_cpu
+    day = None
+    if task.daily_every is not None:
+        from simulator.analysis.daily import daily_table  # pandas: only when asked
+
+        day = daily_table(result, task.daily_every, scenario.coalitions)
+    return metrics, day, seconds, cpu_seconds
 
 
 def _daily(days: list[pd.DataFrame]) -> pa.Table:
