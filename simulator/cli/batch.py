@@ -236,8 +236,8 @@ def batch(
     )
     from simulator.experiments.integrity import FolderBusyError
     from simulator.experiments.runner import run_batch
-    from simulator.experiments.store import ResultsConflictError, load_results
-    from simulator.experiments.summary import summarise
+    from simulator.experiments.store import ResultsConflictError
+    from simulator.experiments.summary import summarise_results
 
     every = parse_daily(daily)
     cores = available_cores()
@@ -303,8 +303,7 @@ def batch(
             bar.stop()
 
     try:
-        _, summary, _ = load_results(folder)
-        rows = summarise(summary, [v.name for v in plan.variants])
+        rows = summarise_results(folder, [v.name for v in plan.variants])
         present = list(dict.fromkeys(str(row["country"]) for row in rows))
         shown = country or default_focus(plan.variants[0].data, present)
         shown_only = [] if country or as_json else shown

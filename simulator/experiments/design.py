@@ -81,15 +81,16 @@ def load_plan(path: str | Path, *, replications: int | None = None) -> Plan:
     """
     if replications is not None and replications < 1:
         raise ValueError(f"expected replications >= 1, found {replications}")
-    document = read_yaml(path)
+    document = read_yaml(path)  # parsed once, whichever kind of file it is
     if isinstance(document.data, dict) and EXTENDS_KEY in document.data:
-        # An experiment may extend another (a scenario's extends is resolved later).
+        # An experiment may extend another; so may a scenario.
         resolved = resolve_extends(document)
         if isinstance(resolved.data, dict) and "scenario" in resolved.data:
             return _experiment_plan(resolved, replications)
-    elif isinstance(document.data, dict) and "scenario" in document.data:
+        return _scenario_plan(path, replications, resolved)
+    if isinstance(document.data, dict) and "scenario" in document.data:
         return _experiment_plan(document, replications)
-    return _scenario_plan(path, replications)
+    return _scenario_plan(path, replications, resolve_extends(document))
 
 
 def plan_from_document(document: YamlDocument, *, replications: int | None = None) -> Plan:
@@ -116,8 +117,8 @@ def plan_from_document(document: YamlDocument, *, replications: int | None = Non
     return _experiment_plan(document, replications)
 
 
-def _scenario_plan(path: str | Path, replications: int | None) -> Plan:
-    document = load_scenario_document(path)
+def _scenario_plan(path: str | Path, replications: int | None, document: YamlDocument) -> Plan:
+    """The plan of scenario file ``path``, parsed and ``extends``-resolved as ``document``."""
     scenario = scenario_from_document(document, for_run=True)
     n = replications or scenario.replications
     scenario = scenario.model_copy(update={"replications": n})

@@ -33,14 +33,15 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from simulator.io.parquet import write_parquet_atomic
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "MANIFEST",
@@ -283,6 +284,8 @@ def _clear(out: Path) -> None:
 
 
 def _read_dataset(root: Path) -> pd.DataFrame:
+    import pyarrow.dataset as ds
+
     partitioning = ds.partitioning(pa.schema([("variant", pa.string())]), flavor="hive")
     dataset = ds.dataset(root, format="parquet", partitioning=partitioning)
     frame: pd.DataFrame = dataset.to_table().to_pandas()
@@ -291,6 +294,8 @@ def _read_dataset(root: Path) -> pd.DataFrame:
 
 def _ordered(frame: pd.DataFrame, variants: list[str]) -> pd.DataFrame:
     """Rows by variant (manifest order), then replication; a replication's rows keep their order."""
+    import pandas as pd
+
     rank = {name: i for i, name in enumerate(variants)}
     keys = pd.DataFrame(
         {

@@ -17,13 +17,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import numpy as np
-import pandas as pd
+import numpy.typing as npt
 from scipy import special
 
-__all__ = ["SUMMARY_METRICS", "summarise", "t_interval"]
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+__all__ = ["SUMMARY_METRICS", "summarise", "summarise_results", "t_interval"]
 
 SUMMARY_METRICS: tuple[str, ...] = ("shortfall", "fill_rate", "economic_loss_usd")
 """Metrics summarised with a mean and an interval."""
@@ -97,3 +103,81 @@ def summarise(summary: pd.DataFrame, variants: Sequence[str] | None = None) -> l
         rank = {name: i for i, name in enumerate(variants)}
         rows.sort(key=lambda r: rank.get(r["variant"], len(rank)))
     return rows
+
+
+def summarise_results(out: str | Path, variants: Sequence[str]) -> list[dict[str, Any]]:
+    """:func:`summarise` of the results folder ``out``, read with Arrow, without a DataFrame.
+
+    The same rows, numbers included, as ``summarise(load_results(out)[1],
+    variants)``: rows are put in the same order (variant, in ``variants``'
+    order, then replication; a replication's rows as written) and each
+    group's values reach :func:`t_interval` in that order.  Only the columns
+    the summary needs are read, and no daily rows, so a large batch costs a
+    few columns of memory, not its whole table.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``out`` holds no summary chunks.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = Path(out) / "summary"
+    if not root.is_dir():
+        raise FileNotFoundError(f"{out}: no summary chunks (summary/variant=*/chunk-*.parquet)")
+    needed = ["replication", "country", "commodity", "group", *SUMMARY_METRICS, "shortage_days"]
+    names: list[str] = []
+    tables: list[pa.Table] = []
+    for folder in sorted(root.iterdir()):
+        if not folder.is_dir() or not folder.name.startswith("variant="):
+            continue
+        files = [f for f in sorted(folder.glob("*.parquet")) if not f.name.startswith((".", "_"))]
+        for file in files:
+            table = pq.read_table(file, columns=needed)
+            code = pa.array(np.full(table.num_rows, len(names), dtype=np.int64))
+            tables.append(table.append_column("variant", code))
+        names.append(unquote(folder.name.split("=", 1)[1]))
+    table = pa.concat_tables(tables) if tables else None
+    if table is None or table.num_rows == 0:
+        return []
+    variant = table.column("variant").to_numpy()
+    country, countries = _encoded(table.column("country"))
+    commodity, commodities = _encoded(table.column("commodity"))
+    group = table.column("group").to_numpy().astype(np.int64)
+    rank = {name: i for i, name in enumerate(variants)}
+    by_rank = np.array([rank.get(v, len(rank)) for v in names], dtype=np.int64)
+    by_name = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"), kind="stable")
+    replication = table.column("replication").to_numpy()
+    order = np.lexsort((replication, by_name[variant], by_rank[variant]))  # a stable sort
+    key = ((variant * len(countries) + country) * len(commodities) + commodity) * 2 + group
+    _, first, inverse = np.unique(key[order], return_index=True, return_inverse=True)
+    members = np.split(order[np.argsort(inverse, kind="stable")], np.cumsum(np.bincount(inverse)))
+    values = {m: table.column(m).to_numpy() for m in (*SUMMARY_METRICS, "shortage_days")}
+    rows: list[dict[str, Any]] = []
+    for g in np.argsort(first, kind="stable"):
+        part = members[g]
+        at = part[0]
+        row: dict[str, Any] = {
+            "variant": names[variant[at]],
+            "country": countries[country[at]],
+            "commodity": commodities[commodity[at]],
+            "group": bool(group[at]),
+            "n": len(part),
+        }
+        for metric in SUMMARY_METRICS:
+            mean, low, high = t_interval(values[metric][part].astype(float))
+            row[f"{metric}_mean"] = _finite(mean)
+            row[f"{metric}_ci_low"] = _finite(low)
+            row[f"{metric}_ci_high"] = _finite(high)
+        row["p_shortfall"] = float((values["shortage_days"][part] > 0).mean())
+        rows.append(row)
+    rows.sort(key=lambda r: rank.get(r["variant"], len(rank)))
+    return rows
+
+
+def _encoded(column: pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], list[str]]:
+    """A string column as integer codes and the strings they stand for."""
+    encoded = column.combine_chunks().dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, [str(v) for v in encoded.dictionary.to_pylist()]

@@ -23,6 +23,7 @@ from ruamel.yaml import YAML
 from simulator.experiments.executors import Backend
 from simulator.experiments.integrity import ChunkJournal
 from simulator.experiments.plan import Plan, Variant, validate_scenario_data
+from simulator.experiments.shared import SharedScenario
 from simulator.experiments.store import (
     ResultsLayout,
     write_json_atomic,
@@ -132,12 +133,17 @@ class ChunkWriter:
     compute_seconds: float = 0.0
     compute_cpu_seconds: float = 0.0
     chunk_cpu_seconds: float = 0.0
+    shared: dict[str, SharedScenario] = field(default_factory=dict, repr=False)
+    """Each variant's scenario, pickled and hashed once for all its chunks."""
 
     def task(self, variant: Variant, first: int, last: int) -> ChunkTask:
         """The work unit of replications ``first … last`` of ``variant``."""
+        shared = self.shared.get(variant.name)
+        if shared is None:
+            shared = self.shared[variant.name] = SharedScenario(variant.scenario)
         return ChunkTask(
             variant.name,
-            variant.scenario,
+            shared,
             variant.data if self.plan.uncertainties or variant.data_paths else {},
             self.plan.uncertainties,
             self.plan.seed,

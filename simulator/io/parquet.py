@@ -10,16 +10,22 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["write_parquet_atomic"]
 
 
 def write_parquet_atomic(table: pd.DataFrame | pa.Table, path: str | Path) -> Path:
-    """Write ``table`` to ``path`` (Parquet); the file appears whole or not at all."""
+    """Write ``table`` to ``path`` (Parquet); the file appears whole or not at all.
+
+    An Arrow table is written as is (pandas is not imported for it).
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     arrow = (
