@@ -192,7 +192,7 @@ def _notes(report: ComparisonReport, focus: Sequence[str]) -> str:
 
 def _headline_section(report: ComparisonReport, focus: Sequence[str], folder: ResultsFolder) -> str:
     """The answer first: each country's verdict, then the headline's sentences, coloured."""
-    verdicts = headline_verdict(folder, report, countries=focus)
+    verdicts = headline_verdict(folder, report, countries=focus, sensitivity=False)
     summary = with_verdicts(headline(report, countries=focus), verdicts)
     if not summary.rows:
         return ""

@@ -175,7 +175,9 @@ def compare(
         raise fail(str(error), EXIT_INVALID) from None
     except SelectionError as error:
         raise fail(str(error), EXIT_USAGE) from None
-    verdicts = headline_verdict(folder, report, metric[0] if metric else None, country)
+    verdicts = headline_verdict(
+        folder, report, metric[0] if metric else None, country, sensitivity=as_json
+    )
     summary = with_verdicts(headline(report, metric[0] if metric else None), verdicts)
     if as_json:
         payload = {"verdict": [v.to_dict() for v in verdicts], **report.to_dict()}
