@@ -58,6 +58,17 @@ def _mark_shock(ax: Axes, shock_day: float | None) -> None:
         ax.axvline(shock_day, color="0.3", linestyle="--", linewidth=0.8)
 
 
+def _variant_panels(n: int, panel_height: float) -> tuple[Figure, list[Axes]]:
+    """A figure of ``n`` panels on shared axes, three to a row; the spare cells hidden."""
+    cols = min(3, n)
+    rows = math.ceil(n / cols)
+    figure = new_figure(3.2 * cols + 0.6, panel_height * rows + 0.5)
+    axes = figure.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return figure, list(axes[:n])
+
+
 def fan_chart(
     daily: pd.DataFrame,
     column: str,
@@ -76,12 +87,9 @@ def fan_chart(
     names = list(variants) if variants is not None else list(pd.unique(daily["variant"]))
     colours = variant_colours(names)
     with style():
-        cols = min(3, len(names))
-        rows = math.ceil(len(names) / cols)
-        figure = new_figure(3.2 * cols + 0.6, 2.5 * rows + 0.5)
-        axes = figure.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
+        figure, axes = _variant_panels(len(names), 2.5)
         low = 1.0
-        for ax, variant in zip(axes, names, strict=False):
+        for ax, variant in zip(axes, names, strict=True):
             days, values = _series(daily, column, variant, country, commodity)
             q05, q25, q50, q75, q95 = _quantiles(values, (0.05, 0.25, 0.5, 0.75, 0.95))
             low = min(low, float(np.nanmin(q05, initial=1.0)))
@@ -92,8 +100,6 @@ def fan_chart(
             _mark_shock(ax, shock_day)
             ax.set_title(variant)
             ax.set_xlabel("day")
-        for ax in axes[len(names) :]:
-            ax.set_visible(False)
         axes[0].set_ylabel(axis_label(column, daily=True))
         if column == "fill_rate":
             axes[0].set_ylim(max(0.0, min(low, 0.95) - 0.03), 1.02)
@@ -174,19 +180,14 @@ def resilience_triangles(
     """:func:`resilience_triangle` of several variants side by side, on shared axes."""
     colours = variant_colours(variants)
     with style():
-        cols = min(3, len(variants))
-        rows = math.ceil(len(variants) / cols)
-        figure = new_figure(3.2 * cols + 0.6, 2.6 * rows + 0.5)
-        axes = figure.subplots(rows, cols, sharex=True, sharey=True, squeeze=False).ravel()
+        figure, axes = _variant_panels(len(variants), 2.6)
         low = 1.0
-        for ax, variant in zip(axes, variants, strict=False):
+        for ax, variant in zip(axes, variants, strict=True):
             bottom, lost = _draw_triangle(
                 ax, daily, variant, country, commodity, shock_day, colours[variant]
             )
             low = min(low, bottom)
             ax.set_title(f"{variant}: lost {lost:,.1f} days")
-        for ax in axes[len(variants) :]:
-            ax.set_visible(False)
         axes[0].set_ylim(max(0.0, min(low, 0.95) - 0.03), 1.02)
         axes[0].set_ylabel("daily fill rate")
         handles, labels = axes[0].get_legend_handles_labels()
