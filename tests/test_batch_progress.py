@@ -1,11 +1,13 @@
-"""``supplyshock batch``'s progress bar, as a person at a terminal sees it.
+"""``supplyshock batch``'s progress bar and the spinner of ``compare`` and ``report``,
+as a person at a terminal sees them.
 
 The bar is drawn only when stderr is a terminal, so each case runs a real,
 small batch (the two-country example, 6 replications in chunks of 2, one
 worker) in a fresh process whose stderr is the far end of a pseudo-terminal,
 reads everything written to it, and replays the frames: rich redraws the bar
 in place (carriage return, erase line), so the frames are the pieces between
-carriage returns once the colour codes are removed.
+carriage returns once the colour codes are removed.  The spinner
+(:func:`simulator.cli.working`) is run around a known wait in the same way.
 """
 
 from __future__ import annotations
@@ -32,10 +34,15 @@ pytestmark = pytest.mark.slow
 
 def _batch(out: Path, *extra: str, terminal: bool = True) -> tuple[int, str, str]:
     """Run the batch; returns the exit code, stdout, and what stderr received."""
-    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm-256color"}
-    env.pop("NO_COLOR", None)
     argv = [sys.executable, "-m", "simulator", "batch", str(SCENARIO), "--out", str(out)]
     argv += ["--replications", "6", "--chunk-size", "2", "--workers", "1", *extra]
+    return _run(argv, terminal=terminal)
+
+
+def _run(argv: list[str], *, terminal: bool = True) -> tuple[int, str, str]:
+    """Run ``argv`` with stderr on a pseudo-terminal (or a pipe): exit code, stdout, stderr."""
+    env = {**os.environ, "COLUMNS": "100", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
     if not terminal:
         done = subprocess.run(argv, capture_output=True, cwd=ROOT, env=env, timeout=300)
         return done.returncode, done.stdout.decode(), done.stderr.decode()
@@ -104,3 +111,28 @@ def test_no_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     assert "━" not in stderr
     assert not [f for f in _frames(stderr) if FRAME.match(f)]
     assert "two-country-ban: 6 replications per variant" in stdout
+
+
+SPINNER = (
+    "import time\nfrom simulator.cli import working\n"
+    "with working('comparing the variants of results/x …'):\n    time.sleep({seconds})\n"
+    "print('done')"
+)
+
+
+def test_the_spinner_shows_for_work_longer_than_a_second() -> None:
+    code, stdout, terminal = _run([sys.executable, "-c", SPINNER.format(seconds=1.8)])
+    assert code == 0, terminal
+    assert stdout == "done\n"
+    assert "comparing the variants of results/x …" in ANSI.sub("", terminal)
+
+
+def test_the_spinner_stays_away_for_quick_work_and_off_a_terminal() -> None:
+    code, stdout, terminal = _run([sys.executable, "-c", SPINNER.format(seconds=0.2)])
+    assert code == 0, terminal
+    assert stdout == "done\n"
+    assert "comparing" not in terminal
+    code, stdout, stderr = _run([sys.executable, "-c", SPINNER.format(seconds=1.8)], terminal=False)
+    assert code == 0, stderr
+    assert stdout == "done\n"
+    assert stderr == ""
