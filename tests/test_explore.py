@@ -246,6 +246,20 @@ def test_compare_leads_each_country_with_its_verdict(
     assert kinds[0] == "verdict"
 
 
+def test_the_verdict_without_the_pawn_ranking_says_the_same(kj_results: Path) -> None:
+    from simulator.analysis.results import open_results
+
+    folder = open_results(kj_results)
+    report = compare_results(folder, metrics=["shortfall"], bootstrap=False)
+    full = headline_verdict(folder, report)
+    quick = headline_verdict(folder, report, sensitivity=False)
+    assert [v.text for v in quick] == [v.text for v in full]
+    found = [v for v in full if v.discovery is not None]
+    assert found  # the kj fixture has a best variant that is not the baseline
+    assert all(v.discovery is not None and not v.discovery.sensitivity.empty for v in found)
+    assert all(v.discovery is None or v.discovery.sensitivity.empty for v in quick)
+
+
 def test_the_report_leads_with_the_verdict(kj_results: Path) -> None:
     import re
 
