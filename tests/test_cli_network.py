@@ -116,13 +116,58 @@ def test_country_keeps_only_its_rows(four: Path, capsys: pytest.CaptureFixture[s
     code, stdout, _ = cli(capsys, four, "--country", "jpn", "--exporter", "CHN", "--json")
     assert code == 0
     out = json.loads(stdout)
-    assert out["country"] == "JPN"  # matched case-insensitively
+    assert out["countries"] == ["JPN"]  # matched case-insensitively
     w = out["commodities"]["widget"]
     for section in ("import_shares", "import_dependence", "self_sufficiency", "hhi", "scores"):
         assert list(w[section]) == ["JPN"], section
     assert list(w["exporter_dependence"]["importers"]) == ["JPN"]
     assert [p["country"] for p in w["chokepoints"]] == ["CHN", "AUS"]  # the ranking stays
     assert [p["losses"] for p in w["chokepoints"]] == [{"JPN": 0.5}, {"JPN": 0.5}]
+
+
+CHAIN = Path(__file__).parent / "data" / "three-tier-chain.yaml"
+"""Four commodities (heavy, light -> magnet -> motor); KOR has only magnet and motor."""
+
+
+def test_country_and_commodity_repeat(four: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, stderr = cli(capsys, four, "-c", "KOR", "-c", "jpn", "-c", "KOR", "--json")
+    assert code == 0, stderr
+    out = json.loads(stdout)
+    assert out["countries"] == ["KOR", "JPN"]  # in the order given, each once
+    w = out["commodities"]["widget"]
+    for section in ("import_shares", "import_dependence", "self_sufficiency", "hhi", "scores"):
+        assert sorted(w[section]) == ["JPN", "KOR"], section
+    assert w["chokepoints"][0]["losses"] == pytest.approx({"KOR": 0.75, "JPN": 0.5}, abs=ABS)
+
+    code, stdout, stderr = cli(capsys, CHAIN, "-k", "motor", "-k", "heavy", "-k", "motor", "--json")
+    assert code == 0, stderr
+    assert list(json.loads(stdout)["commodities"]) == ["motor", "heavy"]
+
+    # Countries keep the commodities in which any of them is a node (KOR: magnet, motor).
+    code, stdout, stderr = cli(capsys, CHAIN, "-c", "KOR", "--json")
+    assert code == 0, stderr
+    assert list(json.loads(stdout)["commodities"]) == ["magnet", "motor"]
+    code, stdout, stderr = cli(
+        capsys, CHAIN, "-c", "KOR", "-c", "AUS", "-k", "heavy", "-k", "motor"
+    )
+    assert code == 0, stderr
+    assert "heavy: importers" in stdout
+    assert "motor: importers" in stdout
+    assert "magnet" not in stdout.split("heavy: importers")[0]
+    # Several countries: each one's loss in the chokepoints table.
+    assert "losses: share of own demand" in stdout
+    assert "KOR 0.0%, AUS 0.0%" in stdout  # heavy: KOR is no node, AUS imports nothing
+    assert "KOR 11.1%, AUS 0.0%" in stdout  # motor: JPN's 500 of KOR's 4500
+
+
+def test_repeated_commodities_plot_one_panel_each(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plot = tmp_path / "chain.svg"
+    code, _, stderr = cli(capsys, CHAIN, "-k", "magnet", "-k", "motor", "--plot", plot)
+    assert code == 0, stderr
+    text = plot.read_text(encoding="utf-8")
+    assert text.count('<g id="axes_') == 2
 
 
 @pytest.mark.slow
@@ -183,6 +228,8 @@ def test_tables_and_plot(four: Path, tmp_path: Path, capsys: pytest.CaptureFixtu
     [
         (("--commodity", "tin"), "unknown commodity 'tin'"),
         (("--country", "XYZ"), "unknown country 'XYZ'"),
+        (("-c", "KOR", "-c", "XYZ"), "unknown country 'XYZ'"),
+        (("-k", "widget", "-k", "tin"), "unknown commodity 'tin'"),
         (("--exporter", "XYZ"), "unknown country 'XYZ'"),
         (("--plot", "network.jpg"), "expected a file name ending in one of"),
         (("--plot", "no/such/folder/network.png"), "cannot write"),

@@ -21,7 +21,7 @@ from test_experiments_support import cli, kj_pooling
 from simulator.analysis.compare import compare_results
 from simulator.analysis.explore import discover, explore_results
 from simulator.analysis.paired import Direction
-from simulator.analysis.prim import prim
+from simulator.analysis.prim import binomial_at_least, prim
 from simulator.analysis.results import ResultsFolder
 from simulator.analysis.robustness import regret, robustness_table
 from simulator.analysis.sensitivity import DUMMY, pawn_ranking
@@ -91,6 +91,16 @@ def test_prim_recovers_the_threshold_within_the_sampling_tolerance() -> None:
     assert THETA - below <= limit.high <= THETA + above
     assert box.density == 1.0
     assert box.coverage >= 1 - below / THETA  # only the futures peeled below θ are missed
+
+
+@pytest.mark.parametrize("n", [1, 7, 60, 400])
+@pytest.mark.parametrize("p", [0.0, 0.02, 0.5, 0.93, 1.0])
+def test_the_pruning_p_value_is_the_one_sided_binomial_test(n: int, p: float) -> None:
+    from scipy import stats
+
+    for k in range(n + 1):
+        expected = stats.binomtest(k, n, p, "greater").pvalue
+        assert binomial_at_least(k, n, p) == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
 def test_the_sensitivity_ranking_puts_the_deciding_input_first() -> None:
@@ -234,6 +244,20 @@ def test_compare_leads_each_country_with_its_verdict(
     assert {v["country"] for v in document["verdict"]} <= {"KOR", "JPN"}
     kinds = [row["kind"] for row in document["headline"]["rows"]]
     assert kinds[0] == "verdict"
+
+
+def test_the_verdict_without_the_pawn_ranking_says_the_same(kj_results: Path) -> None:
+    from simulator.analysis.results import open_results
+
+    folder = open_results(kj_results)
+    report = compare_results(folder, metrics=["shortfall"], bootstrap=False)
+    full = headline_verdict(folder, report)
+    quick = headline_verdict(folder, report, sensitivity=False)
+    assert [v.text for v in quick] == [v.text for v in full]
+    found = [v for v in full if v.discovery is not None]
+    assert found  # the kj fixture has a best variant that is not the baseline
+    assert all(v.discovery is not None and not v.discovery.sensitivity.empty for v in found)
+    assert all(v.discovery is None or v.discovery.sensitivity.empty for v in quick)
 
 
 def test_the_report_leads_with_the_verdict(kj_results: Path) -> None:

@@ -10,6 +10,7 @@ from simulator.analysis.quantities import (
     format_cell,
     format_difference,
     format_interval,
+    format_mean_interval,
     format_metric,
     format_number,
 )
@@ -52,3 +53,12 @@ def test_differences_are_signed_and_shares_are_in_points() -> None:
 def test_no_exponent_for_ordinary_magnitudes() -> None:
     for x in (1e-3, 0.05, 7.0, 999.0, 1e5, 1e9):
         assert "e" not in format_number(x)
+
+
+def test_a_mean_interval_of_identical_values_is_plus_or_minus_zero() -> None:
+    # 100 replications of one fill rate: the t interval's half-width is rounding noise.
+    mean = 0.24657534246575341
+    noisy = format_mean_interval(mean, mean - 2.8e-17, mean + 2.8e-17, "fill_rate")
+    assert noisy == format_mean_interval(mean, mean, mean, "fill_rate")
+    assert "e-" not in noisy
+    assert format_mean_interval(0.5, 0.4, 0.6, "fill_rate") == "50% ± 10%"

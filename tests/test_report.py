@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from results_fixture import write_results
 
-from simulator.analysis.compare import open_results
+from simulator.analysis.compare import ComparisonReport, compare_results, open_results
 from simulator.analysis.report import build_report, focus_countries, format_value, write_report
+from simulator.analysis.report_figures import Figures
+from simulator.analysis.report_sections import left_out_note, sweep_section, targets_section
 
 XSS_NAME = "<script>alert(1)</script>"
 XSS_DESCRIPTION = 'Pooling <img src=x onerror="alert(2)"> & transfers'
@@ -193,3 +197,94 @@ def test_a_replay_has_a_section_against_history(tmp_path: Path) -> None:
 
 def test_a_plain_scenario_has_no_history_section(page: str) -> None:
     assert 'id="history"' not in page
+
+
+# --------------------------------------------------------------------------- sweep and targets
+
+SWEEP_PATH = "policies.joint_stockpiles.kj-pool.size_days"
+
+
+@pytest.fixture(scope="module")
+def sweep_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_results(
+        tmp_path_factory.mktemp("sweep"), sweep=(SWEEP_PATH, [0, 30, 90]), replications=8
+    )
+
+
+def _zeroed(sweep: pd.DataFrame, metric: str | None = None) -> pd.DataFrame:
+    """``sweep`` with the mean and interval of ``metric`` (default: every metric) set to 0."""
+    out = sweep.copy()
+    rows = out["metric"] == metric if metric is not None else slice(None)
+    out.loc[rows, ["mean", "ci_low", "ci_high"]] = 0.0
+    return out
+
+
+def test_sweep_and_targets_sections_when_present(sweep_results: Path) -> None:
+    page = build_report(
+        sweep_results, metrics=["shortfall"], targets=["KOR.fill_rate>=0.9@0.5"], n_resamples=100
+    )
+    for anchor in ("sweep", "targets"):
+        assert f'<h2 id="{anchor}">' in page
+        assert f'href="#{anchor}"' in page
+    assert "left out" not in page.split('id="sweep"')[1].split("<h2")[0]
+
+
+def test_without_targets_there_is_no_targets_section(sweep_results: Path) -> None:
+    page = build_report(sweep_results, metrics=["shortfall"], n_resamples=100)
+    assert 'id="sweep"' in page
+    assert 'id="targets"' not in page
+    assert 'href="#targets"' not in page
+    assert targets_section([]) == ""
+
+
+def test_a_sweep_that_is_zero_everywhere_is_left_out_in_one_line(sweep_results: Path) -> None:
+    folder = open_results(sweep_results)
+    report = compare_results(folder, metrics=["shortfall", "fill_rate"], n_resamples=100)
+    assert report.sweep is not None
+    figures = Figures("svg")
+
+    zero = dataclasses.replace(report, sweep=_zeroed(report.sweep))
+    assert sweep_section(zero, figures) == ""
+    note = left_out_note(zero)
+    assert note is not None
+    assert f"The sweep of {SWEEP_PATH} is left out" in note
+    assert "Shortfall against" in note
+    assert "Fill rate against" in note
+
+    # One metric zero everywhere: only its block goes, and one line says so.
+    part = dataclasses.replace(report, sweep=_zeroed(report.sweep, "shortfall"))
+    html = sweep_section(part, figures)
+    assert '<h2 id="sweep">' in html
+    assert "<h3>Fill rate against" in html
+    assert "<h3>Shortfall against" not in html
+    assert html.count("are left out of: Shortfall against") == 1
+    assert left_out_note(part) is None
+    assert left_out_note(report) is None
+
+
+def test_the_page_says_the_zero_sweep_is_left_out(
+    sweep_results: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import simulator.analysis.report as report_module
+
+    def zero_sweep(*args: object, **kwargs: object) -> ComparisonReport:
+        report = compare_results(*args, **kwargs)
+        assert report.sweep is not None
+        return dataclasses.replace(report, sweep=_zeroed(report.sweep))
+
+    monkeypatch.setattr(report_module, "compare_results", zero_sweep)
+    page = build_report(sweep_results, metrics=["shortfall"], n_resamples=100)
+    assert 'id="sweep"' not in page
+    assert 'href="#sweep"' not in page
+    assert f"<li>The sweep of {SWEEP_PATH} is left out: every series" in page
+
+
+def test_a_target_without_rows_is_left_out(sweep_results: Path) -> None:
+    folder = open_results(sweep_results)
+    report = compare_results(
+        folder, metrics=["shortfall"], targets=["KOR.fill_rate>=0.9"], n_resamples=100
+    )
+    (first, *_) = report.targets
+    empty = dataclasses.replace(first, table=first.table.iloc[0:0])
+    assert targets_section([empty]) == ""
+    assert '<h2 id="targets">' in targets_section([empty, first])

@@ -4,6 +4,9 @@ Start-up time is measured in ``benchmarks/bench_startup.py``; here, in a fresh
 interpreter, importing the command line and registering every command must
 not import numba, matplotlib or pandas (nor the rest of the numeric stack),
 and neither may reading a scenario or experiment file for ``validate``.
+Comparing results and writing their report need pandas (and the report
+matplotlib), but not the engine, and the printed headline not
+:mod:`scipy.stats` either.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from results_fixture import write_results
 
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("numba", "matplotlib", "pandas", "pyarrow", "scipy.stats", "simpy")
 
 
 def _imported(code: str, modules: tuple[str, ...] = HEAVY) -> set[str]:
-    probe = f"{code}\nimport sys\nprint('imported:', *(m for m in {HEAVY!r} if m in sys.modules))"
+    probe = f"{code}\nimport sys\nprint('imported:', *(m for m in {modules!r} if m in sys.modules))"
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
@@ -53,3 +57,31 @@ def test_a_commands_help_imports_neither_pydantic_nor_numpy(command: str) -> Non
         f"assert 'Usage: supplyshock {command} ' in out.getvalue(), out.getvalue()"
     )
     assert _imported(code, ("pydantic", "numpy")) == set()
+
+
+ENGINE = ("simulator.engine", "numba", "simpy", "networkx")
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_results(tmp_path_factory.mktemp("startup"), replications=8)
+
+
+def test_the_headline_imports_neither_the_engine_nor_scipy_stats(results: Path) -> None:
+    code = (
+        "import contextlib, io\nfrom simulator.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        f"    assert main(['compare', {str(results)!r}]) == 0\n"
+        "assert 'verdict:' in out.getvalue(), out.getvalue()"
+    )
+    assert _imported(code, (*ENGINE, "scipy.stats", "SALib", "matplotlib")) == set()
+
+
+def test_the_report_does_not_import_the_engine(results: Path) -> None:
+    page = results / "report.html"
+    code = (
+        "from simulator.cli import main\n"
+        f"assert main(['report', {str(results)!r}, '-o', {str(page)!r}, '--resamples', '200']) == 0"
+    )
+    assert _imported(code, ENGINE) == set()
+    assert page.exists()

@@ -215,8 +215,14 @@ def discover(
     seed: int = 0,
     alpha: float = 0.05,
     min_coverage: float = 0.5,
+    sensitivity: bool = True,
 ) -> Discovery:
-    """Scenario discovery for ``variant`` on one country × commodity's rows of a summary table."""
+    """Scenario discovery for ``variant`` on one country × commodity's rows of a summary table.
+
+    With ``sensitivity=False`` the PAWN ranking is left out (an empty
+    ``Discovery.sensitivity``): the box and its sentence do not use it, and
+    PAWN imports :mod:`scipy.stats` (about a second).
+    """
     country, commodity = str(part["country"].iloc[0]), str(part["commodity"].iloc[0])
     direction = METRIC_DIRECTIONS.get(metric, Direction.NONE)
     paired = _paired(part, metric, variant, baseline)
@@ -241,11 +247,11 @@ def discover(
     cases = np.asarray(cases, dtype=bool)
     where = f"for {country} ({commodity} {metric})"
     n, k = len(paired), int(cases.sum())
-    sensitivity = pd.DataFrame()
-    if inputs:
+    ranking = pd.DataFrame()
+    if inputs and sensitivity:
         outcome = cases.astype(float) if metric in EVENT_METRICS else diff
-        sensitivity = pawn_ranking(paired[inputs], outcome, seed=seed)
-        sensitivity["input"] = [labels.get(str(c), str(c)) for c in sensitivity["input"]]
+        ranking = pawn_ranking(paired[inputs], outcome, seed=seed)
+        ranking["input"] = [labels.get(str(c), str(c)) for c in ranking["input"]]
     result = (
         prim(paired[inputs].to_numpy(float), cases, inputs, alpha=alpha, min_coverage=min_coverage)
         if inputs and k >= MIN_CASES
@@ -267,7 +273,7 @@ def discover(
         clause,
         text,
         labels,
-        sensitivity,
+        ranking,
         result,
     )
 

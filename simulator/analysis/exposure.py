@@ -255,14 +255,14 @@ def exposure_report(
     trade: TradeNetwork,
     commodities: Collection[str],
     exporter: str = "CHN",
-    country: str | None = None,
+    countries: Collection[str] | None = None,
 ) -> dict[str, dict[str, Any] | None]:
     """Exposure sections of ``supplyshock network --exposure --json``, as plain data.
 
     For each commodity made from inputs (``None`` for the others): per country
-    (or only ``country``) ``direct``, ``indirect`` and ``total`` exposure to
-    ``exporter`` and the ``chokepoint_inputs`` (``input``, ``tier``,
-    ``exposure``) largest first.
+    (or only those in ``countries``) ``direct``, ``indirect`` and ``total``
+    exposure to ``exporter`` and the ``chokepoint_inputs`` (``input``,
+    ``tier``, ``exposure``) largest first.
     """
     graph = recipe_graph(trade)
     out: dict[str, dict[str, Any] | None] = {}
@@ -282,6 +282,6 @@ def exposure_report(
                 ],
             }
             for k, e in found.items()
-            if country is None or k == country
+            if countries is None or k in countries
         }
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
-__all__ = ["STYLE", "metric_axis", "new_figure", "style"]
+__all__ = ["STYLE", "axis_label", "metric_axis", "new_figure", "style", "variant_colours"]
 
 STYLE: dict[Any, Any] = {
     "text.parse_math": False,
@@ -39,6 +39,32 @@ STYLE: dict[Any, Any] = {
     "axes.formatter.limits": (-4, 6),
 }
 """The rc settings every figure is drawn and saved with (mathtext off: names are text)."""
+
+
+_DAILY_LABELS = {
+    "coverage_days": "coverage (days of demand)",
+    "fill_rate": "daily fill rate",
+    "shortfall": "daily shortfall (units)",
+}
+_LABELS = {
+    "fill_rate": "fill rate",
+    "economic_loss_usd": "economic loss (USD)",
+    "shortfall": "shortfall (units)",
+    "lost_days": "lost days (days of demand)",
+    "tts_days": "time to survive (days)",
+    "ttr_days": "time to recover (days)",
+}
+
+
+def variant_colours(variants: Sequence[str]) -> dict[str, str]:
+    """Colour of each variant: matplotlib's cycle ``C0, C1, …`` by position."""
+    return {v: f"C{i % 10}" for i, v in enumerate(variants)}
+
+
+def axis_label(name: str, daily: bool = False) -> str:
+    """The axis label of a metric (``daily``: of a daily column), with its unit."""
+    labels = _DAILY_LABELS if daily else _LABELS
+    return labels.get(name, name.replace("_", " "))
 
 
 @contextmanager

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 import math
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 import networkx as nx
@@ -49,7 +49,7 @@ class NodeSize(enum.StrEnum):
 
 def plot_network(
     network: NetworkLike,
-    commodity: str | None = None,
+    commodity: str | Collection[str] | None = None,
     *,
     node_size: NodeSize | str = NodeSize.PRODUCTION,
     positions: Mapping[str, tuple[float, float]] | None = None,
@@ -70,9 +70,9 @@ def plot_network(
     network : TradeNetwork, CommodityNetwork or networkx.DiGraph
         The network; nodes carry ``production_per_year`` and
         ``demand_per_year``, edges ``flow_per_year`` (a missing one counts as 0).
-    commodity : str, optional
-        The commodity of a :class:`TradeNetwork` to draw; when left out, every
-        commodity gets its own panel.
+    commodity : str or collection of str, optional
+        The commodity of a :class:`TradeNetwork` to draw, or several (one panel
+        each); when left out, every commodity gets its own panel.
     node_size : {"production", "demand"}, default "production"
         What a node's area shows.
     positions : mapping, optional
@@ -104,8 +104,16 @@ def plot_network(
             f"path: expected a file name ending in one of {list(PLOT_FORMATS)},"
             f" found {os.fspath(path)!r}"
         )
-    if isinstance(network, TradeNetwork) and commodity is None:
-        panels = [(c, network.graph(c)) for c in network.commodities]
+    if isinstance(network, TradeNetwork) and not isinstance(commodity, str):
+        for c in commodity or ():
+            if c not in network:
+                raise ValueError(
+                    f"commodity: expected one of {list(network.commodities)}, found {c!r}"
+                )
+        names = list(network.commodities) if commodity is None else list(commodity)
+        panels = [(c, network.graph(c)) for c in names]
+    elif commodity is not None and not isinstance(commodity, str):
+        raise ValueError("commodity: several commodities need a TradeNetwork")
     else:
         g = commodity_graph(network, commodity)
         name = commodity or getattr(network, "commodity", None) or "network"

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
+from scipy import special
 
 __all__ = ["Box", "Limit", "PrimResult", "prim"]
 
@@ -217,6 +217,25 @@ def _inside(data: FloatArray, names: Sequence[str], limits: Sequence[Limit]) -> 
     return keep
 
 
+def binomial_at_least(k: int, n: int, p: float) -> float:
+    """``P(X >= k)`` for ``X ~ Binomial(n, p)``: the one-sided binomial test's p-value.
+
+    The same number as ``scipy.stats.binomtest(k, n, p, "greater").pvalue``,
+    from :func:`scipy.special.bdtrc` (``P(X > k - 1)``), which spares the
+    command line the import of :mod:`scipy.stats` (about a second).
+
+    Examples
+    --------
+    >>> round(binomial_at_least(2, 3, 0.5), 6)
+    0.5
+    >>> binomial_at_least(0, 5, 0.1)
+    1.0
+    """
+    if k <= 0:
+        return 1.0
+    return float(special.bdtrc(k - 1, n, p))
+
+
 def _prune(
     box: Box, data: FloatArray, y: BoolArray, names: Sequence[str], total: int, significance: float
 ) -> Box:
@@ -235,7 +254,7 @@ def _prune(
         worst: tuple[float, Limit] | None = None
         for limit in limits:
             wider = _inside(data, names, [other for other in limits if other is not limit])
-            p = float(stats.binomtest(cases, points, float(y[wider].mean()), "greater").pvalue)
+            p = binomial_at_least(cases, points, float(y[wider].mean()))
             if p > significance and (worst is None or p > worst[0]):
                 worst = (p, limit)
         if worst is None:

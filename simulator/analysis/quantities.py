@@ -221,7 +221,10 @@ def format_mean_interval(
     text = show(mean, metric, commodity_unit)
     if text == MISSING or _missing(low) or _missing(high):
         return text
-    half = show((float(high) - float(low)) / 2, metric, commodity_unit)
+    width = (float(high) - float(low)) / 2
+    if abs(width) <= 1e-12 * max(abs(float(low)), abs(float(high))):
+        width = 0.0  # rounding noise of identical values, not an interval: "± 0", not "± 2.8e-15%"
+    half = show(width, metric, commodity_unit)
     if unit and " " in text and text.rsplit(" ", 1)[1] == half.rsplit(" ", 1)[-1]:
         return f"{text.rsplit(' ', 1)[0]} ± {half}"
     return f"{text} ± {half}"

@@ -12,7 +12,8 @@ their SVG comments are removed.
 Sections: the experiment, notes, the paired comparisons of every metric
 (tables and interval plots), the probability of being best, time to survive
 and to recover (event table and survival curves), the sweep and targets when
-present, daily trajectories (fan charts and resilience triangles) and loss
+present (a sweep that is zero everywhere is left out, with a note saying so),
+daily trajectories (fan charts and resilience triangles) and loss
 distributions for the focus countries, the comparison with history when the
 scenario is a historical replay (:mod:`simulator.analysis.report_backtest`),
 and the resolved scenario.
@@ -60,6 +61,7 @@ from simulator.analysis.report_figures import (
 )
 from simulator.analysis.report_sections import (
     events_section,
+    left_out_note,
     p_best_section,
     statistics_section,
     sweep_section,
@@ -187,12 +189,15 @@ def _notes(report: ComparisonReport, focus: Sequence[str]) -> str:
         f"Tables and figures show {', '.join(focus)}; use --country for others.",
         *report.notes,
     ]
+    left_out = left_out_note(report)
+    if left_out is not None:
+        notes.append(left_out)
     return '<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in notes) + "</ul>"
 
 
 def _headline_section(report: ComparisonReport, focus: Sequence[str], folder: ResultsFolder) -> str:
     """The answer first: each country's verdict, then the headline's sentences, coloured."""
-    verdicts = headline_verdict(folder, report, countries=focus)
+    verdicts = headline_verdict(folder, report, countries=focus, sensitivity=False)
     summary = with_verdicts(headline(report, countries=focus), verdicts)
     if not summary.rows:
         return ""

@@ -8,12 +8,15 @@ batch) and shows its feature table and band figure.
 
 from __future__ import annotations
 
-from simulator.analysis.backtest import BacktestResult, Status, backtest
-from simulator.analysis.backtest_plot import backtest_figure
+from typing import TYPE_CHECKING
+
 from simulator.analysis.compare import ResultsFolder
 from simulator.analysis.report_figures import Figures
 from simulator.analysis.report_tables import Cell, escape, html_table
-from simulator.model.scenario import Scenario
+
+if TYPE_CHECKING:
+    from simulator.analysis.backtest import BacktestResult
+    from simulator.model.scenario import Scenario
 
 __all__ = ["backtest_section", "replay_of"]
 
@@ -23,6 +26,8 @@ def replay_of(folder: ResultsFolder, variant: str | None = None) -> Scenario | N
     resolved = folder.scenario(variant)
     if not resolved.get("backtest"):
         return None
+    from simulator.model.scenario import Scenario
+
     return Scenario.model_validate(resolved)
 
 
@@ -31,12 +36,19 @@ def backtest_section(folder: ResultsFolder, figures: Figures, variant: str | Non
     scenario = replay_of(folder, variant)
     if scenario is None:
         return ""
+    # Imported here: the backtest runs the engine (numba, networkx), which a report of
+    # a scenario that is not a replay does not need.
+    from simulator.analysis.backtest import backtest
+
     replications = folder.manifest.get("replications")
     result = backtest(scenario, replications if isinstance(replications, int) else None)
     return _section(result, figures)
 
 
 def _section(result: BacktestResult, figures: Figures) -> str:
+    from simulator.analysis.backtest import Status
+    from simulator.analysis.backtest_plot import backtest_figure
+
     css = {Status.HIT: "better", Status.MISS: "worse", Status.NOT_MODELLED: ""}
     rows: list[list[str | Cell]] = [
         [f.name, f.history_text, f.model_text, Cell(f.status.value, css=css[f.status])]

@@ -3,7 +3,9 @@
 (The paired comparisons are in :mod:`simulator.analysis.report_comparisons`.)
 Each metric's distribution over replications, the probability of being best, time to
 survive and to recover, the sweep and the targets.  Each function returns the
-section's HTML, or ``""`` when the report has nothing for it.
+section's HTML, or ``""`` when the report has nothing for it: a sweep whose
+every series is zero at every swept value is left out (:func:`left_out_note`
+says so in one line).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from simulator.analysis import plots
 from simulator.analysis.compare import ComparisonReport, ResultsFolder
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "events_section",
+    "left_out_note",
     "p_best_section",
     "statistics_section",
     "sweep_section",
@@ -220,9 +225,38 @@ def events_section(
     return "\n".join(parts)
 
 
-def sweep_section(report: ComparisonReport, figures: Figures) -> str:
+def _sweep_shown(report: ComparisonReport) -> tuple[pd.DataFrame, list[str]]:
+    """The sweep's rows worth showing, and the blocks (metric against parameter) with a series
+    left out because it is zero at every swept value (mean and interval)."""
     sweep = report.sweep
     if sweep is None or sweep.empty:
+        return pd.DataFrame(), []
+    values = sweep[["mean", "ci_low", "ci_high"]].astype("float64").fillna(0.0)
+    zero = pd.Series((values == 0.0).all(axis=1).to_numpy(), index=sweep.index)
+    keys = ["parameter", "metric", "country", "commodity"]
+    all_zero = zero.groupby([sweep[k] for k in keys], sort=False).transform("all")
+    left = sweep[all_zero]
+    blocks = [
+        f"{METRIC_TITLES.get(str(m), str(m))} against {p}"
+        for p, m in dict.fromkeys(zip(left["parameter"], left["metric"], strict=True))
+    ]
+    return sweep[~all_zero], blocks
+
+
+def left_out_note(report: ComparisonReport) -> str | None:
+    """One line naming the sweep when its whole section is left out (zero everywhere)."""
+    shown, blocks = _sweep_shown(report)
+    if not blocks or not shown.empty:
+        return None
+    return (
+        f"The sweep of {', '.join(report.sweep_parameters)} is left out: every series"
+        f" ({', '.join(blocks)}) is zero at every swept value."
+    )
+
+
+def sweep_section(report: ComparisonReport, figures: Figures) -> str:
+    sweep, zero = _sweep_shown(report)
+    if sweep.empty:
         return ""
     parts = [
         '<h2 id="sweep">Sweep</h2>',
@@ -265,14 +299,20 @@ def sweep_section(report: ComparisonReport, figures: Figures) -> str:
                     narrow=True,
                 )
             )
+    if zero:
+        parts.append(
+            '<p class="note">Series that are zero at every swept value are left out of: '
+            f"{escape(', '.join(zero))}.</p>"
+        )
     return "\n".join(parts)
 
 
 def targets_section(targets: Sequence[TargetResult]) -> str:
-    if not targets:
+    shown = [t for t in targets if not t.table.empty]
+    if not shown:
         return ""
     parts = ['<h2 id="targets">Targets</h2>']
-    for result in targets:
+    for result in shown:
         target: Target = result.target
         header: list[str | Cell] = [
             result.by,

@@ -116,12 +116,16 @@ def headline_verdict(
     report: ComparisonReport,
     metric: str | None = None,
     countries: Sequence[str] | None = None,
+    *,
+    sensitivity: bool = True,
 ) -> list[Verdict]:
     """The verdicts of a comparison (see the module docstring).
 
     ``metric`` defaults to ``shortfall`` when compared, else the first compared
     metric with a direction (not a censored time); ``countries`` to
-    :func:`focus_countries` (coalitions among them are left out).
+    :func:`focus_countries` (coalitions among them are left out).  With
+    ``sensitivity=False`` each verdict's discovery has no PAWN ranking (its
+    sentence is the same): what the printed headline and the report need.
     """
     ranked = [
         m
@@ -138,7 +142,7 @@ def headline_verdict(
     lines: list[Verdict] = []
     for country in focus:
         for commodity in pd.unique(stats.loc[stats["country"] == country, "commodity"]):
-            line = _verdict(folder, report, stats, chosen, country, str(commodity))
+            line = _verdict(folder, report, stats, chosen, country, str(commodity), sensitivity)
             if line is not None:
                 lines.append(line)
     return lines
@@ -203,6 +207,7 @@ def _verdict(
     metric: str,
     country: str,
     commodity: str,
+    sensitivity: bool = True,
 ) -> Verdict | None:
     rows = stats[(stats["country"] == country) & (stats["commodity"] == commodity)]
     rows = rows[rows["mean"].notna()]
@@ -255,7 +260,7 @@ def _verdict(
     part = folder.summary[
         (folder.summary["country"] == country) & (folder.summary["commodity"] == commodity)
     ]
-    found = discover(part, best, baseline, metric, seed=folder.seed)
+    found = discover(part, best, baseline, metric, seed=folder.seed, sensitivity=sensitivity)
     loses = f"it is worse than {baseline} {found.clause}"
     text = f"verdict: {what}: {effect}" + (f", {pb_text}" if pb_text else "") + f"; {loses}."
     return about(diff, low, high, kind, pbest, found, text)

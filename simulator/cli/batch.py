@@ -373,7 +373,7 @@ def _print_comparison(
         print(f"error: {error}", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE) from None
     console.print()
-    verdicts = headline_verdict(results, report, countries=countries)
+    verdicts = headline_verdict(results, report, countries=countries, sensitivity=False)
     print_comparison(console, report, with_verdicts(headline(report), verdicts), detail=detail)
 
 

@@ -17,9 +17,10 @@ folder.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -125,6 +126,25 @@ def parse_targets(texts: Sequence[str] | None) -> list[Target]:
         raise typer.BadParameter(str(error), param_hint="'--target'") from None
 
 
+@contextlib.contextmanager
+def results_errors() -> Iterator[None]:
+    """Results that cannot be used exit 3, a selection that names nothing in them exits 2.
+
+    The block's :class:`~simulator.analysis.results.ResultsError` and
+    :class:`~simulator.analysis.sweep.SelectionError` are printed to stderr as
+    ``error: ...`` and become :class:`typer.Exit` with those codes.
+    """
+    from simulator.analysis.results import ResultsError
+    from simulator.analysis.sweep import SelectionError
+
+    try:
+        yield
+    except ResultsError as error:
+        raise fail(str(error), EXIT_INVALID) from None
+    except SelectionError as error:
+        raise fail(str(error), EXIT_USAGE) from None
+
+
 def fail(message: str, code: int) -> typer.Exit:
     """Print ``message`` to stderr; return the exit to raise."""
     print(f"error: {message}", file=sys.stderr)
@@ -148,7 +168,7 @@ def compare(
     allow_incomplete: AllowIncompleteOption = False,
 ) -> None:
     """Compare the variants of RESULTS, paired on replication: the headline, then every table."""
-    from simulator.analysis.compare import ResultsError, SelectionError, compare_results
+    from simulator.analysis.compare import compare_results
     from simulator.analysis.headline import HEADLINE_METRIC, headline
     from simulator.analysis.verdict import headline_verdict, with_verdicts
     from simulator.cli.comparison_view import print_comparison
@@ -158,24 +178,21 @@ def compare(
     # The headline alone needs one metric and no bootstrap: a fraction of the work.
     chosen = metric if everything or not metric else metric[:1]
     folder = open_folder(results, allow_incomplete)
-    try:
-        with working(f"comparing the variants of {results} …"):
-            report = compare_results(
-                folder,
-                baseline,
-                chosen if chosen else (None if everything else [HEADLINE_METRIC]),
-                country,
-                commodities=commodity,
-                targets=targets,
-                confidence=confidence,
-                n_resamples=resamples,
-                bootstrap=everything,
-            )
-    except ResultsError as error:
-        raise fail(str(error), EXIT_INVALID) from None
-    except SelectionError as error:
-        raise fail(str(error), EXIT_USAGE) from None
-    verdicts = headline_verdict(folder, report, metric[0] if metric else None, country)
+    with results_errors(), working(f"comparing the variants of {results} …"):
+        report = compare_results(
+            folder,
+            baseline,
+            chosen if chosen else (None if everything else [HEADLINE_METRIC]),
+            country,
+            commodities=commodity,
+            targets=targets,
+            confidence=confidence,
+            n_resamples=resamples,
+            bootstrap=everything,
+        )
+    verdicts = headline_verdict(
+        folder, report, metric[0] if metric else None, country, sensitivity=as_json
+    )
     summary = with_verdicts(headline(report, metric[0] if metric else None), verdicts)
     if as_json:
         payload = {"verdict": [v.to_dict() for v in verdicts], **report.to_dict()}

@@ -20,8 +20,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from simulator.cli import EXIT_INVALID, EXIT_USAGE, app, stdout_console
-from simulator.cli.compare import ResultsArgument, fail
+from simulator.cli import app, stdout_console
+from simulator.cli.compare import ResultsArgument, results_errors
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -64,12 +64,10 @@ def explore(
 ) -> None:
     """Scenario discovery (PRIM), sensitivity (PAWN) and robustness (regret) of the variants."""
     from simulator.analysis.explore import explore_results
-    from simulator.analysis.results import ResultsError
-    from simulator.analysis.sweep import SelectionError
     from simulator.cli.compare import parse_targets
 
     parsed = parse_targets([target] if target else None)
-    try:
+    with results_errors():
         found = explore_results(
             results,
             variants=variant,
@@ -79,10 +77,6 @@ def explore(
             commodities=commodity,
             target=parsed[0] if parsed else None,
         )
-    except ResultsError as error:
-        raise fail(str(error), EXIT_INVALID) from None
-    except SelectionError as error:
-        raise fail(str(error), EXIT_USAGE) from None
     if plot is not None and found.discoveries:
         from simulator.analysis.sensitivity import plot_sensitivity
 

@@ -7,9 +7,10 @@ others lose if one exporter stops, and its export power), and, with
 ``--exporter``, every country's dependence on that exporter.  ``--exposure``
 adds, for each commodity made from inputs, every country's direct and
 indirect exposure to the exporter (China unless ``--exporter`` says
-otherwise) and the inputs that carry it.  ``--country`` keeps only the rows
-about one country; ``--json`` prints one object instead; ``--plot`` also draws
-the network.  Formulas: ``docs/network-analytics.md``,
+otherwise) and the inputs that carry it.  ``--commodity`` and ``--country``
+may be repeated, as in the other commands: only those commodities, only the
+rows about those countries.  ``--json`` prints one object instead; ``--plot``
+also draws the network.  Formulas: ``docs/network-analytics.md``,
 :mod:`simulator.analysis.network_metrics` and :mod:`simulator.analysis.exposure`.
 
 Without SCENARIO the embedded dataset is read (``data: builtin``).  Unknown
@@ -20,6 +21,7 @@ exits 3 with every issue located.
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -48,7 +50,7 @@ def network_report(
     trade: TradeNetwork,
     commodities: list[str],
     *,
-    country: str | None = None,
+    countries: Collection[str] | None = None,
     exporter: str | None = None,
 ) -> dict[str, Any]:
     """The ``--json`` sections of each commodity, as plain data.
@@ -58,11 +60,10 @@ def network_report(
     trade : TradeNetwork
         The scenario's network.
     commodities : list of str
-        Commodities to report, each in ``trade`` and (when given) having
-        ``country`` as a node.
-    country : str, optional
-        Keep only this country's entries in the per-country sections, and only
-        its loss in each chokepoint.
+        Commodities to report, each in ``trade``.
+    countries : collection of str, optional
+        Keep only these countries' entries in the per-country sections, and
+        only their losses in each chokepoint (default: every country).
     exporter : str, optional
         Report every country's dependence on this exporter; ``null`` for a
         commodity in which it is not a node.
@@ -81,7 +82,7 @@ def network_report(
     from simulator.analysis import network_metrics as nm
 
     def only(values: dict[str, Any]) -> dict[str, Any]:
-        return values if country is None else {k: v for k, v in values.items() if k == country}
+        return values if countries is None else {k: v for k, v in values.items() if k in countries}
 
     out: dict[str, Any] = {}
     for c in commodities:
@@ -145,11 +146,14 @@ def network(
         ),
     ] = None,
     commodity: Annotated[
-        str | None, typer.Option("--commodity", "-k", help="Only this commodity (default: all).")
+        list[str] | None,
+        typer.Option("--commodity", "-k", help="A commodity (repeat; default: all)."),
     ] = None,
     country: Annotated[
-        str | None,
-        typer.Option("--country", "-c", help="Only the rows about this country (e.g. KOR)."),
+        list[str] | None,
+        typer.Option(
+            "--country", "-c", help="Only the rows about this country (repeat; e.g. -c KOR -c JPN)."
+        ),
     ] = None,
     exporter: Annotated[
         str | None, typer.Option(help="Show every country's dependence on this exporter.")
@@ -177,32 +181,27 @@ def network(
         spec = load_scenario(scenario)
     trade = TradeNetwork.from_scenario(spec)
 
-    commodities = list(trade.commodities)
-    if commodity is not None:
-        if commodity not in trade:
-            raise typer.BadParameter(
-                f"unknown commodity {commodity!r}; expected one of {', '.join(commodities)}",
-                param_hint="'--commodity'",
-            )
-        commodities = [commodity]
-    if country is not None:
-        country = _country(trade, commodities, country, "--country")
-        commodities = [c for c in commodities if country in trade[c].index]
+    commodities = _commodities(trade, commodity or [])
+    countries: list[str] | None = None
+    if country:
+        named = (_country(trade, commodities, code, "--country") for code in country)
+        countries = list(dict.fromkeys(named))
+        commodities = [c for c in commodities if any(k in trade[c].index for k in countries)]
     if exporter is not None:
         exporter = _country(trade, commodities, exporter, "--exporter")
 
-    report = network_report(trade, commodities, country=country, exporter=exporter)
+    report = network_report(trade, commodities, countries=countries, exporter=exporter)
     exposed: dict[str, Any] | None = None
     if exposure:
         from simulator.analysis.exposure import exposure_report
 
-        exposed = exposure_report(trade, commodities, exporter or "CHN", country)
+        exposed = exposure_report(trade, commodities, exporter or "CHN", countries)
     if plot is not None:
         # Imported here: matplotlib takes longer to import than the rest of the command.
         from simulator.analysis.network_plot import plot_network
 
         try:
-            plot_network(trade, commodity, path=plot)
+            plot_network(trade, commodities if commodity else None, path=plot)
         except ValueError as error:  # the file suffix: the rest was checked above
             raise typer.BadParameter(str(error), param_hint="'--plot'") from None
         except OSError as error:
@@ -213,7 +212,7 @@ def network(
     if as_json:
         payload = {
             "scenario": spec.name,
-            "country": country,
+            "countries": countries,
             "exporter": exporter,
             "plot": str(plot) if plot is not None else None,
             "commodities": report,
@@ -225,8 +224,8 @@ def network(
     console = stdout_console()
     for c, sections in report.items():
         unit = spec.commodities[c].unit
-        _importers_table(console, trade[c], c, unit, sections, country)
-        console.print(_chokepoints_table(c, unit, sections, country))
+        _importers_table(console, trade[c], c, unit, sections, countries)
+        console.print(_chokepoints_table(c, unit, sections, countries))
         if sections["exporter_dependence"] is not None:
             console.print(_exporter_table(c, unit, sections["exporter_dependence"]))
         elif exporter is not None:
@@ -254,6 +253,18 @@ def _exposure_table(commodity: str, exporter: str, section: dict[str, Any]) -> T
             ", ".join(f"{r['input']} {_pct(r['exposure'])}" for r in inputs) or "—",
         )
     return table
+
+
+def _commodities(trade: TradeNetwork, names: Sequence[str]) -> list[str]:
+    """``names`` (default: every commodity of ``trade``), each checked, without repeats."""
+    known = list(trade.commodities)
+    for name in names:
+        if name not in trade:
+            raise typer.BadParameter(
+                f"unknown commodity {name!r}; expected one of {', '.join(known)}",
+                param_hint="'--commodity'",
+            )
+    return list(dict.fromkeys(names)) if names else known
 
 
 def _country(trade: TradeNetwork, commodities: list[str], code: str, option: str) -> str:
@@ -296,7 +307,7 @@ def _importers_table(
     commodity: str,
     unit: str,
     s: dict[str, Any],
-    country: str | None,
+    countries: Sequence[str] | None,
 ) -> None:
     columns = [
         Column("country", numeric=False),
@@ -316,8 +327,8 @@ def _importers_table(
     body: list[list[str]] = []
     for k in order:
         hhi = s["hhi"].get(k)
-        if hhi is None and k != country:
-            continue  # no imports: nothing to show
+        if hhi is None and (countries is None or k not in countries):
+            continue  # no imports: nothing to show (unless asked for by name)
         i = net.index[k]
         body.append(
             [
@@ -337,23 +348,29 @@ def _importers_table(
         console.print(f"(left out to fit: {', '.join(dropped)}; see --json)", style="dim")
 
 
-def _chokepoints_table(commodity: str, unit: str, s: dict[str, Any], country: str | None) -> Table:
+def _chokepoints_table(
+    commodity: str, unit: str, s: dict[str, Any], countries: Sequence[str] | None
+) -> Table:
     table = _table(f"{commodity}: chokepoints — if one exporter stops")
     table.add_column("#", justify="right")
     table.add_column("exporter")
     table.add_column(f"lost {unit}/yr", justify="right")
     table.add_column("of world demand", justify="right")
-    if country is None:
+    if countries is None:
         table.add_column("most hit: share of own demand")
+    elif len(countries) == 1:
+        table.add_column(f"{countries[0]} loses", justify="right")
     else:
-        table.add_column(f"{country} loses", justify="right")
+        table.add_column("losses: share of own demand")
     table.add_column("exp. power", justify="right")
     for p in s["chokepoints"]:
         losses: dict[str, float] = p["losses"]
-        if country is None:
+        if countries is None:
             hit = ", ".join(f"{k} {_pct(v)}" for k, v in list(losses.items())[:3]) or "—"
+        elif len(countries) == 1:
+            hit = _pct(losses.get(countries[0], 0.0))
         else:
-            hit = _pct(losses.get(country, 0.0))
+            hit = ", ".join(f"{k} {_pct(losses.get(k, 0.0))}" for k in countries)
         table.add_row(
             str(p["rank"]),
             p["country"],

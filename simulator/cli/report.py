@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from simulator.cli import EXIT_INVALID, EXIT_USAGE, app, working, writable_file
+from simulator.cli import app, working, writable_file
 from simulator.cli.compare import (
     AllowIncompleteOption,
     BaselineOption,
@@ -26,9 +26,9 @@ from simulator.cli.compare import (
     ResamplesOption,
     ResultsArgument,
     TargetOption,
-    fail,
     open_folder,
     parse_targets,
+    results_errors,
 )
 from simulator.cli.glossary import GLOSSARY_HELP
 
@@ -69,7 +69,6 @@ def report(
     allow_incomplete: AllowIncompleteOption = False,
 ) -> None:
     """Write a self-contained HTML report of a results folder."""
-    from simulator.analysis.compare import ResultsError, SelectionError
     from simulator.analysis.report import write_report
 
     targets = parse_targets(target)
@@ -77,21 +76,16 @@ def report(
     path = writable_file(
         output if output is not None else results / "report.html", "--output", create_folder=True
     )
-    try:
-        with working(f"writing the report of {results} …"):
-            written = write_report(
-                folder,
-                path,
-                baseline,
-                metric,
-                country,
-                targets=targets,
-                image_format="png" if images is Images.PNG else "svg",
-                n_resamples=resamples,
-                figures_dir=figures,
-            )
-    except ResultsError as error:
-        raise fail(str(error), EXIT_INVALID) from None
-    except SelectionError as error:
-        raise fail(str(error), EXIT_USAGE) from None
+    with results_errors(), working(f"writing the report of {results} …"):
+        written = write_report(
+            folder,
+            path,
+            baseline,
+            metric,
+            country,
+            targets=targets,
+            image_format="png" if images is Images.PNG else "svg",
+            n_resamples=resamples,
+            figures_dir=figures,
+        )
     typer.echo(str(written))

@@ -15,10 +15,12 @@ on the workers, so a resumed batch finds the same chunks.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from simulator.engine.streams import Stream, Streams
-from simulator.experiments.plan import Uncertainty
 from simulator.model.distributions import draw
+
+if TYPE_CHECKING:
+    from simulator.experiments.plan import Uncertainty
 
 __all__ = ["CHUNK_SIZE", "chunk_bounds", "draw_uncertainties"]
 
@@ -52,6 +54,10 @@ def draw_uncertainties(
     Each is one draw from ``Streams(seed, replication).generator(UNCERTAINTIES, path)``,
     rounded when the scenario holds an integer at that path.
     """
+    # Imported here: importing the engine loads numba and networkx, which checking a
+    # results folder's chunks (chunk_bounds) does not need.
+    from simulator.engine.streams import Stream, Streams
+
     streams = Streams(seed, replication)
     values: dict[str, float | int] = {}
     for u in uncertainties:

@@ -26,20 +26,24 @@ Example
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.resources import files
 from importlib.resources.abc import Traversable
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from simulator.errors import InputError, Issue, Location
-from simulator.io.dataset import Dataset, _field_columns, load_dataset
+from simulator.errors import Issue
+from simulator.io.dataset import Dataset, load_dataset
+from simulator.io.sourced_rows import (
+    SourcedRow,
+    check_numbers,
+    check_sourced_rows,
+    empty_source,
+    read_sourced_file,
+    wrong_field_count,
+)
 
 __all__ = ["RANGES_FILE", "SHAPES", "DataRange", "load_ranges"]
 
@@ -159,54 +163,21 @@ def load_ranges(
     simulator.errors.InputError
         Every problem found, located as ``file:line:column``.
     """
-    root: Traversable = files("simulator.data") if folder is None else folder
-    resource = root.joinpath(RANGES_FILE)
-    if folder is not None and not resource.is_file():
+    found = read_sourced_file(folder, RANGES_FILE)
+    if found is None:
         return []
-    name = str(resource)
-    text = resource.read_text(encoding="utf-8-sig")
+    name, text = found
     data = dataset if dataset is not None else load_dataset(None if folder is None else folder)  # type: ignore[arg-type]
     values = _dataset_values(data)
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    if tuple(header) != _HEADER:
-        raise InputError.single(
-            f"expected the columns {', '.join(_HEADER)}, found {', '.join(header) or 'none'}",
-            ("uncertainty", "header"),
-            Location(name, 1, 1),
-        )
-    issues: list[Issue] = []
-    ranges: list[DataRange] = []
-    seen: dict[tuple[str, ...], int] = {}
-    for index, record in enumerate(reader):
-        line = reader.line_num
-        columns = _field_columns(lines[line - 1]) if line <= len(lines) else [1]
-        cells = dict(zip(_HEADER, (c.strip() for c in record), strict=False))
-
-        def at(column: str, *, _cols: list[int] = columns, _line: int = line) -> Location:
-            return Location(name, _line, _cols[min(_HEADER.index(column), len(_cols) - 1)])
-
-        path = ("uncertainty", index)
-        found = _check_row(cells, record, values, path, at)
-        if isinstance(found, list):
-            issues += found
-            continue
-        ident = (found.table, *found.key, found.field)
-        if ident in seen:
-            issues.append(
-                Issue(
-                    path,
-                    f"duplicate range for {found.label}: already on line {seen[ident]}",
-                    at("table"),
-                )
-            )
-            continue
-        seen[ident] = line
-        ranges.append(found)
-    if issues:
-        raise InputError(issues)
-    return ranges
+    return check_sourced_rows(
+        name,
+        text,
+        _HEADER,
+        "uncertainty",
+        lambda sourced: _check_row(sourced, values),
+        lambda r: (r.table, *r.key, r.field),
+        lambda r: (f"duplicate range for {r.label}", "table"),
+    )
 
 
 def _dataset_values(data: Dataset) -> dict[tuple[str, ...], dict[str, object]]:
@@ -221,17 +192,13 @@ def _dataset_values(data: Dataset) -> dict[tuple[str, ...], dict[str, object]]:
 
 
 def _check_row(
-    cells: dict[str, str],
-    record: list[str],
-    values: dict[tuple[str, ...], dict[str, object]],
-    path: tuple[str, int],
-    locate: Callable[[str], Location],
+    sourced: SourcedRow, values: dict[tuple[str, ...], dict[str, object]]
 ) -> DataRange | list[Issue]:
-    """The row as a range, or the problems found in it (``locate`` finds a column)."""
-    if len(record) != len(_HEADER):
-        return [
-            Issue(path, f"expected {len(_HEADER)} fields, found {len(record)}", locate("table"))
-        ]
+    """The row as a range, or the problems found in it."""
+    miscounted = wrong_field_count(sourced, _HEADER)
+    if miscounted is not None:
+        return [miscounted]
+    cells, path, locate = sourced.cells, sourced.path, sourced.locate
     table = cells["table"]
     if table not in _KEYS:
         return [
@@ -279,28 +246,11 @@ def _check_row(
                 locate("shape"),
             )
         )
-    if not cells["source"]:
-        issues.append(
-            Issue(
-                (*path, "source"),
-                "expected the range's reason, found an empty cell",
-                locate("source"),
-            )
-        )
-    numbers: dict[str, float] = {}
-    for column in _NUMBERS:
-        try:
-            numbers[column] = float(cells[column])
-        except ValueError:
-            numbers[column] = math.nan
-        if not math.isfinite(numbers[column]) or numbers[column] < 0:
-            issues.append(
-                Issue(
-                    (*path, column),
-                    f"expected a non-negative number, found {cells[column]!r}",
-                    locate(column),
-                )
-            )
+    unsourced = empty_source(sourced, "the range's reason")
+    if unsourced is not None:
+        issues.append(unsourced)
+    numbers, unreadable = check_numbers(sourced, _NUMBERS, non_negative=True)
+    issues += unreadable
     if issues:
         return issues
     key = tuple(cells[c] for c in key_columns)

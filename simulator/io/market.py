@@ -31,18 +31,23 @@ Example
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Literal
 
-from simulator.errors import InputError, Issue, Location, did_you_mean
-from simulator.io.dataset import Dataset, _field_columns, load_dataset
+from simulator.errors import Issue, did_you_mean
+from simulator.io.dataset import Dataset, load_dataset
+from simulator.io.sourced_rows import (
+    SourcedRow,
+    check_numbers,
+    check_sourced_rows,
+    empty_source,
+    read_sourced_file,
+    wrong_field_count,
+)
 
 __all__ = [
     "FLAGS",
@@ -319,70 +324,34 @@ def load_market_parameters(
     simulator.errors.InputError
         Every problem found, located as ``file:line:column``.
     """
-    root: Traversable = files("simulator.data") if folder is None else folder
-    resource = root.joinpath(MARKET_FILE)
-    if folder is not None and not resource.is_file():
+    found = read_sourced_file(folder, MARKET_FILE)
+    if found is None:
         return MarketParameters(())
-    name = str(resource)
-    text = resource.read_text(encoding="utf-8-sig")
+    name, text = found
     data = dataset if dataset is not None else load_dataset(None if folder is None else folder)  # type: ignore[arg-type]
+    commodities = set(data.commodities)
     nodes = {(str(n["commodity"]), str(n["country"])) for n in data.nodes}
-    lines = text.splitlines()
-    reader = csv.reader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader, [])]
-    if tuple(header) != _HEADER:
-        raise InputError.single(
-            f"expected the columns {', '.join(_HEADER)}, found {', '.join(header) or 'none'}",
-            ("market", "header"),
-            Location(name, 1, 1),
-        )
-    issues: list[Issue] = []
-    rows: list[MarketParameter] = []
-    seen: dict[tuple[str, str | None, str], int] = {}
-    for index, record in enumerate(reader):
-        line = reader.line_num
-        if not any(cell.strip() for cell in record):
-            continue
-        columns = _field_columns(lines[line - 1]) if line <= len(lines) else [1]
-
-        def at(column: str, *, _cols: list[int] = columns, _line: int = line) -> Location:
-            return Location(name, _line, _cols[min(_HEADER.index(column), len(_cols) - 1)])
-
-        found = _check_row(record, line, ("market", index), set(data.commodities), nodes, at)
-        if isinstance(found, list):
-            issues += found
-            continue
-        ident = (found.commodity, found.country, found.parameter)
-        if ident in seen:
-            issues.append(
-                Issue(
-                    ("market", index),
-                    f"duplicate row for {found.label}: already on line {seen[ident]}",
-                    at("parameter"),
-                )
-            )
-            continue
-        seen[ident] = line
-        rows.append(found)
-    if issues:
-        raise InputError(issues)
+    rows = check_sourced_rows(
+        name,
+        text,
+        _HEADER,
+        "market",
+        lambda row: _check_row(row, commodities, nodes),
+        lambda p: (p.commodity, p.country, p.parameter),
+        lambda p: (f"duplicate row for {p.label}", "parameter"),
+        skip_blank=True,
+    )
     return MarketParameters(tuple(rows))
 
 
 def _check_row(
-    record: list[str],
-    line: int,
-    path: tuple[str, int],
-    commodities: set[str],
-    nodes: set[tuple[str, str]],
-    locate: Callable[[str], Location],
+    row: SourcedRow, commodities: set[str], nodes: set[tuple[str, str]]
 ) -> MarketParameter | list[Issue]:
     """The row as a parameter, or the problems found in it."""
-    if len(record) != len(_HEADER):
-        return [
-            Issue(path, f"expected {len(_HEADER)} fields, found {len(record)}", locate("commodity"))
-        ]
-    cells = dict(zip(_HEADER, (c.strip() for c in record), strict=True))
+    miscounted = wrong_field_count(row, _HEADER)
+    if miscounted is not None:
+        return [miscounted]
+    cells, path, locate = row.cells, row.path, row.locate
     issues: list[Issue] = []
     commodity, country, parameter = cells["commodity"], cells["country"], cells["parameter"]
     if commodity not in commodities:
@@ -444,29 +413,10 @@ def _check_row(
                 locate("flag"),
             )
         )
-    unsourced = (
-        []
-        if cells["source"]
-        else [
-            Issue(
-                (*path, "source"),
-                "expected the figure's source, found an empty cell",
-                locate("source"),
-            )
-        ]
-    )
-    numbers: dict[str, float] = {}
-    for column in _NUMBERS:
-        try:
-            numbers[column] = float(cells[column])
-        except ValueError:
-            numbers[column] = math.nan
-        if not math.isfinite(numbers[column]):
-            issues.append(
-                Issue(
-                    (*path, column), f"expected a number, found {cells[column]!r}", locate(column)
-                )
-            )
+    source = empty_source(row, "the figure's source")
+    unsourced = [] if source is None else [source]
+    numbers, unreadable = check_numbers(row, _NUMBERS)
+    issues += unreadable
     if issues or spec is None:
         return issues + unsourced
     low, central, high = numbers["low"], numbers["central"], numbers["high"]
@@ -510,5 +460,5 @@ def _check_row(
         cells["unit"],
         cells["flag"],
         cells["source"],
-        line,
+        row.line,
     )

@@ -21,24 +21,31 @@ errors are kept.
 Messages say what was expected and what was found, e.g.
 ``expected one of ban, quota, licensing; found 'embargo'`` or
 ``expected an integer >= 1, found -5``.  This module knows pydantic, not
-scenarios: experiment files use it too.
+scenarios: experiment files use it too.  The phrases of the messages are in
+:mod:`simulator.io.validation_messages`, the walk along the model's types that
+finds a field's bounds and a union's accepted tags in :mod:`simulator.io.model_types`.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-import types
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
+from typing import Any, TypeVar
 
-from annotated_types import Ge, Gt, Le, Lt
-from pydantic import AliasChoices, BaseModel, Tag, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from simulator.errors import InputError, Issue, Location, PathPart
+from simulator.io.model_types import discriminator_tags, type_at
+from simulator.io.validation_messages import (
+    either,
+    expected_found,
+    expected_phrase,
+    found_text,
+    lower_first,
+    quoted,
+    unknown_key_message,
+)
 from simulator.io.yaml import DocPath, YamlDocument
 
 __all__ = ["validate_document", "validation_issues"]
@@ -175,10 +182,11 @@ def _union_issues(found: list[_Placed], data: Any) -> list[Issue]:
         expected: list[str] = []
         for m in members:
             m.dropped = True
-            phrase = _expected(m.error, None)
+            phrase = expected_phrase(m.error, None)
             if phrase is not None and phrase not in expected:
                 expected.append(phrase)
-        message = _expected_found(_either(expected) if expected else "another form", _found(value))
+        accepted = either(expected) if expected else "another form"
+        message = expected_found(accepted, found_text(value))
         combined.append(Issue(point, message))
     return combined
 
@@ -218,12 +226,6 @@ def _literal_fits(inner: str, value: Any) -> bool:
     return value is None and "None" in inner
 
 
-def _either(phrases: list[str]) -> str:
-    if len(phrases) == 1:
-        return phrases[0]
-    return ", ".join(phrases[:-1]) + " or " + phrases[-1]
-
-
 # --- one issue ---------------------------------------------------------------------------
 
 
@@ -237,13 +239,13 @@ def _issue(placed: _Placed, document: YamlDocument, model: type[BaseModel]) -> I
     if kind == "missing":
         return Issue((*path, loc[-1]), "required key missing", positions.locate(path))
     if kind == "extra_forbidden":
-        return Issue(path, _unknown_key(model, loc), positions.locate_key(path))
+        return Issue(path, unknown_key_message(model, loc), positions.locate_key(path))
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         key = str(ctx.get("discriminator", "")).strip("'\"")
         if "expected_tags" in ctx:
-            tags = _quoted(str(ctx["expected_tags"]))
+            tags = quoted(str(ctx["expected_tags"]))
         else:
-            tags = _tags(model, loc, key)
+            tags = discriminator_tags(model, loc, key)
         accepted = f"one of {', '.join(tags)}" if tags else "a known value"
         if kind == "union_tag_not_found" or not key:
             return Issue(
@@ -251,286 +253,22 @@ def _issue(placed: _Placed, document: YamlDocument, model: type[BaseModel]) -> I
             )
         return Issue(
             (*path, key),
-            _expected_found(accepted, _found(ctx.get("tag"))),
+            expected_found(accepted, found_text(ctx.get("tag"))),
             positions.locate((*path, key)),
         )
     if kind in ("value_error", "assertion_error"):
         cause = ctx.get("error")
         message = str(cause) if cause is not None else re.sub(r"^\w+ error, ", "", error["msg"])
         return Issue(path, message, positions.locate(path))
-    expected = _expected(error, _type_at(model, loc))
-    found = _found(error["input"])
+    expected = expected_phrase(error, type_at(model, loc))
+    found = found_text(error["input"])
     if kind in ("too_short", "too_long") and "actual_length" in ctx:
         found = f"{ctx['actual_length']}"
     if expected is None:
-        message = f"{_lower_first(error['msg'])}, found {found}"
+        message = f"{lower_first(error['msg'])}, found {found}"
     else:
-        message = _expected_found(expected, found)
+        message = expected_found(expected, found)
     return Issue(path, message, positions.locate(path))
-
-
-def _expected_found(expected: str, found: str) -> str:
-    separator = "; " if "," in expected else ", "
-    return f"expected {expected}{separator}found {found}"
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
-def _expected(error: ErrorDetails, typ: tuple[Any, tuple[Any, ...]] | None) -> str | None:
-    """What the value should have been, as a phrase (``an integer >= 1``)."""
-    kind = error["type"]
-    ctx = error.get("ctx", {})
-    if kind == "enum":
-        values = _quoted(str(ctx.get("expected", "")))
-        return f"one of {', '.join(values)}" if len(values) > 1 else ", ".join(values)
-    if kind == "literal_error":
-        values = _quoted(str(ctx.get("expected", "")))
-        return f"one of {', '.join(values)}" if len(values) > 1 else f"'{values[0]}'"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return _bounded(error, typ)
-    simple = {
-        "int_parsing": "an integer",
-        "int_type": "an integer",
-        "int_from_float": "an integer",
-        "float_parsing": "a number",
-        "float_type": "a number",
-        "finite_number": "a finite number",
-        "bool_parsing": "true or false",
-        "bool_type": "true or false",
-        "string_type": "text",
-        "string_sub_type": "text",
-        "list_type": "a list",
-        "tuple_type": "a list",
-        "set_type": "a list",
-        "dict_type": "a mapping",
-        "model_type": "a mapping",
-        "model_attributes_type": "a mapping",
-        "dataclass_type": "a mapping",
-        "none_required": "null",
-    }
-    if kind in simple:
-        return simple[kind]
-    if kind == "string_too_short":
-        return f"text of at least {ctx['min_length']} characters"
-    if kind == "string_too_long":
-        return f"text of at most {ctx['max_length']} characters"
-    if kind == "string_pattern_mismatch":
-        return f"text matching the pattern {ctx['pattern']}"
-    if kind == "too_short":
-        n = ctx["min_length"]
-        return f"at least {n} item{'s' if n != 1 else ''}"
-    if kind == "too_long":
-        n = ctx["max_length"]
-        return f"at most {n} item{'s' if n != 1 else ''}"
-    return None
-
-
-def _bounded(error: ErrorDetails, typ: tuple[Any, tuple[Any, ...]] | None) -> str:
-    """``an integer >= 1``, ``a number between 0 and 1``: the field's bounds, all of them."""
-    ctx = error.get("ctx", {})
-    bounds: dict[str, Any] = {}
-    noun = "a number"
-    if typ is not None:
-        base, meta = typ
-        noun = "an integer" if base is int else "a number"
-        for item in meta:
-            for cls, name in ((Ge, "ge"), (Gt, "gt"), (Le, "le"), (Lt, "lt")):
-                if isinstance(item, cls):
-                    bounds[name] = getattr(item, name)
-    for name in ("ge", "gt", "le", "lt"):
-        if name in ctx:
-            bounds.setdefault(name, ctx[name])
-    if "ge" in bounds and "le" in bounds:
-        return f"{noun} between {_number(bounds['ge'])} and {_number(bounds['le'])}"
-    symbols = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
-    parts = [f"{symbols[k]} {_number(v)}" for k, v in bounds.items() if k in symbols]
-    return f"{noun} {' and '.join(parts)}"
-
-
-def _number(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value)) if abs(value) < 1e7 else f"{value:g}"
-    return str(value)
-
-
-def _found(value: Any) -> str:
-    """The value the user wrote, briefly."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, float):
-        return _number(value)
-    if isinstance(value, str):
-        return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
-    return str(value)
-
-
-def _quoted(text: str) -> list[str]:
-    """``'a', 'b' or 'c'`` → ``['a', 'b', 'c']``."""
-    return re.findall(r"'([^']*)'", text)
-
-
-def _unknown_key(model: type[BaseModel], loc: Sequence[str | int]) -> str:
-    """``unknown key; expected one of ...; did you mean ...?``."""
-    owner = _type_at(model, loc[:-1])
-    fields: list[str] = []
-    if owner is not None and _is_model(owner[0]):
-        fields = [_display(name, info) for name, info in owner[0].model_fields.items()]
-    if not fields:
-        return "unknown key"
-    message = f"unknown key; expected one of {', '.join(fields)}"
-    close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
-    if close:
-        message += f"; did you mean {close[0]}?"
-    return message
-
-
-# --- walking the model's types along a loc --------------------------------------------------
-
-
-def _type_at(
-    model: type[BaseModel], loc: Sequence[str | int]
-) -> tuple[Any, tuple[Any, ...]] | None:
-    """The type pydantic validated at ``loc`` and its constraints, or None if lost."""
-    current: tuple[Any, tuple[Any, ...]] = (model, ())
-    for part in loc:
-        child = _child(current[0], part)
-        if child is None:
-            return None
-        current = child
-    return _final(*current)
-
-
-def _unwrap(tp: Any) -> tuple[Any, tuple[Any, ...]]:
-    """Strip ``Annotated`` layers, collecting their metadata (FieldInfo constraints included)."""
-    meta: list[Any] = []
-    while get_origin(tp) is Annotated:
-        tp, *extra = get_args(tp)
-        for item in extra:
-            meta.extend(item.metadata if isinstance(item, FieldInfo) else [item])
-    return tp, tuple(meta)
-
-
-def _members(tp: Any) -> list[Any] | None:
-    if get_origin(tp) in (Union, types.UnionType):
-        return [m for m in get_args(tp) if m is not type(None)]
-    return None
-
-
-def _final(tp: Any, meta: tuple[Any, ...]) -> tuple[Any, tuple[Any, ...]]:
-    """Unwrap ``Annotated`` and ``X | None`` down to the type that was validated."""
-    while True:
-        tp, more = _unwrap(tp)
-        meta = (*meta, *more)
-        members = _members(tp)
-        if members is None or len(members) != 1:
-            return tp, meta
-        tp = members[0]
-
-
-def _is_model(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, BaseModel)
-
-
-def _child(tp: Any, part: str | int) -> tuple[Any, tuple[Any, ...]] | None:
-    """The type one ``loc`` step below ``tp``: a field, an item, or a union branch."""
-    tp, _ = _unwrap(tp)
-    members = _members(tp)
-    if members is not None:
-        for member in members:
-            if _is_label(member, part):
-                return member, ()
-        for member in members:
-            found = _child(member, part)
-            if found is not None:
-                return found
-        return None
-    if _is_model(tp) and isinstance(part, str):
-        info = _field(tp, part)
-        return None if info is None else (info.annotation, tuple(info.metadata))
-    origin = get_origin(tp)
-    args = get_args(tp)
-    if origin is list and isinstance(part, int) and args:
-        return args[0], ()
-    if origin is dict and isinstance(part, str) and len(args) == 2:
-        return args[1], ()
-    return None
-
-
-def _is_label(member: Any, part: str | int) -> bool:
-    """Whether ``part`` is the label pydantic gives the union branch ``member``."""
-    if not isinstance(part, str):
-        return False
-    tp, meta = _unwrap(member)
-    if any(isinstance(m, Tag) and m.tag == part for m in meta):
-        return True
-    if _is_model(tp):
-        return part == tp.__name__ or part in _literal_values(tp)
-    prefixes = {list: "list[", dict: "dict[", Literal: "literal["}
-    origin = get_origin(tp)
-    if origin in prefixes:
-        return part.startswith(prefixes[origin])
-    names = {float: "float", int: "int", str: "str", bool: "bool"}
-    if tp in names:
-        return part in (names[tp], f"constrained-{names[tp]}")
-    return False
-
-
-def _literal_values(model: type[BaseModel]) -> set[str]:
-    """Values of the model's single-value ``Literal`` fields (discriminator tags)."""
-    out: set[str] = set()
-    for info in model.model_fields.values():
-        if get_origin(info.annotation) is Literal:
-            args = get_args(info.annotation)
-            if len(args) == 1:
-                out.add(str(args[0]))
-    return out
-
-
-def _tags(model: type[BaseModel], loc: Sequence[str | int], key: str) -> list[str]:
-    """The accepted values of discriminator ``key`` of the union at ``loc``."""
-    found = _type_at(model, loc)
-    if found is None:
-        return []
-    members = _members(found[0]) or []
-    tags: list[str] = []
-    for member in members:
-        tp, _ = _unwrap(member)
-        info = tp.model_fields.get(key) if _is_model(tp) else None
-        if info is not None and get_origin(info.annotation) is Literal:
-            tags.extend(str(a) for a in get_args(info.annotation))
-    return tags
-
-
-def _field(model: type[BaseModel], part: str) -> FieldInfo | None:
-    for name, info in model.model_fields.items():
-        if part == name or part == info.alias or part in _choices(info):
-            return info
-    return None
-
-
-def _choices(info: FieldInfo) -> list[str]:
-    alias = info.validation_alias
-    if isinstance(alias, str):
-        return [alias]
-    if isinstance(alias, AliasChoices):
-        return [c for c in alias.choices if isinstance(c, str)]
-    return []
-
-
-def _display(name: str, info: FieldInfo) -> str:
-    """The key a user writes for a field: its first alias, else its name."""
-    choices = _choices(info)
-    if choices:
-        return choices[0]
-    return info.alias or name
 
 
 def locate_issue(issue: Issue, document: YamlDocument) -> Issue:
