@@ -20,6 +20,7 @@ from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords, Ledger, RunResult
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
 from simulator.engine.streams import Stream, Streams
+from simulator.engine.tiers import CommodityTier, build_tiers, check_recipe_ledger, tier_order
 from simulator.errors import ConservationError
 from simulator.model.distributions import RandomQuantity, draw_days
 from simulator.model.limits import DELAY_DAYS, LEAD_TIME_DAYS, DayRange
@@ -47,6 +48,7 @@ class _Commodity:
     licensed: list[ActiveControl] = field(default_factory=list)
     has_policies: bool = False
     price: WorldPrice | None = None
+    tier: CommodityTier | None = None
 
     def stock_held(self) -> float:
         """All material of this commodity anywhere: inventories, reserves, pools, transit."""
@@ -100,8 +102,21 @@ def simulate(
     drawn: dict[str, float] = {}
 
     commodities = [_build(env, scenario, network[c], streams, drawn) for c in network.commodities]
+    tiers = build_tiers(
+        scenario,
+        {c.market.commodity: (c.market, c.record, c.price) for c in commodities},
+        streams,
+        drawn,
+    )
     initial = {c.market.commodity: c.stock_held() for c in commodities}
-    env.process(_days(env, horizon, commodities))
+    if tiers:  # inputs first: steps 0-6 of every commodity, then steps 7-9
+        by_name = {c.market.commodity: c for c in commodities}
+        for c in commodities:
+            c.tier = tiers.get(c.market.commodity)
+        ordered = [by_name[name] for name in tier_order(scenario, network.commodities)]
+        env.process(_tier_days(env, horizon, ordered))
+    else:
+        env.process(_days(env, horizon, commodities))
     env.run()
     for c in commodities:
         c.market.finish_records(c.record)
@@ -115,9 +130,11 @@ def simulate(
             production=m.produced_total,
             consumption=m.consumed_total,
             final_stock=c.stock_held(),
+            used_in_products=float(c.record.used_in_products.sum()),
         )
         check_ledger(ledger)
         ledgers[m.commodity] = ledger
+    check_recipe_ledger(tiers, CONSERVATION_RTOL)
 
     starts: dict[str, int | None] = {}
     for c in commodities:
@@ -348,8 +365,24 @@ def _days(env: simpy.Environment, horizon: int, commodities: list[_Commodity]): 
         yield env.timeout(1)
 
 
+def _tier_days(env: simpy.Environment, horizon: int, commodities: list[_Commodity]):  # type: ignore[no-untyped-def]
+    """The daily process with recipes: steps 0–6 in recipe order (inputs first), then 7–9."""
+    for day in range(horizon):
+        for c in commodities:
+            _first_half(day, c)
+        for c in commodities:
+            _second_half(day, c)
+        yield env.timeout(1)
+
+
 def _one_day(day: int, c: _Commodity) -> None:
-    m, record = c.market, c.record
+    _first_half(day, c)
+    _second_half(day, c)
+
+
+def _first_half(day: int, c: _Commodity) -> None:
+    """Steps 0–6; with recipes, a product's output is capped by the inputs drawn."""
+    m, record, tier = c.market, c.record, c.tier
     if c.licensed:
         licence_target(m, c.licensed, day)
         for k in c.licensed:
@@ -359,7 +392,12 @@ def _one_day(day: int, c: _Commodity) -> None:
         _replenishment_targets(c)
     if c.price is not None:  # 0. today's price, demand and output ceilings
         c.price.open_day(day, record)
+    if tier is not None:
+        tier.open_input()
+        tier.cap_output(day)
     m.receive_and_trade(day, record)  # 1–5. arrivals, orders … shipping
+    if tier is not None:
+        tier.draw_inputs(day)
     if c.price is not None:
         c.price.after_trade(day, record)
     for k in c.licensed:
@@ -375,7 +413,18 @@ def _one_day(day: int, c: _Commodity) -> None:
             pool.release(day, record)
         for agreement in c.transfers:
             agreement.transfer(day, record)
+    if tier is not None:
+        tier.close_first_half()
+
+
+def _second_half(day: int, c: _Commodity) -> None:
+    """Steps 7–9: consumption, replenishment and repayment, records."""
+    m, record, tier = c.market, c.record, c.tier
+    if tier is not None:
+        tier.before_consumption()
     m.consume(day, record)  # 7. consumption
+    if tier is not None:
+        tier.after_consumption(day)
     if c.has_policies:
         before = m.stock.copy()
         for sp in c.stockpiles:  # 8. replenishment, repayment; 9. record
