@@ -53,9 +53,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from scenario_factory import run
+from hypothesis import given, settings
+from invariants import check_invariants
+from recipe_strategies import chains
+from scenario_factory import build, run
 
-from simulator.engine import RunResult
+from simulator.engine import RunResult, simulate
 
 T0 = 20
 
@@ -220,3 +223,64 @@ def test_substitution_ramps_up_over_its_ramp_days() -> None:
     np.testing.assert_allclose(
         made[44:60], [1.0] + [0.5] * 10 + [4 / 7, 2 / 3, 4 / 5, 1.0, 1.0], atol=1e-12
     )
+
+
+# --- properties (hypothesis; tests/recipe_strategies.py) ------------------------------------
+
+SETTINGS = settings(max_examples=30, deadline=None, derandomize=True, database=None)
+TOL = 1e-9
+
+
+def _check(scenario: dict[str, Any], r: int = 0) -> RunResult:
+    """Simulate and check every invariant of ``tests/invariants.py`` (recipes included)."""
+    validated = build(scenario)
+    result = simulate(validated, r)
+    check_invariants(validated, result)
+    return result
+
+
+def _nothing_moves(result: RunResult) -> None:
+    for rec in result.records.values():
+        a = rec.arrays
+        np.testing.assert_allclose(a["shortfall"], 0.0, atol=TOL)
+        np.testing.assert_allclose(
+            a["inventory"], np.broadcast_to(rec.inventory_target, a["inventory"].shape), atol=TOL
+        )
+        for name in ("production", "exports_shipped", "imports_shipped", "in_transit", "demand"):
+            np.testing.assert_allclose(
+                a[name], np.broadcast_to(a[name][0], a[name].shape), atol=TOL, err_msg=name
+            )
+        for name in ("released", "transfers_in", "transfers_out", "stocked", "demand_forgone"):
+            np.testing.assert_allclose(a[name], 0.0, atol=TOL, err_msg=name)
+        np.testing.assert_allclose(rec.price, rec.base_price, rtol=TOL)
+        if rec.substituted.size:
+            assert float(np.abs(rec.substituted).max()) <= TOL
+
+
+@SETTINGS
+@given(scenario=chains())
+def test_with_recipes_no_shock_nothing_moves(scenario: dict[str, Any]) -> None:
+    _nothing_moves(_check(scenario))
+
+
+@SETTINGS
+@given(scenario=chains(policies=True, market=True))
+def test_with_recipes_every_policy_and_a_market_no_shock_nothing_moves(
+    scenario: dict[str, Any],
+) -> None:
+    _nothing_moves(_check(scenario))
+
+
+@SETTINGS
+@given(scenario=chains(shocks=True))
+def test_with_recipes_material_is_conserved_under_random_shocks(scenario: dict[str, Any]) -> None:
+    _check(scenario, r=3)
+
+
+@SETTINGS
+@given(scenario=chains(shocks=True, policies=True, market=True))
+def test_with_recipes_every_policy_on_any_tier_conserves_material(
+    scenario: dict[str, Any],
+) -> None:
+    """Reserves, a pool, loans and joint procurement on random tiers, with a market."""
+    _check(scenario, r=1)

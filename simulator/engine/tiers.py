@@ -201,8 +201,9 @@ class CommodityTier:
 def _substituted_share(use: _Use, day: int) -> FloatArray:
     """``σ`` of each producer today: 0 until ``start + delay``, then ramps to ``share``."""
     running = day - use.start - use.delay + 1  # day d of the ramp is running = d + 1
-    ramp = np.divide(running, use.ramp, out=np.ones(running.size), where=use.ramp > 0)
-    sigma = use.share * np.clip(ramp, 0.0, 1.0)
+    ramps = use.ramp > 0
+    ramp = np.clip(running, 0.0, use.ramp) / np.where(ramps, use.ramp, 1.0)  # no overflow
+    sigma = use.share * np.where(ramps, ramp, 1.0)
     return np.where((use.start >= 0) & (running >= 1), sigma, 0.0)
 
 
