@@ -7,20 +7,19 @@ any order, on any number of workers, with identical results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import numpy.typing as npt
 import simpy
 
 from simulator.engine.coalitions import JointPool, TransferAgreement, apply_joint_procurement
-from simulator.engine.controls import ActiveControl, ExpansionWatch, licence_target, start_control
+from simulator.engine.controls import ExpansionWatch, start_control
+from simulator.engine.day import Commodity, all_days, tier_days
 from simulator.engine.market import Market
 from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords, Ledger, RunResult
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
 from simulator.engine.streams import Stream, Streams
-from simulator.engine.tiers import CommodityTier, build_tiers, check_recipe_ledger, tier_order
+from simulator.engine.tiers import build_tiers, check_recipe_ledger, tier_order
 from simulator.errors import ConservationError
 from simulator.model.distributions import RandomQuantity, draw_days
 from simulator.model.limits import DELAY_DAYS, LEAD_TIME_DAYS, DayRange
@@ -32,33 +31,6 @@ __all__ = ["CONSERVATION_RTOL", "check_ledger", "simulate"]
 
 CONSERVATION_RTOL = 1e-9
 """Largest relative gap of a commodity's material ledger before a run fails."""
-
-
-@dataclass
-class _Commodity:
-    """Everything one commodity needs during a run."""
-
-    market: Market
-    record: CommodityRecords
-    controls: list[ActiveControl] = field(default_factory=list)
-    stockpiles: list[NationalStockpile] = field(default_factory=list)
-    pools: list[JointPool] = field(default_factory=list)
-    transfers: list[TransferAgreement] = field(default_factory=list)
-    expansion: ExpansionWatch | None = None
-    licensed: list[ActiveControl] = field(default_factory=list)
-    has_policies: bool = False
-    price: WorldPrice | None = None
-    tier: CommodityTier | None = None
-
-    def stock_held(self) -> float:
-        """All material of this commodity anywhere: inventories, reserves, pools, transit."""
-        m = self.market
-        return (
-            float(m.stock.sum())
-            + sum(s.level for s in self.stockpiles)
-            + sum(p.level for p in self.pools)
-            + m.in_transit()
-        )
 
 
 def simulate(
@@ -114,9 +86,9 @@ def simulate(
         for c in commodities:
             c.tier = tiers.get(c.market.commodity)
         ordered = [by_name[name] for name in tier_order(scenario, network.commodities)]
-        env.process(_tier_days(env, horizon, ordered))
+        env.process(tier_days(env, horizon, ordered))
     else:
-        env.process(_days(env, horizon, commodities))
+        env.process(all_days(env, horizon, commodities))
     env.run()
     for c in commodities:
         c.market.finish_records(c.record)
@@ -193,7 +165,7 @@ def _build(
     net: CommodityNetwork,
     streams: Streams,
     drawn: dict[str, float],
-) -> _Commodity:
+) -> Commodity:
     commodity = net.commodity
     horizon = scenario.horizon_days
     policies = scenario.policies
@@ -242,7 +214,7 @@ def _build(
         links,
         scenario.commodities[commodity].price_usd_per_unit,
     )
-    state = _Commodity(market, record)
+    state = Commodity(market, record)
     priced = market_of(scenario.market, commodity)
     if priced is not None:
         controlling = np.zeros(market.n, dtype=np.bool_)
@@ -357,91 +329,6 @@ def _build(
     return state
 
 
-def _days(env: simpy.Environment, horizon: int, commodities: list[_Commodity]):  # type: ignore[no-untyped-def]
-    """The daily process: every day, every commodity, steps 1–9 in order."""
-    for day in range(horizon):
-        for c in commodities:
-            _one_day(day, c)
-        yield env.timeout(1)
-
-
-def _tier_days(env: simpy.Environment, horizon: int, commodities: list[_Commodity]):  # type: ignore[no-untyped-def]
-    """The daily process with recipes: steps 0–6 in recipe order (inputs first), then 7–9."""
-    for day in range(horizon):
-        for c in commodities:
-            _first_half(day, c)
-        for c in commodities:
-            _second_half(day, c)
-        yield env.timeout(1)
-
-
-def _one_day(day: int, c: _Commodity) -> None:
-    _first_half(day, c)
-    _second_half(day, c)
-
-
-def _first_half(day: int, c: _Commodity) -> None:
-    """Steps 0–6; with recipes, a product's output is capped by the inputs drawn."""
-    m, record, tier = c.market, c.record, c.tier
-    if c.licensed:
-        licence_target(m, c.licensed, day)
-        for k in c.licensed:
-            if k.licence_queue is not None and k.in_effect(day):
-                k.licence_queue.draw()
-    if c.has_policies:
-        _replenishment_targets(c)
-    if c.price is not None:  # 0. today's price, demand and output ceilings
-        c.price.open_day(day, record)
-    if tier is not None:
-        tier.open_input()
-        tier.cap_output(day)
-    m.receive_and_trade(day, record)  # 1–5. arrivals, orders … shipping
-    if tier is not None:
-        tier.draw_inputs(day)
-    if c.price is not None:
-        c.price.after_trade(day, record)
-    for k in c.licensed:
-        if k.licence_queue is not None and k.in_effect(day):
-            k.licence_queue.submit(day)
-    if c.expansion is not None:
-        c.expansion.observe(day)
-        m.grow_capacity()
-    if c.has_policies:
-        for sp in c.stockpiles:  # 6. releases, transfers
-            sp.release(day, record)
-        for pool in c.pools:
-            pool.release(day, record)
-        for agreement in c.transfers:
-            agreement.transfer(day, record)
-    if tier is not None:
-        tier.close_first_half()
-
-
-def _second_half(day: int, c: _Commodity) -> None:
-    """Steps 7–9: consumption, replenishment and repayment, records."""
-    m, record, tier = c.market, c.record, c.tier
-    if tier is not None:
-        tier.before_consumption()
-    m.consume(day, record)  # 7. consumption
-    if tier is not None:
-        tier.after_consumption(day)
-    if c.has_policies:
-        before = m.stock.copy()
-        for sp in c.stockpiles:  # 8. replenishment, repayment; 9. record
-            sp.replenish(day)
-            record.arrays["strategic"][day, sp.country] += sp.level
-        for pool in c.pools:
-            pool.replenish(day, record)
-            record.arrays["pool"][day, pool.members] += pool.shares * pool.level
-        record.arrays["stocked"][day] = before - m.stock
-        for agreement in c.transfers:
-            agreement.repay(day, record)
-            agreement.record_loans(day, record)
-    m.record_end_of_day(day, record)
-    if c.price is not None:
-        c.price.close_day()
-
-
 def _host_honours(
     pool_id: str, probability: float, streams: Streams, drawn: dict[str, float]
 ) -> bool:
@@ -456,15 +343,3 @@ def _host_honours(
     if probability < 1.0:
         drawn[f"policies.joint_stockpiles.{pool_id}.host_honours"] = float(honours)
     return honours
-
-
-def _replenishment_targets(c: _Commodity) -> None:
-    m = c.market
-    target = np.zeros(m.n)
-    for sp in c.stockpiles:
-        target[sp.country] += sp.replenishment_order()
-    for pool in c.pools:
-        target[pool.members] += pool.replenishment_orders()
-    for agreement in c.transfers:
-        target[agreement.members] += agreement.repayment_orders()
-    m.replenish_target[:] = target
