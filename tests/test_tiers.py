@@ -58,6 +58,7 @@ from invariants import check_invariants
 from recipe_strategies import chains
 from scenario_factory import build, run
 
+from simulator.analysis.metrics import metrics_table
 from simulator.engine import RunResult, simulate
 
 T0 = 20
@@ -174,6 +175,15 @@ def test_all_ore_from_china_the_importer_of_motors_is_short_from_day_63() -> Non
     short = _series(result, "motor", "shortfall", "JPN")
     np.testing.assert_allclose(short, _steps(100, (0, 0.0), (63, 2.0)), atol=1e-9)
     assert short.sum() == pytest.approx(74.0)
+    # The ban on ore starts the clock of every tier below it: motors run short 43 days in.
+    assert result.shock_start_day == {"ore": T0, "magnet": T0, "motor": T0}
+    jpn = next(
+        row
+        for row in metrics_table(result, build(chain(horizon=100)))
+        if (row["country"], row["commodity"]) == ("JPN", "motor")
+    )
+    assert jpn["tts_days"] == 63 - T0
+    assert jpn["shortfall"] == pytest.approx(74.0)
 
 
 def test_half_the_ore_recycled_the_importer_is_short_from_day_94() -> None:

@@ -192,6 +192,7 @@ class RunResult:
     records: dict[str, CommodityRecords]
     ledgers: dict[str, Ledger]
     shock_start_day: dict[str, int | None]
-    """Per commodity: the first day a drawn shock took effect (None: no shock)."""
+    """Per commodity: the first day a drawn shock took effect (None: no shock); for a
+    product made from inputs, the earliest of its own and its inputs' up the chain."""
     drawn: dict[str, float]
     """Values drawn for this replication (shock timing, lead times, honour), by name."""

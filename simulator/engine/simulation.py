@@ -19,7 +19,12 @@ from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords, Ledger, RunResult
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
 from simulator.engine.streams import Stream, Streams
-from simulator.engine.tiers import build_tiers, check_recipe_ledger, tier_order
+from simulator.engine.tiers import (
+    build_tiers,
+    check_recipe_ledger,
+    inherit_shock_starts,
+    tier_order,
+)
 from simulator.errors import ConservationError
 from simulator.model.distributions import RandomQuantity, draw_days
 from simulator.model.limits import DELAY_DAYS, LEAD_TIME_DAYS, DayRange
@@ -112,6 +117,8 @@ def simulate(
     for c in commodities:
         days = [k.effective_day for k in c.controls if k.effective_day < horizon and k.links.size]
         starts[c.market.commodity] = min(days) if days else None
+    if tiers:
+        inherit_shock_starts(tiers, tier_order(scenario, network.commodities), starts)
     return RunResult(
         scenario=scenario.name,
         seed=root_seed,

@@ -55,7 +55,13 @@ from simulator.model.limits import DELAY_DAYS
 from simulator.model.recipes import ProducerRecipe, producer_recipes, recipe_graph
 from simulator.model.scenario import Scenario
 
-__all__ = ["CommodityTier", "build_tiers", "check_recipe_ledger", "tier_order"]
+__all__ = [
+    "CommodityTier",
+    "build_tiers",
+    "check_recipe_ledger",
+    "inherit_shock_starts",
+    "tier_order",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -344,3 +350,21 @@ def check_recipe_ledger(tiers: dict[str, CommodityTier], rtol: float) -> None:
                 f"inputs of {name!r} consumed into products do not balance: units per unit"
                 f" x production - used - substituted = {gap:.6g} units"
             )
+
+
+def inherit_shock_starts(
+    tiers: dict[str, CommodityTier], order: list[str], starts: dict[str, int | None]
+) -> None:
+    """A product's shock starts with the earliest shock of any input up its chain.
+
+    ``starts`` (commodity → first day a control took effect, or None) is
+    updated in place, in recipe order, so that the time to shortage of a
+    product downstream of a control counts from that control.
+    """
+    for name in order:
+        tier = tiers.get(name)
+        if tier is None:
+            continue
+        days = [starts.get(name)] + [starts.get(k) for k in tier.inputs]
+        known = [d for d in days if d is not None]
+        starts[name] = min(known) if known else None
