@@ -205,6 +205,36 @@ def test_half_the_ore_recycled_the_importer_is_short_from_day_94() -> None:
     assert result.ledgers["ore"].used_in_products == pytest.approx(used.sum())
 
 
+def test_a_short_input_is_shared_with_final_users_in_proportion_to_needs() -> None:
+    """JPN also uses 2 ore a day itself and holds 5 days of that (10) beside the magnet
+    makers' 20: 30 ore, 4 a day needed.  The last ore arrives on day 24; the stock covers
+    days 25–31 (30 − 7 × 4 = 2 left).  On day 32 the 2 ore are shared 2:2, so JPN's own use
+    gets 1 (short 1) and the magnet makers 1 (0.5 magnet); from day 33 there is none."""
+    scenario = chain(horizon=40)
+    jpn, chn = scenario["network"]["nodes"][1], scenario["network"]["nodes"][0]
+    jpn["demand_per_year"] += 2 * 365.0
+    jpn["inventory_days"] = 5
+    chn["production_per_year"] += 2 * 365.0
+    scenario["network"]["links"][0]["flow_per_year"] += 2 * 365.0
+    result, _ = run(scenario)
+    np.testing.assert_allclose(
+        _series(result, "magnet", "production", "JPN"),
+        _steps(40, (0, 1.0), (32, 0.5), (33, 0.0)),
+        atol=1e-12,
+    )
+    np.testing.assert_allclose(
+        _series(result, "ore", "shortfall", "JPN"),
+        _steps(40, (0, 0.0), (32, 1.0), (33, 2.0)),
+        atol=1e-12,
+    )
+    # Demand and consumption of ore include the magnet makers' use: 2 + 2, then 2 + 1, then 2.
+    np.testing.assert_allclose(
+        _series(result, "ore", "demand", "JPN"),
+        _steps(40, (0, 4.0), (32, 3.0), (33, 2.0)),
+        atol=1e-12,
+    )
+
+
 def test_substitution_cuts_the_shortfall_by_44_motors() -> None:
     result, _ = run(chain(recycled=1.0, substitution={"share": 1 / 3, "delay_days": 10}))
     np.testing.assert_allclose(

@@ -16,9 +16,11 @@ production"):
   plus the extra requests the producer could not serve, at most its
   capacity), that.
 - **Inputs first.**  Commodities run steps 0–6 in the topological order of
-  the recipe graph, then steps 7–9.  A product's producer may draw, of the
-  stock its country holds after the input's step 6, its share (pro rata to
-  the planned use when several products use one input in one country).  Its
+  the recipe graph, then steps 7–9.  Of the stock ``S`` a country holds after
+  the input's step 6, final users keep ``min(F, S·F/(F + planned use))``
+  (a short stock is shared in proportion to needs); a product's producer
+  may draw the rest (its part pro rata to the planned use when several
+  products use one input in one country), its *share*.  Its
   output ceiling is ``min(capacity, min over inputs of share / (a·(1 − σ)))``;
   it uses ``min(a·P, share)`` of each input for its production ``P`` and
   replaces the rest (at most ``σ·a·P``) by a substitute outside the model.
@@ -136,10 +138,17 @@ class CommodityTier:
         np.add(self.final_today, self.planned, out=demand)
 
     def close_first_half(self) -> None:
-        """After step 6: the stock producers may draw from today, split among them."""
+        """After step 6: the stock producers may draw from today, split among them.
+
+        Final users keep ``min(F, S·F/(F + planned use))``: a short stock is
+        shared in proportion to final demand and planned use.
+        """
         if self.final_base is None:
             return
-        self.stock_open[:] = self.market.stock
+        stock, final = self.market.stock, self.final_today
+        need = final + self.planned
+        share = np.divide(final, need, out=np.zeros(need.size), where=need > 0)
+        self.stock_open[:] = stock - np.minimum(final, stock * share)
         for product, use in self.users:
             claim = use.per_unit * product.plan[use.rows]
             total = self.planned[use.at]
