@@ -80,7 +80,7 @@ def simulate(
 
     commodities = [_build(env, scenario, network[c], streams, drawn) for c in network.commodities]
     tiers = build_tiers(
-        scenario,
+        network.recipes,
         {c.market.commodity: (c.market, c.record, c.price) for c in commodities},
         streams,
         drawn,

@@ -40,6 +40,7 @@ production"):
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -54,7 +55,7 @@ from simulator.engine.streams import Stream, Streams
 from simulator.errors import ConservationError
 from simulator.model.distributions import draw_days
 from simulator.model.limits import DELAY_DAYS
-from simulator.model.recipes import ProducerRecipe, producer_recipes, recipe_graph
+from simulator.model.recipes import ProducerRecipe, recipe_graph
 from simulator.model.scenario import Scenario
 
 __all__ = [
@@ -230,7 +231,7 @@ def tier_order(scenario: Scenario, names: tuple[str, ...]) -> list[str]:
 
 
 def build_tiers(
-    scenario: Scenario,
+    recipes: Mapping[tuple[str, str], ProducerRecipe],
     markets: dict[str, tuple[Market, CommodityRecords, WorldPrice | None]],
     streams: Streams,
     drawn: dict[str, float],
@@ -241,7 +242,6 @@ def build_tiers(
     and starting stock (module docstring), its price system's final demand,
     and allocates its ``used_in_products`` and ``substituted`` records.
     """
-    recipes = producer_recipes(scenario)
     if not recipes:
         return {}
     tiers: dict[str, CommodityTier] = {}
