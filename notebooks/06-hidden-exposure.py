@@ -30,8 +30,9 @@
 #   the most.
 #
 # All of it is first-order: what would be lost at once, before stocks,
-# rerouting, new capacity or substitution. The engine does not simulate
-# recipes yet, so this notebook reads the baseline network only.
+# rerouting, new capacity or substitution; this notebook reads the baseline
+# network only (the engine simulates the chains day by day: docs/model.md,
+# "Multi-tier production").
 
 # %%
 from pathlib import Path

@@ -56,14 +56,13 @@ def simulate(
 ) -> RunResult:
     """Simulate replication ``replication`` of ``scenario`` (see :func:`simulator.engine.simulate`).
 
-    Raises :class:`~simulator.errors.InputError` for a scenario whose recipes
-    would change the run: the engine does not limit production by inputs yet,
-    and a recipe is refused rather than silently ignored.
+    Raises :class:`~simulator.errors.InputError` for a recipe the engine
+    cannot simulate (:func:`simulator.model.recipes.unsimulated_recipe_issues`).
     """
     from simulator.engine import simulate as simulate_replication
     from simulator.model.recipes import refuse_unsimulated_recipes
 
-    refuse_unsimulated_recipes(scenario)
+    refuse_unsimulated_recipes(scenario, network)
     return simulate_replication(scenario, replication, seed=seed, network=network)
 
 

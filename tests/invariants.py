@@ -25,7 +25,11 @@ recompute, from the inputs (the scenario) and the daily records only:
   ``[0, size]``; production within capacity (grown at most by a declared
   expansion's ramp); shortfall only when the inventory is empty;
 - the engine's ledger: its four numbers equal the sums of the records and the
-  initial stock computed here from the scenario.
+  initial stock computed here from the scenario;
+- recipes: at a producer's country an input's starting inventory is
+  ``inventory_days`` of final use plus ``input_stock_days`` of input use, and
+  every day ``units per unit x production = used in products + substituted``
+  per input and country.
 
 Assumes what the property tests build: every country in at most one joint
 stockpile per commodity, and pool shares summing to one.
@@ -41,6 +45,7 @@ import numpy.typing as npt
 from simulator.engine import CommodityRecords, RunResult
 from simulator.model.market_spec import market_of
 from simulator.model.network import CommodityNetwork, TradeNetwork
+from simulator.model.recipes import producer_recipes
 from simulator.model.scenario import Scenario
 
 __all__ = ["InitialStocks", "check_invariants", "initial_stocks"]
@@ -100,7 +105,41 @@ def initial_stocks(scenario: Scenario, net: CommodityNetwork, result: RunResult)
             combined = float(demand[members].sum())
             days = pool.size_days or 0.0
             pools += pool.size_units if pool.size_units is not None else days * combined
-    return InitialStocks(net.inventory_days * demand, transit, reserves, pools)
+    return InitialStocks(_inventory(scenario, net), transit, reserves, pools)
+
+
+def _inventory(scenario: Scenario, net: CommodityNetwork) -> FloatArray:
+    """Starting inventory: ``inventory_days`` of final use + ``input_stock_days`` of input use."""
+    demand = net.demand_per_year / DAYS_PER_YEAR
+    use = np.zeros(net.n_countries)
+    stock = np.zeros(net.n_countries)
+    for (product, country), recipe in producer_recipes(scenario).items():
+        if net.commodity in recipe.inputs:
+            node = next(
+                n for n in scenario.network.nodes if (n.commodity, n.country) == (product, country)
+            )
+            u = recipe.inputs[net.commodity] * node.production_per_year / DAYS_PER_YEAR
+            use[net.index[country]] += u
+            stock[net.index[country]] += recipe.input_stock_days[net.commodity] * u
+    return net.inventory_days * np.maximum(demand - use, 0.0) + stock
+
+
+def _check_recipes(scenario: Scenario, result: RunResult, scale: float) -> None:
+    """Each day: units per unit x production = used in products + substituted, per input."""
+    needed: dict[str, FloatArray] = {}
+    for (product, country), recipe in producer_recipes(scenario).items():
+        made = result.records[product]
+        produced = made["production"][:, made.countries.index(country)]
+        for name, per_unit in recipe.inputs.items():
+            rec = result.records[name]
+            need = needed.setdefault(name, np.zeros_like(rec["production"]))
+            need[:, rec.countries.index(country)] += per_unit * produced
+    for name, need in needed.items():
+        rec = result.records[name]
+        got = rec.used_in_products + rec.substituted
+        _close(got, need, scale, "input used + substituted vs units per unit x production", rec)
+        _non_negative(rec.used_in_products, scale, "used in products", rec)
+        _non_negative(rec.substituted, scale, "substituted", rec)
 
 
 def _capacity_bound(net: CommodityNetwork, days: int) -> FloatArray:
@@ -146,6 +185,7 @@ def _non_negative(values: FloatArray, scale: float, what: str, rec: CommodityRec
 def check_invariants(scenario: Scenario, result: RunResult) -> None:
     """Raise ``AssertionError`` naming the commodity, day and country of any broken invariant."""
     network = TradeNetwork.from_scenario(scenario)
+    total = 0.0
     for commodity, rec in result.records.items():
         net = network[commodity]
         start = initial_stocks(scenario, net, result)
@@ -167,6 +207,8 @@ def check_invariants(scenario: Scenario, result: RunResult) -> None:
         numbers = (ledger.initial_stock, ledger.production, ledger.consumption, ledger.final_stock)
         recomputed = (start.total, a["production"].sum(), a["consumption"].sum(), final)
         _close(np.array(numbers), np.array(recomputed), scale, "ledger vs records", rec)
+        total += scale
+    _check_recipes(scenario, result, total)
 
 
 def _check_bounds(

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
+from invariants import check_invariants
 
 import simulator as ss
 from simulator.cli import main
@@ -246,20 +248,23 @@ def test_a_scenario_may_clear_the_dataset_recipe() -> None:
     assert merged["commodities"]["metal"]["recipe"] is None
 
 
-# --------------------------------------------------------------------------- refusal to run
+# --------------------------------------------------------------------------- running
 
 
-MESSAGE = "recipes are not simulated yet"
+def _runs_with_nothing_moving(scenario: ss.Scenario) -> None:
+    result = ss.simulate(scenario)
+    check_invariants(scenario, result)
+    for rec in result.records.values():
+        assert float(np.abs(rec["shortfall"]).max()) < 1e-9
+        np.testing.assert_allclose(
+            rec["inventory"],
+            np.broadcast_to(rec.inventory_target, rec["inventory"].shape),
+            atol=1e-9,
+        )
 
 
-def test_simulate_refuses_recipes_that_would_change_the_run() -> None:
-    scenario = load_scenario(CHAIN)
-    with pytest.raises(InputError) as caught:
-        ss.simulate(scenario)
-    messages = [i.message for i in caught.value.issues]
-    assert len(messages) == 2  # the magnet recipe and the motor recipe
-    assert all(m.startswith(MESSAGE) for m in messages)
-    assert "magnet is made from heavy, light by CHN, JPN" in messages[0]
+def test_simulate_runs_recipes_and_with_no_shock_nothing_moves() -> None:
+    _runs_with_nothing_moving(load_scenario(CHAIN))
 
 
 def test_without_recipes_the_same_chain_runs() -> None:
@@ -285,21 +290,49 @@ def test_a_recipe_without_producers_does_not_change_the_run() -> None:
 
 
 @pytest.mark.parametrize("command", ["run", "batch"])
-def test_the_command_line_refuses_with_a_located_error(
-    command: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_the_command_line_runs_recipes(command: str, tmp_path: Path) -> None:
     args = [command, str(CHAIN)]
     if command == "batch":
         args += ["--out", str(tmp_path / "out"), "--replications", "1", "--quiet"]
-    assert main(args) == 3
-    err = capsys.readouterr().err
-    line = TEXT.count("\n", 0, TEXT.index("recipe: {heavy")) + 1
-    column = TEXT.index("{heavy") - TEXT.rfind("\n", 0, TEXT.index("{heavy"))
-    assert f"{CHAIN}:{line}:{column}: commodities.magnet.recipe: {MESSAGE}" in err
-    assert not (tmp_path / "out").exists()
+    assert main(args) == 0
 
 
-def test_the_embedded_chains_load_and_a_run_refuses_them() -> None:
+RECONCILED = (
+    _replace(
+        "    - {commodity: heavy, from: AUS, to: JPN, flow_per_year: 1, lead_time_days: 8}",
+        "    - {commodity: heavy, from: AUS, to: JPN, flow_per_year: 0.5, lead_time_days: 8}",
+    )
+    .replace(
+        "{country: AUS, commodity: heavy, production_per_year: 1}",
+        "{country: AUS, commodity: heavy, production_per_year: 0.5}",
+    )
+    .replace("horizon_days: 60\n", "horizon_days: 60\nreconcile: true\n")
+    .replace(
+        "{country: JPN, commodity: heavy, demand_per_year: 5}",
+        "{country: JPN, commodity: heavy, demand_per_year: 5}  # JPN",
+    )
+)
+"""JPN imports 4.5 heavy a year but declares 5 (its magnets' use): reconcile lowers it to 4.5."""
+
+
+def test_an_input_demand_reconciled_below_its_use_is_refused_where_it_is_written(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    scenario = load_scenario_text(RECONCILED, NAME)  # valid: the recipe check reads 5
+    with pytest.raises(
+        InputError, match=r"reconcile: true lowered JPN's demand for heavy to 4\.5 "
+    ):
+        ss.simulate(scenario)
+    path = tmp_path / NAME
+    path.write_text(RECONCILED, encoding="utf-8")
+    assert main(["run", str(path)]) == 3
+    where = _at(RECONCILED, "5}  # JPN").replace(NAME, str(path))
+    assert f"{where}: network.nodes.2.demand_per_year: reconcile: true lowered" in (
+        capsys.readouterr().err
+    )
+
+
+def test_the_embedded_chains_load_and_run() -> None:
     everything = load_scenario_text("name: all\nhorizon_days: 5\ndata: builtin\n", "all.yaml")
     recipes = producer_recipes(everything)
     assert dict(recipes["vehicle_motors", "KOR"].inputs) == {"ndfeb_magnets": 0.0035}
@@ -307,8 +340,7 @@ def test_the_embedded_chains_load_and_a_run_refuses_them() -> None:
         "rare_earth_oxides_light",
         "rare_earth_oxides_heavy",
     }
-    with pytest.raises(InputError, match="recipes are not simulated yet"):
-        ss.simulate(everything)
+    _runs_with_nothing_moving(everything)
     # Magnets alone: their inputs are outside the scenario, so they run as before.
     magnets = load_scenario_text(
         "name: m\nhorizon_days: 5\ndata: builtin\ncommodities: {ndfeb_magnets: {}}\n", "m.yaml"
@@ -317,10 +349,10 @@ def test_the_embedded_chains_load_and_a_run_refuses_them() -> None:
     assert producer_recipes(magnets) == {}
 
 
-def test_validate_accepts_recipes_and_says_they_are_not_simulated(
+def test_validate_accepts_recipes_and_says_production_is_limited_by_inputs(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["validate", str(CHAIN)]) == 0
     out = capsys.readouterr().out
     assert "4 producers with recipes" in out  # CHN, JPN magnets; JPN, KOR motors
-    assert "not simulated yet" in out
+    assert "production limited by inputs" in out

@@ -59,10 +59,9 @@ def validate_scenario_file(path: Path) -> str:
     )
     producers = len(producer_recipes(scenario))
     if producers:
-        # Valid, but `run` and `batch` refuse it until the engine consumes recipes.
         summary += (
-            f", {_count(producers, 'producer')} with recipes (analysed by `supplyshock"
-            " network --exposure`; not simulated yet)"
+            f", {_count(producers, 'producer')} with recipes (production limited by inputs;"
+            " exposure: `supplyshock network --exposure`)"
         )
     return summary
 

@@ -4,7 +4,8 @@ The arrays of a replication are, per commodity, the arrival calendars (two
 float64 arrays of ``days × countries``, where ``days`` is the horizon plus the
 longest lead time and policy delay, see :class:`~simulator.engine.market.Market`)
 and the daily records (one float64 array of ``horizon × countries`` per
-recorded field, see :mod:`simulator.engine.records`).  Everything else is
+recorded field, see :mod:`simulator.engine.records`; two more for a commodity
+that is an input of a product).  Everything else is
 small beside them.  ``supplyshock validate`` reports the estimate when it is
 large, so a scenario that would exhaust memory is noticed before a batch.
 """
@@ -32,6 +33,7 @@ def estimate_replication_bytes(scenario: Scenario, network: TradeNetwork) -> int
     horizon = scenario.horizon_days
     policies = scenario.policies
     total = 0
+    inputs = {k for recipe in network.recipes.values() for k in recipe.inputs}
     for net in network:
         longest_lead = max(
             (min(support(q)[1], LEAD_TIME_DAYS.high) for q in net.lead_time_days), default=1.0
@@ -41,5 +43,6 @@ def estimate_replication_bytes(scenario: Scenario, network: TradeNetwork) -> int
         delays += [p.lead_time_days for p in policies.mutual_transfers]
         days = horizon + int(longest_lead) + int(max(delays, default=0.0)) + 2
         n = net.n_countries
-        total += 2 * days * n * _FLOAT + len(DAILY_FIELDS) * horizon * n * _FLOAT
+        fields = len(DAILY_FIELDS) + (2 if net.commodity in inputs else 0)
+        total += 2 * days * n * _FLOAT + fields * horizon * n * _FLOAT
     return total

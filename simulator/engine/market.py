@@ -171,6 +171,19 @@ class Market:
             self.inventory_days + self.extra_inventory_days
         ) * self.base_demand
 
+    def set_inventory_days(self, days: FloatArray) -> None:
+        """Replace each country's inventory target (days of baseline demand) before day 0.
+
+        The stock starts at the new target (the baseline steady state).  Used by
+        :mod:`simulator.engine.tiers`: at a producer's country the target of an
+        input covers final use and the producer's input stock.
+        """
+        self.inventory_days[:] = days
+        self._inventory_target[:] = (
+            self.inventory_days + self.extra_inventory_days
+        ) * self.base_demand
+        self.stock[:] = self._inventory_target
+
     # -- positions --------------------------------------------------------------------------
 
     def inventory_target(self) -> FloatArray:

@@ -76,6 +76,12 @@ class CommodityRecords:
     Per link (shape ``(horizon_days, len(links))``), ``link_shipped`` holds the
     shipments that left on each trade link ``(exporter, importer)`` that day,
     leakage included (it is shipped on the blocked link's account).
+
+    A commodity that is an input of a product (``simulator.engine.tiers``)
+    also records, per day and country, ``used_in_products`` (input its
+    country's producers consumed into products; part of ``consumption`` and
+    ``demand``) and ``substituted`` (input they needed and replaced by a
+    substitute); both have shape ``(0, 0)`` for other commodities.
     """
 
     commodity: str
@@ -92,6 +98,8 @@ class CommodityRecords:
     link_shipped: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     base_price: float = 0.0
     price: FloatArray = field(default_factory=lambda: np.zeros(0))
+    used_in_products: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    substituted: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
 
     @classmethod
     def empty(
@@ -151,7 +159,8 @@ class Ledger:
     ``initial + production = consumption + final`` where stocks count commercial
     inventory, national and joint stockpiles and everything in transit
     (shipments, releases, transfers).  Denied licences and cut requests are
-    never produced, so they are not material and not in the ledger.
+    never produced, so they are not material and not in the ledger.  Input
+    consumed into products is consumption (``used_in_products`` of it).
     """
 
     commodity: str
@@ -159,6 +168,8 @@ class Ledger:
     production: float
     consumption: float
     final_stock: float
+    used_in_products: float = 0.0
+    """Part of ``consumption`` that producers consumed into products (units)."""
 
     @property
     def gap(self) -> float:
@@ -181,6 +192,7 @@ class RunResult:
     records: dict[str, CommodityRecords]
     ledgers: dict[str, Ledger]
     shock_start_day: dict[str, int | None]
-    """Per commodity: the first day a drawn shock took effect (None: no shock)."""
+    """Per commodity: the first day a drawn shock took effect (None: no shock); for a
+    product made from inputs, the earliest of its own and its inputs' up the chain."""
     drawn: dict[str, float]
     """Values drawn for this replication (shock timing, lead times, honour), by name."""

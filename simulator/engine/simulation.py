@@ -7,19 +7,24 @@ any order, on any number of workers, with identical results.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import numpy.typing as npt
 import simpy
 
 from simulator.engine.coalitions import JointPool, TransferAgreement, apply_joint_procurement
-from simulator.engine.controls import ActiveControl, ExpansionWatch, licence_target, start_control
+from simulator.engine.controls import ExpansionWatch, start_control
+from simulator.engine.day import Commodity, all_days, tier_days
 from simulator.engine.market import Market
 from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords, Ledger, RunResult
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
 from simulator.engine.streams import Stream, Streams
+from simulator.engine.tiers import (
+    build_tiers,
+    check_recipe_ledger,
+    inherit_shock_starts,
+    tier_order,
+)
 from simulator.errors import ConservationError
 from simulator.model.distributions import RandomQuantity, draw_days
 from simulator.model.limits import DELAY_DAYS, LEAD_TIME_DAYS, DayRange
@@ -31,32 +36,6 @@ __all__ = ["CONSERVATION_RTOL", "check_ledger", "simulate"]
 
 CONSERVATION_RTOL = 1e-9
 """Largest relative gap of a commodity's material ledger before a run fails."""
-
-
-@dataclass
-class _Commodity:
-    """Everything one commodity needs during a run."""
-
-    market: Market
-    record: CommodityRecords
-    controls: list[ActiveControl] = field(default_factory=list)
-    stockpiles: list[NationalStockpile] = field(default_factory=list)
-    pools: list[JointPool] = field(default_factory=list)
-    transfers: list[TransferAgreement] = field(default_factory=list)
-    expansion: ExpansionWatch | None = None
-    licensed: list[ActiveControl] = field(default_factory=list)
-    has_policies: bool = False
-    price: WorldPrice | None = None
-
-    def stock_held(self) -> float:
-        """All material of this commodity anywhere: inventories, reserves, pools, transit."""
-        m = self.market
-        return (
-            float(m.stock.sum())
-            + sum(s.level for s in self.stockpiles)
-            + sum(p.level for p in self.pools)
-            + m.in_transit()
-        )
 
 
 def simulate(
@@ -100,8 +79,21 @@ def simulate(
     drawn: dict[str, float] = {}
 
     commodities = [_build(env, scenario, network[c], streams, drawn) for c in network.commodities]
+    tiers = build_tiers(
+        network.recipes,
+        {c.market.commodity: (c.market, c.record, c.price) for c in commodities},
+        streams,
+        drawn,
+    )
     initial = {c.market.commodity: c.stock_held() for c in commodities}
-    env.process(_days(env, horizon, commodities))
+    if tiers:  # inputs first: steps 0-6 of every commodity, then steps 7-9
+        by_name = {c.market.commodity: c for c in commodities}
+        for c in commodities:
+            c.tier = tiers.get(c.market.commodity)
+        ordered = [by_name[name] for name in tier_order(scenario, network.commodities)]
+        env.process(tier_days(env, horizon, ordered))
+    else:
+        env.process(all_days(env, horizon, commodities))
     env.run()
     for c in commodities:
         c.market.finish_records(c.record)
@@ -115,14 +107,18 @@ def simulate(
             production=m.produced_total,
             consumption=m.consumed_total,
             final_stock=c.stock_held(),
+            used_in_products=float(c.record.used_in_products.sum()),
         )
         check_ledger(ledger)
         ledgers[m.commodity] = ledger
+    check_recipe_ledger(tiers, CONSERVATION_RTOL)
 
     starts: dict[str, int | None] = {}
     for c in commodities:
         days = [k.effective_day for k in c.controls if k.effective_day < horizon and k.links.size]
         starts[c.market.commodity] = min(days) if days else None
+    if tiers:
+        inherit_shock_starts(tiers, tier_order(scenario, network.commodities), starts)
     return RunResult(
         scenario=scenario.name,
         seed=root_seed,
@@ -176,7 +172,7 @@ def _build(
     net: CommodityNetwork,
     streams: Streams,
     drawn: dict[str, float],
-) -> _Commodity:
+) -> Commodity:
     commodity = net.commodity
     horizon = scenario.horizon_days
     policies = scenario.policies
@@ -225,7 +221,7 @@ def _build(
         links,
         scenario.commodities[commodity].price_usd_per_unit,
     )
-    state = _Commodity(market, record)
+    state = Commodity(market, record)
     priced = market_of(scenario.market, commodity)
     if priced is not None:
         controlling = np.zeros(market.n, dtype=np.bool_)
@@ -340,59 +336,6 @@ def _build(
     return state
 
 
-def _days(env: simpy.Environment, horizon: int, commodities: list[_Commodity]):  # type: ignore[no-untyped-def]
-    """The daily process: every day, every commodity, steps 1–9 in order."""
-    for day in range(horizon):
-        for c in commodities:
-            _one_day(day, c)
-        yield env.timeout(1)
-
-
-def _one_day(day: int, c: _Commodity) -> None:
-    m, record = c.market, c.record
-    if c.licensed:
-        licence_target(m, c.licensed, day)
-        for k in c.licensed:
-            if k.licence_queue is not None and k.in_effect(day):
-                k.licence_queue.draw()
-    if c.has_policies:
-        _replenishment_targets(c)
-    if c.price is not None:  # 0. today's price, demand and output ceilings
-        c.price.open_day(day, record)
-    m.receive_and_trade(day, record)  # 1–5. arrivals, orders … shipping
-    if c.price is not None:
-        c.price.after_trade(day, record)
-    for k in c.licensed:
-        if k.licence_queue is not None and k.in_effect(day):
-            k.licence_queue.submit(day)
-    if c.expansion is not None:
-        c.expansion.observe(day)
-        m.grow_capacity()
-    if c.has_policies:
-        for sp in c.stockpiles:  # 6. releases, transfers
-            sp.release(day, record)
-        for pool in c.pools:
-            pool.release(day, record)
-        for agreement in c.transfers:
-            agreement.transfer(day, record)
-    m.consume(day, record)  # 7. consumption
-    if c.has_policies:
-        before = m.stock.copy()
-        for sp in c.stockpiles:  # 8. replenishment, repayment; 9. record
-            sp.replenish(day)
-            record.arrays["strategic"][day, sp.country] += sp.level
-        for pool in c.pools:
-            pool.replenish(day, record)
-            record.arrays["pool"][day, pool.members] += pool.shares * pool.level
-        record.arrays["stocked"][day] = before - m.stock
-        for agreement in c.transfers:
-            agreement.repay(day, record)
-            agreement.record_loans(day, record)
-    m.record_end_of_day(day, record)
-    if c.price is not None:
-        c.price.close_day()
-
-
 def _host_honours(
     pool_id: str, probability: float, streams: Streams, drawn: dict[str, float]
 ) -> bool:
@@ -407,15 +350,3 @@ def _host_honours(
     if probability < 1.0:
         drawn[f"policies.joint_stockpiles.{pool_id}.host_honours"] = float(honours)
     return honours
-
-
-def _replenishment_targets(c: _Commodity) -> None:
-    m = c.market
-    target = np.zeros(m.n)
-    for sp in c.stockpiles:
-        target[sp.country] += sp.replenishment_order()
-    for pool in c.pools:
-        target[pool.members] += pool.replenishment_orders()
-    for agreement in c.transfers:
-        target[agreement.members] += agreement.repayment_orders()
-    m.replenish_target[:] = target

@@ -30,6 +30,7 @@ class Stream(enum.IntEnum):
     POLITICS = 5
     UNCERTAINTIES = 6
     CONTRACTING = 7
+    SUBSTITUTION = 8
 
 
 def stable_key(name: str) -> int:

@@ -202,15 +202,14 @@ def validate_scenario_data(data: dict[str, Any], *, network: bool = True) -> lis
         A resolved scenario (network inline), e.g. with swept or drawn values set.
     network : bool
         Also build the trade network (balance, links, codes).  Recipes the
-        engine cannot simulate yet are always refused.
+        engine cannot simulate are always refused.
     """
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         return validation_issues(error, YamlDocument(data, SourceMap(), "<scenario>"), Scenario)
-    if network:
-        try:
-            TradeNetwork.from_scenario(scenario)
-        except InputError as error:
-            return error.issues
-    return unsimulated_recipe_issues(scenario)
+    try:
+        built = TradeNetwork.from_scenario(scenario) if network else None
+        return unsimulated_recipe_issues(scenario, built)
+    except InputError as error:
+        return error.issues

@@ -90,9 +90,8 @@ def load_scenario(path: str | Path, *, for_run: bool = False) -> Scenario:
     path : str or pathlib.Path
         The scenario file.  Locations in errors name it as given.
     for_run : bool
-        The scenario is to be simulated: also refuse recipes that would change
-        the run, which the engine does not simulate yet
-        (:func:`simulator.model.recipes.unsimulated_recipe_issues`).
+        The scenario is to be simulated: also refuse recipes the engine
+        cannot simulate (:func:`simulator.model.recipes.unsimulated_recipe_issues`).
 
     Returns
     -------
@@ -197,9 +196,9 @@ def scenario_from_document(document: YamlDocument, *, for_run: bool = False) -> 
     document = _with_dataset(document)
     scenario = validate_document(Scenario, document)
     try:
-        TradeNetwork.from_scenario(scenario)
+        network = TradeNetwork.from_scenario(scenario)
         if for_run:
-            refuse_unsimulated_recipes(scenario)
+            refuse_unsimulated_recipes(scenario, network)
     except InputError as error:
         raise InputError([locate_issue(i, document) for i in error.issues]) from None
     if scenario.backtest is not None:

@@ -20,9 +20,9 @@ for every input any recipe names.  It must be acyclic.  Checks, each an
   (``production × units per unit``): inputs consumed into products are part of
   the input's demand.
 
-The engine does not consume recipes yet: :func:`unsimulated_recipe_issues`
-names the recipes that would change a run, so that running one is refused
-rather than silently ignored.
+The engine limits each producer's output by its inputs
+(:mod:`simulator.engine.tiers`); :func:`unsimulated_recipe_issues` names
+what it cannot simulate, so that a run refuses it rather than guessing.
 """
 
 from __future__ import annotations
@@ -30,12 +30,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from simulator.errors import InputError, Issue, PathPart
 from simulator.model.distributions import lower_bound
 from simulator.model.scenario import Commodity, Node, Scenario, Substitution
+
+if TYPE_CHECKING:
+    from simulator.model.network import TradeNetwork
 
 __all__ = [
     "ProducerRecipe",
@@ -325,36 +329,56 @@ def _dotted(path: Path) -> str:
     return ".".join(str(p) for p in path)
 
 
-def unsimulated_recipe_issues(scenario: Scenario) -> list[Issue]:
-    """One issue per recipe that would change a run, which the engine cannot do yet.
+def unsimulated_recipe_issues(
+    scenario: Scenario, network: TradeNetwork | None = None
+) -> list[Issue]:
+    """One issue per recipe the engine cannot simulate (none but the case below).
 
-    A recipe changes a run when a producer (capacity > 0) uses it.  Recipes
-    are refused, never silently ignored: the products would otherwise be
-    simulated as if their inputs could not run short.
+    The engine simulates every recipe the checks accept
+    (:mod:`simulator.engine.tiers`).  It cannot simulate an input whose
+    demand at a producer's country ``reconcile: true`` has lowered below the
+    producer's baseline use (the check of :func:`recipe_issues` reads the
+    demand as written): the input's final use would be negative.  Such a
+    scenario is refused, located at the input node's demand, rather than
+    run with a made-up demand.
+
+    Parameters
+    ----------
+    scenario
+        A valid scenario.
+    network
+        Its trade network, when already built (only read with ``reconcile: true``).
     """
-    users: dict[Path, list[ProducerRecipe]] = defaultdict(list)
-    for recipe in producer_recipes(scenario).values():
-        users[recipe.path].append(recipe)
+    recipes = producer_recipes(scenario)
+    if not recipes or not scenario.reconcile:
+        return []
+    from simulator.model.network import TradeNetwork
+
+    network = network or TradeNetwork.from_scenario(scenario)
+    nodes = {(n.commodity, n.country): (i, n) for i, n in enumerate(scenario.network.nodes)}
+    use: dict[tuple[str, str], float] = defaultdict(float)
+    for (product, country), recipe in recipes.items():
+        made = nodes[product, country][1].production_per_year
+        for name, per_unit in recipe.inputs.items():
+            use[name, country] += made * per_unit
     issues = []
-    for path, recipes in users.items():
-        product = recipes[0].commodity
-        inputs = ", ".join(sorted({i for r in recipes for i in r.inputs}))
-        countries = ", ".join(r.country for r in recipes)
-        issues.append(
-            Issue(
-                path,
-                f"recipes are not simulated yet: {product} is made from {inputs} by"
-                f" {countries}, and the engine cannot yet limit production by inputs"
-                " (docs/model.md, planned work). Analyse the chain with `supplyshock network"
-                f" --exposure`, or simulate without it: `recipe: null` under"
-                f" commodities.{product} and `recipe: {{}}` on nodes stating their own",
+    for (name, country), needed in use.items():
+        net = network[name]
+        demand = float(net.demand_per_year[net.index[country]])
+        if demand < needed * (1 - _RTOL) - 1e-12:
+            issues.append(
+                Issue(
+                    ("network", "nodes", nodes[name, country][0], "demand_per_year"),
+                    f"reconcile: true lowered {country}'s demand for {name} to {demand:g} per"
+                    f" year, below its use in products ({needed:g}); the engine cannot simulate"
+                    " a negative final use: fix the figures so that the node balances",
+                )
             )
-        )
     return issues
 
 
-def refuse_unsimulated_recipes(scenario: Scenario) -> None:
-    """Raise :class:`~simulator.errors.InputError` if a recipe would change a run."""
-    issues = unsimulated_recipe_issues(scenario)
+def refuse_unsimulated_recipes(scenario: Scenario, network: TradeNetwork | None = None) -> None:
+    """Raise :class:`~simulator.errors.InputError` for recipes the engine cannot simulate."""
+    issues = unsimulated_recipe_issues(scenario, network)
     if issues:
         raise InputError(issues)
