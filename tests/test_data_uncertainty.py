@@ -192,3 +192,38 @@ def test_the_sampled_value_is_the_one_the_engine_gets(tmp_path: Path) -> None:
     node = next(n for n in scenario.network.nodes if (n.commodity, n.country) == ("gallium", "JPN"))
     assert node.inventory_days == pytest.approx(sampled)
     assert network is not None
+
+
+# --- the market's figures ----------------------------------------------------------------
+
+
+def test_the_markets_figures_are_sampled_over_market_csv_and_reach_the_engine(
+    tmp_path: Path,
+) -> None:
+    """market.csv's gallium elasticity (-0.3, -0.1, -0.03, an estimate) is a sampled figure:
+    every replication's value lies in that range and is the scenario's market elasticity."""
+    plan = load_plan(_experiment(tmp_path))
+    label = "data.gallium.market.demand_elasticity"
+    k = plan.data_design.labels.index(label)
+    values = plan.data_design.values[:, k]
+    assert np.all((values >= -0.3) & (values <= -0.03))
+    assert len(set(values.tolist())) == len(values)  # one per stratum: all different
+    variant = plan.variants[0]
+    assert variant.data_paths[label] == "market.gallium.demand_elasticity"
+    writer = ChunkWriter(plan, None, None, {}, None)  # type: ignore[arg-type]
+    task = writer.task(variant, 0, 8)
+    settings, _ = task.settings(5)
+    scenario, _ = _Prepared(task).get(settings)
+    assert isinstance(scenario.market, dict)
+    assert scenario.market["gallium"].demand_elasticity == pytest.approx(values[5])
+
+
+def test_a_market_figure_a_variant_states_is_not_sampled(tmp_path: Path) -> None:
+    variants = (
+        "  inelastic:\n"
+        "    policies: {joint_stockpiles: null, mutual_transfers: null, joint_procurement: null}\n"
+        "    market: {gallium: {demand_elasticity: -0.05}}\n"
+    )
+    labels = load_plan(_experiment(tmp_path, variants=variants)).data_design.labels
+    assert "data.gallium.market.demand_elasticity" not in labels
+    assert "data.gallium.market.supply_ramp_days" in labels

@@ -1,7 +1,8 @@
 """Uncertain data in an experiment: which of the dataset's ranges apply, and their sample.
 
 An experiment whose scenario says ``data: builtin`` samples, by default, the
-ranges of the dataset's estimates (:mod:`simulator.io.data_ranges`): a Latin
+ranges of the dataset's estimates (:mod:`simulator.io.data_ranges`, and the
+market's figures, :func:`simulator.io.market_merge.market_ranges`): a Latin
 hypercube of ``n`` points (one per replication) over every range that
 applies, each coordinate mapped through its range's distribution.  Replication
 ``r`` of *every* variant runs in the world of row ``r``, so variants stay
@@ -33,6 +34,7 @@ import numpy.typing as npt
 
 from simulator.errors import Issue, PathPart
 from simulator.io.data_ranges import DataRange, load_ranges
+from simulator.io.market_merge import market_ranges
 from simulator.io.paths import PathNotFoundError, resolve_path
 from simulator.io.scenario_file import BUILTIN_DATA
 
@@ -134,6 +136,10 @@ def range_path(data: Mapping[str, Any], r: DataRange) -> str | None:
         return None
     if r.table == "commodities":
         return f"commodities.{r.commodity}.{r.field}"
+    if r.table == "market":
+        market = data.get("market")
+        entry = market.get(r.commodity) if isinstance(market, dict) else None
+        return f"market.{r.commodity}.{r.field}" if isinstance(entry, dict) else None
     network = data.get("network") or {}
     columns = ("commodity", "country") if r.table == "nodes" else ("commodity", "from", "to")
     for i, entry in enumerate(network.get(r.table) or []):
@@ -144,9 +150,10 @@ def range_path(data: Mapping[str, Any], r: DataRange) -> str | None:
 
 def _stated(document: Mapping[str, Any], r: DataRange) -> bool:
     """Whether a scenario document (before the dataset is merged) states ``r``'s figure."""
-    if r.table == "commodities":
-        own = (document.get("commodities") or {}).get(r.commodity)
-        return isinstance(own, dict) and r.field in own
+    if r.table in ("commodities", "market"):
+        own = (document.get(r.table) or {}) if r.table == "commodities" else document.get(r.table)
+        entry = own.get(r.commodity) if isinstance(own, dict) else None
+        return isinstance(entry, dict) and r.field in entry
     columns = ("commodity", "country") if r.table == "nodes" else ("commodity", "from", "to")
     entries = (document.get("network") or {}).get(r.table) or []
     return any(
@@ -179,7 +186,8 @@ def select_ranges(
     if any(d.get("data") != BUILTIN_DATA for d in documents.values()):
         chosen: list[DataRange] = []
     else:
-        chosen = [r for r in load_ranges() if _applies(r, documents, resolved, taken)]
+        ranges = [*load_ranges(), *market_ranges()]
+        chosen = [r for r in ranges if _applies(r, documents, resolved, taken)]
     patterns: list[str] = list(getattr(option, "exclude", []))
     issues: list[Issue] = []
     for k, pattern in enumerate(patterns):

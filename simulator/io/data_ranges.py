@@ -80,7 +80,8 @@ class DataRange:
     Attributes
     ----------
     table : str
-        ``commodities``, ``nodes`` or ``links``.
+        ``commodities``, ``nodes``, ``links`` or ``market`` (a commodity's
+        market figure, from ``market.csv``: :func:`simulator.io.market_merge.market_ranges`).
     key : tuple of str
         The figure's row: ``(commodity,)``, ``(commodity, country)`` or
         ``(commodity, from, to)``.
@@ -111,12 +112,15 @@ class DataRange:
     @property
     def label(self) -> str:
         """The figure's name: ``data.gallium.JPN.inventory_days``,
-        ``data.gallium.AUS-KOR.lead_time_days``, ``data.gallium.value_at_risk_usd_per_unit``.
+        ``data.gallium.AUS-KOR.lead_time_days``, ``data.gallium.value_at_risk_usd_per_unit``,
+        ``data.gallium.market.demand_elasticity``.
 
         Summary columns are ``u.<label>``.
         """
         if self.table == "links":
             middle = [self.key[0], f"{self.key[1]}-{self.key[2]}"]
+        elif self.table == "market":
+            middle = [self.key[0], "market"]
         else:
             middle = list(self.key)
         return ".".join(["data", *middle, self.field])

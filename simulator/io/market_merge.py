@@ -13,11 +13,12 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from simulator.io.market import MarketParameters
+from simulator.io.data_ranges import DataRange
+from simulator.io.market import MarketParameters, load_market_parameters
 from simulator.io.yaml import YamlDocument
 from simulator.model.market_spec import MARKET_OFF
 
-__all__ = ["MARKET_FIELDS", "merge_market"]
+__all__ = ["MARKET_FIELDS", "market_ranges", "merge_market"]
 
 MARKET_FIELDS: tuple[str, ...] = (
     "demand_elasticity",
@@ -98,3 +99,34 @@ def merge_market(document: YamlDocument, parameters: MarketParameters) -> YamlDo
             values.setdefault(("market", name), origin)
         values.setdefault(("market",), origin)
     return YamlDocument(data, type(positions)(values, dict(positions.keys)), document.file)
+
+
+def market_ranges(parameters: MarketParameters | None = None) -> list[DataRange]:
+    """The ranges of the market figures a scenario takes from the dataset.
+
+    One per commodity and :data:`MARKET_FIELDS` field whose row has a range
+    (``low < high``), triangular with its mode at the central value — the
+    figure the scenario gets without uncertainty — in file order.  They join
+    ``uncertainty.csv``'s ranges in an experiment's Latin hypercube
+    (:mod:`simulator.experiments.data_design`).
+
+    >>> ranges = {r.label: r for r in market_ranges()}
+    >>> r = ranges["data.gallium.market.demand_elasticity"]
+    >>> (r.low, r.central, r.high, r.shape)
+    (-0.3, -0.1, -0.03, 'triangular')
+    """
+    rows = load_market_parameters() if parameters is None else parameters
+    return [
+        DataRange(
+            "market",
+            (row.commodity,),
+            row.parameter,
+            row.low,
+            row.central,
+            row.high,
+            "triangular",
+            row.source,
+        )
+        for row in rows
+        if row.country is None and row.parameter in MARKET_FIELDS and row.low < row.high
+    ]
