@@ -16,6 +16,7 @@ from pydantic import AliasChoices, BeforeValidator, Field, model_validator
 
 from simulator.model.base import Code, Frozen, NonNegative, Share
 from simulator.model.calendar import Month
+from simulator.model.market_spec import CommodityMarket
 
 __all__ = [
     "STRUCTURAL_FIELDS",
@@ -49,16 +50,7 @@ STRUCTURAL_FIELDS: dict[str, tuple[str, ...]] = {
         "contracting_delay_days",
         "new_route_ramp_days",
         "loss_exponent",
-        # The commodity's market (``market.<commodity>.<field>``):
-        "demand_elasticity",
-        "price_flexibility",
-        "price_adjustment_days",
-        "substitution_per_year",
-        "supply_ramp_days",
-        "capacity_growth_per_year",
-        "investment_lead_years",
-        "investment_price_ratio",
-        "investment_sustain_days",
+        *CommodityMarket.model_fields,  # the commodity's market: market.<commodity>.<field>
     ),
     "nodes": (
         "production_per_year",
