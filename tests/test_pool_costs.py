@@ -103,29 +103,42 @@ def test_host_reliability_is_drawn_once_per_replication() -> None:
     assert outcomes == {0.0, 1.0}
 
 
-def _committed_stock(scenario: Any) -> float:
-    """Units of reserve stock a variant commits to (the engine's sizes, from one run)."""
+def _committed_cost(scenario: Any) -> float:
+    """USD of reserve stock a variant commits to: the engine's sizes (from one run) times
+    each commodity's price and carrying over the horizon, ``K·p·(1 + c·H/365)``."""
     result = simulate(scenario, 0)
-    return sum(
-        float(rec.reserve_size.sum() + rec.pool_size.sum()) for rec in result.records.values()
-    )
+    total = 0.0
+    for name, rec in result.records.items():
+        spec = scenario.commodities[name]
+        carry = 1 + spec.carrying_cost_per_year * scenario.horizon_days / 365
+        units = float(rec.reserve_size.sum() + rec.pool_size.sum())
+        total += units * spec.price_usd_per_unit * carry
+    return total
+
+
+REFERENCE = "none"
+"""A variant of this name is an experiment's no-stock reference: it commits nothing."""
 
 
 @pytest.mark.parametrize(
     "name", sorted(p.stem for p in EXPERIMENTS.glob("*.yaml") if not p.stem.endswith("pool-size"))
 )
 def test_shipped_experiments_that_claim_equal_cost_hold_it(name: str) -> None:
-    """National reserves, the pool, transfers, both and KJ+: one committed stock.
+    """National reserves, the pool, transfers, both and KJ+: one committed cost.
 
-    Every variant of the shipped national-versus-pooled experiments claims
-    the same cost.  One commodity per experiment, so equal committed stock is
-    equal committed cost (carrying and filling); refills follow the crisis.
-    The experiments' sizes are rounded to 3 figures (e.g. 60 x 395.37 / 599.21
-    = 39.59 days written as 39.6), hence 0.1%.
+    Every variant of the shipped experiments claims the same cost, but a
+    ``none`` reference that holds nothing.  With one commodity equal cost is
+    equal committed stock (carrying and filling); across tiers
+    (``magnets-kj-tiers``) it is equal value at each tier's price and carrying
+    cost.  Refills follow the crisis.  The experiments' sizes are rounded to
+    3 figures (e.g. 60 x 395.37 / 599.21 = 39.59 days written as 39.6), hence 0.1%.
     """
     plan = load_plan(EXPERIMENTS / f"{name}.yaml", replications=1)
-    stocks = {v.name: _committed_stock(v.scenario) for v in plan.variants}
-    assert stocks[plan.baseline] > 0
+    stocks = {v.name: _committed_cost(v.scenario) for v in plan.variants}
+    if REFERENCE in stocks:
+        assert stocks.pop(REFERENCE) == 0.0
+    first = next(iter(stocks.values()))
+    assert first > 0
     for variant, stock in stocks.items():
-        assert stock == pytest.approx(stocks[plan.baseline], rel=1e-3), variant
+        assert stock == pytest.approx(first, rel=1e-3), variant
     assert np.isfinite(list(stocks.values())).all()

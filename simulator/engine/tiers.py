@@ -91,6 +91,11 @@ class _Use:
     ramp: FloatArray
     start: IntArray
     available: FloatArray = field(default_factory=lambda: np.zeros(0))
+    substitutes: bool = field(init=False)
+    """Whether any producer can replace part of this input (else no clock is kept)."""
+
+    def __post_init__(self) -> None:
+        self.substitutes = bool((self.share > 0).any())
 
 
 @dataclass(eq=False)
@@ -134,8 +139,8 @@ class CommodityTier:
         demand = self.market.demand
         self.final_today = demand.copy() if self.price is not None else self.final_base
         self.planned[:] = 0.0
-        for product, use in self.users:
-            np.add.at(self.planned, use.at, use.per_unit * product.plan[use.rows])
+        for product, use in self.users:  # one producer per country and product
+            self.planned[use.at] += use.per_unit * product.plan[use.rows]
         np.add(self.final_today, self.planned, out=demand)
 
     def close_first_half(self) -> None:
@@ -151,6 +156,9 @@ class CommodityTier:
         share = np.divide(final, need, out=np.zeros(need.size), where=need > 0)
         self.stock_open[:] = stock - np.minimum(final, stock * share)
         for product, use in self.users:
+            if len(self.users) == 1:  # one product: its producers draw all of it
+                use.available = self.stock_open[use.at]
+                continue
             claim = use.per_unit * product.plan[use.rows]
             total = self.planned[use.at]
             part = np.divide(claim, total, out=1.0 / self.user_count[use.at], where=total > 0)
@@ -183,15 +191,17 @@ class CommodityTier:
         self.ceiling = capacity[self.producers].copy()
         limit = self.ceiling.copy()
         for use in self.uses:
-            need = use.per_unit * self.base[use.rows]
-            short = (use.start < 0) & (use.available < need * (1 - SHORT_RTOL))
-            use.start[short] = day
-            sigma = _substituted_share(use, day)
-            per_unit = use.per_unit * (1.0 - sigma)
-            allowed = np.divide(
-                use.available, per_unit, out=np.full(per_unit.size, np.inf), where=per_unit > 0
-            )
-            np.minimum.at(limit, use.rows, allowed)
+            if use.substitutes:
+                need = use.per_unit * self.base[use.rows]
+                short = (use.start < 0) & (use.available < need * (1 - SHORT_RTOL))
+                use.start[short] = day
+                per_unit = use.per_unit * (1.0 - _substituted_share(use, day))
+                allowed = np.divide(
+                    use.available, per_unit, out=np.full(per_unit.size, np.inf), where=per_unit > 0
+                )
+            else:
+                allowed = use.available / use.per_unit  # per_unit > 0 (validated)
+            limit[use.rows] = np.minimum(limit[use.rows], allowed)  # rows: no repeats
         capacity[self.producers] = limit
 
     def draw_inputs(self, day: int) -> None:
