@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 from scenario_factory import base_dict, link
-from strategies import controls, networks
+from strategies import controls, market_parameters, networks
 
 __all__ = ["chains"]
 
@@ -57,17 +57,6 @@ def _substitution(draw: st.DrawFn) -> dict[str, Any]:
             st.one_of(st.integers(0, 30), st.just({"dist": "uniform", "low": 0, "high": 30}))
         ),
         "ramp_days": draw(st.floats(0.0, 20.0)),
-    }
-
-
-def _market(draw: st.DrawFn) -> dict[str, Any]:
-    return {
-        "demand_elasticity": draw(st.floats(-2.0, -0.01)),
-        "price_adjustment_days": draw(st.floats(1.0, 90.0)),
-        "substitution_per_year": draw(st.floats(0.0, 1.0)),
-        "supply_ramp_days": draw(st.floats(1.0, 365.0)),
-        "capacity_growth_per_year": draw(st.floats(0.0, 0.5)),
-        "investment_lead_years": draw(st.floats(0.0, 0.3)),
     }
 
 
@@ -126,7 +115,7 @@ def chains(
     scenario["seed"] = draw(st.integers(0, 2**32))
     if market:
         chosen = draw(st.lists(st.sampled_from(names), unique=True))
-        scenario["market"] = {name: _market(draw) for name in chosen}
+        scenario["market"] = {name: draw(market_parameters(investment=False)) for name in chosen}
     if shocks:
         scenario["shocks"] = []
         for i in range(draw(st.integers(1, 3))):

@@ -13,11 +13,41 @@ from typing import Any
 from hypothesis import strategies as st
 from scenario_factory import COMMODITY, base_dict, link, node, shock
 
-__all__ = ["controls", "every_control", "networks", "shocked", "with_policies"]
+__all__ = [
+    "controls",
+    "every_control",
+    "market_parameters",
+    "networks",
+    "shocked",
+    "with_policies",
+]
 
 CODES = ("CHN", "KOR", "JPN", "AUS", "USA", "DEU", "VNM", "IND")
 
 amounts = st.floats(min_value=1.0, max_value=500.0, allow_nan=False)
+
+
+@st.composite
+def market_parameters(draw: st.DrawFn, investment: bool = True) -> dict[str, Any]:
+    """One commodity's random ``market:`` entry over the valid ranges (some at their edges).
+
+    ``investment`` adds the investment rule's threshold and sustain days, and
+    sometimes a price flexibility other than ``1 / |elasticity|``.
+    """
+    spec: dict[str, Any] = {
+        "demand_elasticity": draw(st.floats(-2.0, -0.01)),
+        "price_adjustment_days": draw(st.floats(1.0, 90.0)),
+        "substitution_per_year": draw(st.floats(0.0, 1.0)),
+        "supply_ramp_days": draw(st.floats(1.0, 365.0)),
+        "capacity_growth_per_year": draw(st.floats(0.0, 0.5)),
+        "investment_lead_years": draw(st.floats(0.0, 0.3)),
+    }
+    if investment:
+        spec["investment_price_ratio"] = draw(st.floats(1.01, 5.0))
+        spec["investment_sustain_days"] = draw(st.integers(1, 60))
+        if draw(st.booleans()):
+            spec["price_flexibility"] = draw(st.floats(0.1, 50.0))
+    return spec
 
 
 @st.composite

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from invariants import check_invariants
 from scenario_factory import COMMODITY, build
-from strategies import networks, shocked, with_policies
+from strategies import market_parameters, networks, shocked, with_policies
 
 from simulator.engine import simulate
 
@@ -27,20 +27,8 @@ TOL = 1e-9
 
 @st.composite
 def markets(draw: st.DrawFn) -> dict[str, Any]:
-    """Random market parameters over their valid ranges (some at their edges)."""
-    spec: dict[str, Any] = {
-        "demand_elasticity": draw(st.floats(-2.0, -0.01)),
-        "price_adjustment_days": draw(st.floats(1.0, 90.0)),
-        "substitution_per_year": draw(st.floats(0.0, 1.0)),
-        "supply_ramp_days": draw(st.floats(1.0, 365.0)),
-        "capacity_growth_per_year": draw(st.floats(0.0, 0.5)),
-        "investment_lead_years": draw(st.floats(0.0, 0.3)),
-        "investment_price_ratio": draw(st.floats(1.01, 5.0)),
-        "investment_sustain_days": draw(st.integers(1, 60)),
-    }
-    if draw(st.booleans()):
-        spec["price_flexibility"] = draw(st.floats(0.1, 50.0))
-    return {COMMODITY: spec}
+    """A random ``market:`` for the strategies' one commodity."""
+    return {COMMODITY: draw(market_parameters())}
 
 
 def _with_market(scenario: dict[str, Any], market: dict[str, Any]) -> dict[str, Any]:
