@@ -75,3 +75,32 @@ policies:
         "refs.yaml:19:64: policies.mutual_transfers.0.honour_probability.USA: expected a member"
         " of KJ (KOR, JPN), found 'USA'"
     ]
+
+
+def test_a_pool_whose_coalition_has_no_node_of_its_commodity_is_located() -> None:
+    """A joint stockpile of gadget for KJ, where neither KOR nor JPN is a gadget node:
+    a located error (it used to divide by zero when the run built the pool)."""
+    text = BASE.replace(
+        "network:\n",
+        "  gadget: {price_usd_per_unit: 1, value_at_risk_usd_per_unit: 2}\nnetwork:\n",
+    ).replace(
+        "  links:\n",
+        "    - {country: CHN, commodity: gadget, production_per_year: 10}\n"
+        "    - {country: USA, commodity: gadget, demand_per_year: 10, inventory_days: 30}\n"
+        "  links:\n"
+        "    - {commodity: gadget, from: CHN, to: USA, flow_per_year: 10, lead_time_days: 5}\n",
+    )
+    tail = (
+        "policies:\n"
+        "  joint_stockpiles:\n"
+        "    - {id: pool, coalition: KJ, commodity: gadget, location: KOR, size_days: 30,\n"
+        "       trigger_coverage_days: 5}\n"
+    )
+    with pytest.raises(InputError) as caught:
+        load_scenario_text(text + tail, "refs.yaml")
+    (issue,) = caught.value.issues
+    assert issue.path == ("policies", "joint_stockpiles", 0, "coalition")
+    assert "none of whom is a node of gadget" in issue.message
+    assert issue.location is not None
+    lines = (text + tail).splitlines()
+    assert lines[issue.location.line - 1].index("KJ") + 1 == issue.location.column

@@ -135,6 +135,16 @@ def reference_issues(scenario: Scenario, known_codes: Collection[str]) -> list[I
         commodity((*where, "commodity"), pool.commodity)
         days((*where, "decision_delay_days"), pool.decision_delay_days, DELAY_DAYS)
         members = coalition((*where, "coalition"), pool.coalition)
+        nodes = {n.country for n in scenario.network.nodes if n.commodity == pool.commodity}
+        if members and not nodes.intersection(members):
+            issues.append(
+                Issue(
+                    (*where, "coalition"),
+                    f"expected a coalition with a member in the {pool.commodity} network, found"
+                    f" {pool.coalition} ({', '.join(members)}), none of whom is a node of"
+                    f" {pool.commodity}",
+                )
+            )
         if members and pool.location not in members:
             issues.append(
                 Issue(
