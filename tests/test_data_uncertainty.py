@@ -227,3 +227,15 @@ def test_a_market_figure_a_variant_states_is_not_sampled(tmp_path: Path) -> None
     labels = load_plan(_experiment(tmp_path, variants=variants)).data_design.labels
     assert "data.gallium.market.demand_elasticity" not in labels
     assert "data.gallium.market.supply_ramp_days" in labels
+
+
+def test_every_market_range_is_a_valid_market_at_both_ends() -> None:
+    """A sampled market figure can be anything in its range: the scenario must accept the
+    low and the high of every range (an investment lead time of 15 years once failed)."""
+    from simulator.io.market_merge import market_ranges
+    from simulator.model.market_spec import CommodityMarket
+
+    for r in market_ranges():
+        for value in (r.low, r.high):
+            fields = {"demand_elasticity": -0.1, r.field: value}
+            CommodityMarket.model_validate(fields)

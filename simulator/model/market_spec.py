@@ -60,7 +60,7 @@ class CommodityMarket(Frozen):
         " baseline production per year, once invested.",
     )
     investment_lead_years: float = Field(
-        3.0, ge=0, le=10, description="Years from the investment decision to new output."
+        3.0, ge=0, le=50, description="Years from the investment decision to new output."
     )
     investment_price_ratio: float = Field(
         1.5,
