@@ -7,9 +7,10 @@ with the calibration in force.  Its **leave-one-episode-out** score is the
 same share with every parameter refitted on the *other* episodes only, so it
 says how the model does on an episode it has not seen.  When no parameter was
 fitted on an episode, the model it runs is the same either way and the two
-scores coincide (said in the note).  No fitting procedure is built yet (the
-market of issue 11 brings the first fitted parameters), so an episode that a
-parameter was fitted on has no leave-one-out score until one is.
+scores coincide (said in the note).  No parameter is fitted to history (the
+market's one calibrated figure is fitted on USGS OFR 2024-1057, not on an
+episode: ``SOURCES.md``), so an episode that a parameter was fitted on would
+have no leave-one-out score until a fitting procedure is built.
 """
 
 from __future__ import annotations

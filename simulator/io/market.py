@@ -1,8 +1,9 @@
 """Market parameters of the embedded dataset: ``market.csv``, read and checked.
 
-The market the engine will simulate (issue 11: a daily price, demand that
-responds to it, supply that responds to it, a loss valued per unit of a
-country's own consumption) needs figures the network files do not hold.  The
+The market the engine simulates (a daily price, demand that responds to it,
+supply that responds to it, a loss valued per unit of a country's own
+consumption: ``docs/model.md``, "Market") needs figures the network files do
+not hold.  The
 long-format file ``simulator/data/market.csv`` gives them, one row per figure:
 
 ``commodity, country, parameter, low, central, high, unit, flag, source``
@@ -16,17 +17,18 @@ or an assumption, with a range; ``low < high``).  The meaning, unit, scope and
 physical bounds of each parameter are in :data:`PARAMETERS`; ``SOURCES.md``
 ("Market parameters") gives every source and derivation.
 
-Nothing reads these figures yet: the engine and the scenarios do not use them
-until the market is built.  Every problem found is reported as
-``file:line:column``.
+With ``data: builtin`` a scenario's ``market:`` takes the central values
+(:func:`simulator.io.market_merge.merge_market`), and experiments sample their
+ranges (:func:`simulator.io.market_merge.market_ranges`).  Every problem found
+is reported as ``file:line:column``.
 
 Example
 -------
 >>> market = load_market_parameters()
 >>> market.get("rare_earth_oxides", "substitution_per_year").central
 0.1
->>> round(market.value_at_risk("gallium", "USA").central / 1e6, 2)  # $3.1B / 16 t
-193.75
+>>> round(market.value_at_risk("gallium", "USA").central / 1e6, 3)  # 3.46 x $3.1B / 16 t
+670.375
 """
 
 from __future__ import annotations
