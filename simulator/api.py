@@ -3,9 +3,9 @@
 >>> import simulator as ss                                         # doctest: +SKIP
 >>> results = ss.run_experiment("scenarios/experiments/gallium-kj.yaml",
 ...                             replications=50, workers=2)       # doctest: +SKIP
->>> results.summary                  # one row per variant × replication × country × commodity
->>> results.compare(countries=["KOR"])    # the headline and the paired comparison
->>> results.report("gallium-kj.html")
+>>> results.summary   # one row per variant × replication × country × commodity  # doctest: +SKIP
+>>> results.compare(countries=["KOR"])  # the headline, the paired comparison  # doctest: +SKIP
+>>> results.report("gallium-kj.html")                                      # doctest: +SKIP
 
 An experiment may be given as a mapping instead of a file, so a notebook can
 vary one without writing YAML; its ``scenario:`` is then relative to the
