@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 from scenario_factory import base_dict, link
-from strategies import controls, market_parameters, networks
+from strategies import controls, market_parameters, networks, stockpile
 
 __all__ = ["chains"]
 
@@ -140,18 +140,7 @@ def _policies(
     pairs = sorted({(name, n["country"]) for name in names for n in nets[name][0]})
     reserves = draw(st.lists(st.sampled_from(pairs), min_size=1, max_size=4, unique=True))
     stockpiles = [
-        {
-            "id": f"reserve-{name}-{code}",
-            "country": code,
-            "commodity": name,
-            "size_days": draw(st.floats(0.0, 60.0)),
-            "trigger": draw(st.sampled_from(["coverage", "any_shortfall"])),
-            "trigger_coverage_days": draw(trigger),
-            "decision_delay_days": draw(delay),
-            "max_release_per_day": draw(st.one_of(st.none(), st.floats(0.0, 5.0))),
-            "replenish_per_day": draw(st.floats(0.0, 2.0)),
-            "floor_days": draw(st.floats(0.0, 10.0)),
-        }
+        draw(stockpile(f"reserve-{name}-{code}", code, name, trigger, delay))
         for name, code in reserves
     ]
     pooled = draw(st.sampled_from(names))

@@ -19,12 +19,37 @@ __all__ = [
     "market_parameters",
     "networks",
     "shocked",
+    "stockpile",
     "with_policies",
 ]
 
 CODES = ("CHN", "KOR", "JPN", "AUS", "USA", "DEU", "VNM", "IND")
 
 amounts = st.floats(min_value=1.0, max_value=500.0, allow_nan=False)
+
+
+@st.composite
+def stockpile(
+    draw: st.DrawFn,
+    ident: str,
+    country: str,
+    commodity: str,
+    trigger: st.SearchStrategy[float],
+    delay: st.SearchStrategy[Any],
+) -> dict[str, Any]:
+    """A national reserve of ``commodity`` in ``country`` with random size, trigger and refill."""
+    return {
+        "id": ident,
+        "country": country,
+        "commodity": commodity,
+        "size_days": draw(st.floats(0.0, 60.0)),
+        "trigger": draw(st.sampled_from(["coverage", "any_shortfall"])),
+        "trigger_coverage_days": draw(trigger),
+        "decision_delay_days": draw(delay),
+        "max_release_per_day": draw(st.one_of(st.none(), st.floats(0.0, 5.0))),
+        "replenish_per_day": draw(st.floats(0.0, 2.0)),
+        "floor_days": draw(st.floats(0.0, 10.0)),
+    }
 
 
 @st.composite
@@ -209,19 +234,7 @@ def with_policies(
     delay = st.one_of(st.integers(0, 10), st.just({"dist": "uniform", "low": 0, "high": 10}))
     reserves = draw(st.lists(st.sampled_from(codes), min_size=1, unique=True))
     stockpiles = [
-        {
-            "id": f"reserve-{code}",
-            "country": code,
-            "commodity": COMMODITY,
-            "size_days": draw(st.floats(0.0, 60.0)),
-            "trigger": draw(st.sampled_from(["coverage", "any_shortfall"])),
-            "trigger_coverage_days": draw(trigger),
-            "decision_delay_days": draw(delay),
-            "max_release_per_day": draw(st.one_of(st.none(), st.floats(0.0, 5.0))),
-            "replenish_per_day": draw(st.floats(0.0, 2.0)),
-            "floor_days": draw(st.floats(0.0, 10.0)),
-        }
-        for code in reserves
+        draw(stockpile(f"reserve-{code}", code, COMMODITY, trigger, delay)) for code in reserves
     ]
     members = draw(st.lists(st.sampled_from(codes), min_size=2, unique=True))
     allocation = draw(st.sampled_from(["need", "shares"]))
