@@ -235,7 +235,30 @@ def test_every_market_range_is_a_valid_market_at_both_ends() -> None:
     from simulator.io.market_merge import market_ranges
     from simulator.model.market_spec import CommodityMarket
 
+    from simulator.model.scenario import Commodity
+
     for r in market_ranges():
         for value in (r.low, r.high):
-            fields = {"demand_elasticity": -0.1, r.field: value}
-            CommodityMarket.model_validate(fields)
+            if r.table == "market":
+                CommodityMarket.model_validate({"demand_elasticity": -0.1, r.field: value})
+            else:
+                Commodity.model_validate(
+                    {"price_usd_per_unit": 1.0, "value_at_risk_usd_per_unit": 1.0, r.field: value}
+                )
+
+
+def test_contracting_delays_are_unknown_and_sampled_up_to_sixty_days(tmp_path: Path) -> None:
+    """market.csv: no published figure; 0 days (switching at once) central, up to 60.
+    Sampled per replication, the value is the commodity's contracting delay in the run."""
+    plan = load_plan(_experiment(tmp_path))
+    label = "data.gallium.contracting_delay_days"
+    k = plan.data_design.labels.index(label)
+    values = plan.data_design.values[:, k]
+    assert np.all((values >= 0.0) & (values <= 60.0))
+    variant = plan.variants[0]
+    assert variant.data_paths[label] == "commodities.gallium.contracting_delay_days"
+    writer = ChunkWriter(plan, None, None, {}, None)  # type: ignore[arg-type]
+    task = writer.task(variant, 0, 8)
+    settings, _ = task.settings(2)
+    scenario, _ = _Prepared(task).get(settings)
+    assert scenario.commodities["gallium"].contracting_delay_days == pytest.approx(values[2])

@@ -150,6 +150,14 @@ PARAMETERS: dict[str, ParameterSpec] = {
         50.0,
         "years from a decision to invest to first output of new capacity",
     ),
+    "contracting_delay_days": ParameterSpec(
+        "days",
+        "commodity",
+        0.0,
+        3650.0,
+        "days from an importer's first rerouted request to the first order a new supplier"
+        " ships (the commodity's contracting_delay_days)",
+    ),
     "value_at_risk_own_consumption_usd_per_unit": ParameterSpec(
         "USD/unit",
         "commodity",

@@ -18,7 +18,7 @@ from simulator.io.market import MarketParameters, load_market_parameters
 from simulator.io.yaml import YamlDocument
 from simulator.model.market_spec import MARKET_OFF
 
-__all__ = ["MARKET_FIELDS", "market_ranges", "merge_market"]
+__all__ = ["COMMODITY_FIELDS", "MARKET_FIELDS", "market_ranges", "merge_market"]
 
 MARKET_FIELDS: tuple[str, ...] = (
     "demand_elasticity",
@@ -33,6 +33,11 @@ MARKET_FIELDS: tuple[str, ...] = (
 ``price_flexibility`` is not taken: the file's row is ``1 / |demand_elasticity|``,
 which the scenario derives itself (so overriding the elasticity moves both).
 """
+
+COMMODITY_FIELDS: tuple[str, ...] = ("contracting_delay_days",)
+"""Figures of ``market.csv`` that become fields of the commodity itself (not of its
+``market:``): how long switching suppliers takes belongs to the trade network, and
+applies with the market on or off."""
 
 _NODE_VALUE = "value_at_risk_own_consumption_usd_per_unit"
 
@@ -54,12 +59,20 @@ def merge_market(document: YamlDocument, parameters: MarketParameters) -> YamlDo
         A new document; ``document`` is not changed.
     """
     data: dict[str, Any] = copy.deepcopy(document.data)
-    setting = data.get("market")
-    if setting is False or setting == MARKET_OFF or len(parameters) == 0:
-        return document
     commodities = data.get("commodities")
-    if not isinstance(commodities, dict) or not (setting is None or isinstance(setting, dict)):
-        return document  # reported by validation
+    if not isinstance(commodities, dict) or len(parameters) == 0:
+        return document  # reported by validation, or nothing to merge
+    for row in parameters:
+        entry = commodities.get(row.commodity)
+        if row.country is None and row.parameter in COMMODITY_FIELDS and isinstance(entry, dict):
+            entry.setdefault(row.parameter, row.central)
+    setting = data.get("market")
+    if (
+        setting is False
+        or setting == MARKET_OFF
+        or not (setting is None or isinstance(setting, dict))
+    ):
+        return _document(document, data, {})  # off: no market figures (or reported)
     own: dict[str, Any] = dict(setting or {})
     figures: dict[str, dict[str, float]] = {}
     for row in parameters:
@@ -91,10 +104,15 @@ def merge_market(document: YamlDocument, parameters: MarketParameters) -> YamlDo
             if figure is not None:
                 node["value_at_risk_usd_per_unit"] = figure.central
 
+    return _document(document, data, merged)
+
+
+def _document(document: YamlDocument, data: dict[str, Any], merged: dict[str, Any]) -> YamlDocument:
+    """``data`` with ``document``'s positions; merged market entries located at ``data:``."""
     positions = document.positions
     origin = positions.locate(("data",))
     values = dict(positions.values)
-    if origin is not None:
+    if origin is not None and merged:
         for name in merged:
             values.setdefault(("market", name), origin)
         values.setdefault(("market",), origin)
@@ -104,7 +122,8 @@ def merge_market(document: YamlDocument, parameters: MarketParameters) -> YamlDo
 def market_ranges(parameters: MarketParameters | None = None) -> list[DataRange]:
     """The ranges of the market figures a scenario takes from the dataset.
 
-    One per commodity and :data:`MARKET_FIELDS` field whose row has a range
+    One per commodity and :data:`MARKET_FIELDS` (or :data:`COMMODITY_FIELDS`:
+    then a range of the commodity's own field) field whose row has a range
     (``low < high``), triangular with its mode at the central value — the
     figure the scenario gets without uncertainty — in file order.  They join
     ``uncertainty.csv``'s ranges in an experiment's Latin hypercube
@@ -118,7 +137,7 @@ def market_ranges(parameters: MarketParameters | None = None) -> list[DataRange]
     rows = load_market_parameters() if parameters is None else parameters
     return [
         DataRange(
-            "market",
+            "commodities" if row.parameter in COMMODITY_FIELDS else "market",
             (row.commodity,),
             row.parameter,
             row.low,
@@ -128,5 +147,7 @@ def market_ranges(parameters: MarketParameters | None = None) -> list[DataRange]
             row.source,
         )
         for row in rows
-        if row.country is None and row.parameter in MARKET_FIELDS and row.low < row.high
+        if row.country is None
+        and row.parameter in (*MARKET_FIELDS, *COMMODITY_FIELDS)
+        and row.low < row.high
     ]
