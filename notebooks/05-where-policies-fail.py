@@ -92,7 +92,7 @@ for line in results.verdict(countries=["KOR", "JPN"]):
 # (paired, the same world). PRIM peels the box of inputs where the cases
 # gather; coverage is the share of all cases inside the box, density the share
 # of futures in the box that are cases. With 100 futures the pool loses for
-# Korea in most futures in which the ban lasts longer than about 160 days.
+# Korea in most futures in which the ban lasts longer than about 170 days.
 # Japan makes no battery graphite of its own (Korea makes about 40% of its
 # use), so under a ban Japan's cover falls first and a pool released by need
 # goes mostly to Japan, while Korea has given up its own 60-day reserve for

@@ -234,7 +234,6 @@ def test_every_market_range_is_a_valid_market_at_both_ends() -> None:
     low and the high of every range (an investment lead time of 15 years once failed)."""
     from simulator.io.market_merge import market_ranges
     from simulator.model.market_spec import CommodityMarket
-
     from simulator.model.scenario import Commodity
 
     for r in market_ranges():
