@@ -244,8 +244,13 @@ def test_dataset_recipes_whose_input_is_left_out_are_not_merged() -> None:
 
 
 def test_a_scenario_may_clear_the_dataset_recipe() -> None:
+    """``recipe: null`` also drops the dataset's input stocks that went with it (they
+    would name inputs of a recipe that is gone); a stock the user writes stays."""
     merged = _merged("{ore: {}, metal: {recipe: null}}")
     assert merged["commodities"]["metal"]["recipe"] is None
+    assert "input_stock_days" not in merged["commodities"]["metal"]
+    own = _merged("{ore: {}, metal: {recipe: {ore: 1}, input_stock_days: 5}}")
+    assert own["commodities"]["metal"]["input_stock_days"] == 5
 
 
 # --------------------------------------------------------------------------- running

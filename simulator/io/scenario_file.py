@@ -320,6 +320,9 @@ def merge_dataset(document: YamlDocument, dataset: DatasetLike) -> YamlDocument:
     for name in names:
         own = commodities.get(name)
         figures = {**dataset.commodities.get(name, {}), **defaults.get(name, {})}
+        if isinstance(own, dict) and "recipe" in own:  # the user's recipe replaces the
+            for key in ("input_stock_days", "substitution"):  # dataset's, with its stocks
+                figures.pop(key, None)
         if own is None:
             merged[name] = figures
         elif isinstance(own, dict):
