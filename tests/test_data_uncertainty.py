@@ -6,6 +6,7 @@ import csv
 import shutil
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -197,6 +198,15 @@ def test_the_sampled_value_is_the_one_the_engine_gets(tmp_path: Path) -> None:
 # --- the market's figures ----------------------------------------------------------------
 
 
+def _sampled_scenario(plan: Any, replication: int) -> Any:
+    """The first variant's scenario as a worker prepares it for ``replication`` (of 8)."""
+    writer = ChunkWriter(plan, None, None, {}, None)  # type: ignore[arg-type]
+    task = writer.task(plan.variants[0], 0, 8)
+    settings, _ = task.settings(replication)
+    scenario, _ = _Prepared(task).get(settings)
+    return scenario
+
+
 def test_the_markets_figures_are_sampled_over_market_csv_and_reach_the_engine(
     tmp_path: Path,
 ) -> None:
@@ -210,10 +220,7 @@ def test_the_markets_figures_are_sampled_over_market_csv_and_reach_the_engine(
     assert len(set(values.tolist())) == len(values)  # one per stratum: all different
     variant = plan.variants[0]
     assert variant.data_paths[label] == "market.gallium.demand_elasticity"
-    writer = ChunkWriter(plan, None, None, {}, None)  # type: ignore[arg-type]
-    task = writer.task(variant, 0, 8)
-    settings, _ = task.settings(5)
-    scenario, _ = _Prepared(task).get(settings)
+    scenario = _sampled_scenario(plan, 5)
     assert isinstance(scenario.market, dict)
     assert scenario.market["gallium"].demand_elasticity == pytest.approx(values[5])
 
@@ -256,8 +263,5 @@ def test_contracting_delays_are_unknown_and_sampled_up_to_sixty_days(tmp_path: P
     assert np.all((values >= 0.0) & (values <= 60.0))
     variant = plan.variants[0]
     assert variant.data_paths[label] == "commodities.gallium.contracting_delay_days"
-    writer = ChunkWriter(plan, None, None, {}, None)  # type: ignore[arg-type]
-    task = writer.task(variant, 0, 8)
-    settings, _ = task.settings(2)
-    scenario, _ = _Prepared(task).get(settings)
+    scenario = _sampled_scenario(plan, 2)
     assert scenario.commodities["gallium"].contracting_delay_days == pytest.approx(values[2])

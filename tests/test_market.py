@@ -1,7 +1,7 @@
 """The market, derived by hand: price, demand forgone, output ceilings, market off.
 
 Rules (``docs/model.md``, "Market"): scarcity ``x`` is the larger of the
-share of orders not supplied and the share of the inventory target missing,
+share of demand not supplied and the share of the inventory target missing,
 both measured the day before; the price closes ``1/A`` of its gap to
 ``p0 (1 + phi x)`` a day; demand is ``D0 (p/p0) ** eps (1 - sigma)``; a
 producer's ceiling moves toward ``b + (K - b)(1 - p0/p)`` by ``(K - b)/R`` a day.
@@ -37,8 +37,8 @@ def test_a_total_cut_prices_demand_out_along_the_derived_path() -> None:
 
     Day 0: the price is p0 (nothing was short the day before); the 1 unit
     shipped the day before arrives and is consumed; the day's order (1) is cut
-    whole, so u = 1 (CHN orders nothing: it has no demand).  From day 1 every
-    order is cut and nothing arrives: x = 1 every day, so
+    whole, so none of KOR's demand is supplied: u = 1 (CHN has no demand).
+    From day 1 every order is cut and nothing arrives: x = 1 every day, so
     ``p_t = p0 (1 + 4 (1 - (1/2) ** t))``: 3 p0, 4 p0, 4.5 p0, ...
     Demand ``d_t = (p_t / p0) ** -0.25``, all of it short; forgone ``1 - d_t``.
     """
@@ -103,8 +103,8 @@ def test_an_idle_plant_ramps_toward_capacity_as_the_price_rises() -> None:
     CHN bans KOR (1/day, no stock, lead 1) from day 0; KOR's route from AUS
     (no flow, lead 1, no contracting delay) takes rerouted requests at once.
     Day 0: price p0, AUS ceiling 1 (its baseline), all taken by AUS itself:
-    KOR's rerouted unit is unserved.  Orders on day 0: KOR 1, AUS 1; unserved
-    1: x = 1/2, so p_1 = 3 p0 and AUS wants ``1 + 2 (1 - 1/3) = 7/3``, moving
+    KOR's rerouted unit is unserved.  Demand on day 0: KOR 1, AUS 1; supplied:
+    AUS 1, KOR 0, so u = 1/2 = x, and p_1 = 3 p0 and AUS wants ``1 + 2 (1 - 1/3) = 7/3``, moving
     there by at most (3 - 1)/4 = 1/2 a day: ceiling 1.5 on day 1, 2 on day 2.
     On day 1 AUS's own demand is ``3 ** -0.25`` (the price cut it), so AUS
     ships KOR what is left of its ceiling: ``1.5 - 3 ** -0.25``.

@@ -39,7 +39,6 @@ def _one_by_one(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]:
         spec = scenario.commodities[commodity]
         args = (
             result.shock_start_day.get(commodity),
-            spec.value_at_risk_usd_per_unit,
             spec.price_usd_per_unit,
             spec.carrying_cost_per_year,
         )

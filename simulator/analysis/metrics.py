@@ -138,7 +138,11 @@ def calc_lost_days(demand: FloatArray, shortfall: FloatArray) -> float:
 
 
 def calc_economic_loss_usd(shortfall: FloatArray, value_at_risk_usd_per_unit: float) -> float:
-    """Downstream output lost, ``sum_t s_t * value_at_risk`` (USD)."""
+    """Output lost to shortfall with a linear loss, ``sum_t s_t * value_at_risk`` (USD).
+
+    The shortfall part of ``economic_loss_usd`` when the loss exponent is 1
+    (:func:`simulator.analysis.market_metrics.calc_shortfall_loss_usd` in general).
+    """
     return float(shortfall.sum()) * value_at_risk_usd_per_unit
 
 
@@ -175,10 +179,12 @@ def _row(
     demand_per_day: float,
     sizes: tuple[float, float],
     shock_day: int | None,
-    value_at_risk: float,
     price: float,
     carrying: float,
 ) -> dict[str, Any]:
+    """The metrics of one country's (or group's) series, but the market's columns and
+    ``economic_loss_usd`` (:func:`metrics_table` adds them from every country's own
+    value at risk: :mod:`simulator.analysis.market_metrics`)."""
     d, s = series["demand"], series["shortfall"]
     reserve_size, pool_size = sizes
     return {
@@ -189,7 +195,6 @@ def _row(
         "peak_shortfall_rate": calc_peak_shortfall_rate(d, s),
         "shortage_days": calc_shortage_days(d, s),
         "lost_days": calc_lost_days(d, s),
-        "economic_loss_usd": calc_economic_loss_usd(s, value_at_risk),
         "min_coverage_days": calc_min_coverage_days(series["inventory"], demand_per_day),
         "stockpile_cost_usd": calc_committed_cost_usd(
             reserve_size + pool_size, series["stocked"], price, carrying, len(d)
@@ -217,18 +222,14 @@ def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]
     for commodity, rec in result.records.items():
         spec = scenario.commodities[commodity]
         shock_day = result.shock_start_day.get(commodity)
-        args = (
-            shock_day,
-            spec.value_at_risk_usd_per_unit,
-            spec.price_usd_per_unit,
-            spec.carrying_cost_per_year,
-        )
+        args = (shock_day, spec.price_usd_per_unit, spec.carrying_cost_per_year)
         market = market_columns(rec, _values_at_risk(scenario, rec), spec.loss_exponent)
         peak, mean = calc_price_ratios(rec.price, rec.base_price)
         prices = {"peak_price_ratio": peak, "mean_price_ratio": mean}
         country_rows = _country_rows(rec, commodity, *args)
+        where = {c: i for i, c in enumerate(rec.countries)}
         for row in country_rows:
-            i = rec.countries.index(row["country"])
+            i = where[row["country"]]
             row.update({k: float(v[i]) for k, v in market.items()}, **prices)
         rows += country_rows
         for name, members in scenario.coalitions.items():
@@ -284,7 +285,6 @@ def _country_rows(
     rec: CommodityRecords,
     commodity: str,
     shock_day: int | None,
-    value_at_risk: float,
     price: float,
     carrying: float,
 ) -> list[dict[str, Any]]:
@@ -309,7 +309,6 @@ def _country_rows(
                     float(rec.demand_per_day[i]),
                     _sizes(rec, i),
                     shock_day,
-                    value_at_risk,
                     price,
                     carrying,
                 ),
@@ -365,7 +364,6 @@ def _country_rows(
                 "peak_shortfall_rate": columns["peak_shortfall_rate"][k],
                 "shortage_days": columns["shortage_days"][k],
                 "lost_days": columns["lost_days"][k],
-                "economic_loss_usd": shortfall[k] * value_at_risk,
                 "min_coverage_days": columns["min_inventory"][k] / demand_per_day,
                 "stockpile_cost_usd": calc_committed_cost_usd(
                     reserve_size + pool_size, x["stocked"][k], price, carrying, rec.days
