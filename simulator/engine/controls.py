@@ -288,19 +288,26 @@ class ExpansionWatch:
         self.suppliers = [i for i, e in enumerate(expansions) if e is not None]
         self.expansions = expansions
         self.streams = streams
-        self.streak = dict.fromkeys(self.suppliers, 0)
-        self.decided: set[int] = set()
+        # Per country, for the compiled span (simulator.engine.span) as much as for observe:
+        # whether its watch still counts, its streak of days, and the streak that decides.
+        self.watching = np.zeros(market.n, dtype=np.bool_)
+        self.streak = np.zeros(market.n, dtype=np.int64)
+        self.sustain = np.full(market.n, np.inf)
+        for i, spec in enumerate(expansions):
+            if spec is not None:
+                self.watching[i] = True
+                self.sustain[i] = spec.sustain_days
 
     def observe(self, day: int) -> None:
         """Update the streaks after the day's trade; start investments that are due."""
         market = self.market
         for i in self.suppliers:
-            if i in self.decided:
+            if not self.watching[i]:
                 continue
             self.streak[i] = self.streak[i] + 1 if market.unmet_extra[i] > 1e-12 else 0
             spec = self.expansions[i]
-            if spec is not None and self.streak[i] >= spec.sustain_days:
-                self.decided.add(i)
+            if spec is not None and self.streak[i] >= self.sustain[i]:
+                self.watching[i] = False
                 rng = self.streams.generator(Stream.RAMP_UP, market.countries[i])
                 delay = draw_days(spec.delay_days, rng, INVESTMENT_DELAY_DAYS)
                 at_day_start(self.env, delay, partial(self._online, i, spec))

@@ -1,26 +1,43 @@
-"""The state of one commodity during a run, and the daily process over all of them.
+"""The state of one commodity during a run, and the processes that run its days.
 
 ``docs/model.md``, "One day, in order": each commodity runs steps 0–9 every
 day; with recipes (:mod:`simulator.engine.tiers`) every commodity runs steps
 0–6 in the order of the recipe graph, inputs first, then steps 7–9.
+
+Without recipes each commodity has a process of its own, which advances time
+from event to event (``docs/model.md``, "Time advance"): while the commodity
+is *quiet* — its policies dormant, no licence drawn — it runs every day up to
+the next moment in one compiled call (:func:`simulator.engine.span.advance_span`),
+which stops early at a state event; otherwise it runs one day in Python.
+Both paths do the same steps in the same order, so the records are identical
+(``tests/test_time_advance.py`` compares them).
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import simpy
 
+from simulator.engine import pricing
 from simulator.engine.coalitions import JointPool, TransferAgreement
 from simulator.engine.controls import ActiveControl, ExpansionWatch, licence_target
+from simulator.engine.events import DayClock
 from simulator.engine.market import Market
 from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords
+from simulator.engine.span import advance_span
 from simulator.engine.stockpiles import NationalStockpile
 from simulator.engine.tiers import CommodityTier
+from simulator.model.scenario import Trigger
 
-__all__ = ["Commodity", "all_days", "tier_days"]
+__all__ = ["Commodity", "commodity_days", "tier_days"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass
@@ -38,6 +55,36 @@ class Commodity:
     has_policies: bool = False
     price: WorldPrice | None = None
     tier: CommodityTier | None = None
+    _watches: tuple[FloatArray, BoolArray] | None = field(default=None, repr=False)
+
+    def watches(self) -> tuple[FloatArray, BoolArray]:
+        """Per country, what would wake a dormant policy: a coverage below (NaN: none), a shortfall.
+
+        The highest trigger coverage of the national reserves, joint
+        stockpiles and transfer agreements covering the country (any member
+        below a pool's or an agreement's trigger may set it off), and whether
+        a shortfall the day before triggers one (``trigger: any_shortfall``).
+        """
+        if self._watches is None:
+            n = self.market.n
+            coverage, shortfall = np.full(n, np.nan), np.zeros(n, dtype=np.bool_)
+            rules = [(np.array([sp.country]), sp.rule) for sp in self.stockpiles]
+            rules += [(pool.members, pool.rule) for pool in self.pools]
+            for countries, rule in rules:
+                if rule.trigger is Trigger.ANY_SHORTFALL:
+                    shortfall[countries] = True
+                elif rule.trigger_coverage_days is not None:
+                    coverage[countries] = np.fmax(coverage[countries], rule.trigger_coverage_days)
+            for agreement in self.transfers:
+                members = agreement.members
+                coverage[members] = np.fmax(coverage[members], agreement.spec.trigger_coverage_days)
+            self._watches = (coverage, shortfall)
+        return self._watches
+
+    def no_expansion(self) -> tuple[BoolArray, npt.NDArray[np.int64], FloatArray]:
+        """Expansion arguments of the span kernel for a commodity without expansions."""
+        n = self.market.n
+        return np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.int64), np.full(n, np.inf)
 
     def stock_held(self) -> float:
         """All material of this commodity anywhere: inventories, reserves, pools, transit."""
@@ -50,12 +97,31 @@ class Commodity:
         )
 
 
-def all_days(env: simpy.Environment, horizon: int, commodities: list[Commodity]):  # type: ignore[no-untyped-def]
-    """The daily process: every day, every commodity, steps 1–9 in order."""
-    for day in range(horizon):
-        for c in commodities:
+def commodity_days(
+    env: DayClock, horizon: int, c: Commodity, *, spans: bool = True
+) -> Generator[simpy.Event]:
+    """The days of one commodity (no recipes): spans of quiet days at once, else day by day.
+
+    With ``spans`` false every day runs in Python (the reference path).
+    """
+    day = 0
+    while day < horizon:
+        if spans and _quiet(c, day):
+            end = int(min(horizon, env.next_moment(day)))
+            stop = _advance(c, day, end)
+            if stop == end:
+                yield env.timeout(end - day)
+                day = end
+                continue
+            if stop > day:  # a state event: the rest of that day runs here, at its time
+                yield env.timeout(stop - day)
+                day = stop
+            _after_trade(day, c)
+            _second_half(day, c)
+        else:
             _one_day(day, c)
         yield env.timeout(1)
+        day += 1
 
 
 def tier_days(env: simpy.Environment, horizon: int, commodities: list[Commodity]):  # type: ignore[no-untyped-def]
@@ -75,7 +141,21 @@ def _one_day(day: int, c: Commodity) -> None:
 
 def _first_half(day: int, c: Commodity) -> None:
     """Steps 0–6; with recipes, a product's output is capped by the inputs drawn."""
-    m, record, tier = c.market, c.record, c.tier
+    _before_trade(day, c)
+    if c.tier is not None:
+        c.tier.open_input()
+        c.tier.cap_output(day)
+    c.market.receive_and_trade(day, c.record)  # 1–5. arrivals, orders … shipping
+    if c.tier is not None:
+        c.tier.draw_inputs(day)
+    if c.price is not None:
+        c.price.after_trade(day, c.record)
+    _after_trade(day, c)
+
+
+def _before_trade(day: int, c: Commodity) -> None:
+    """Licences drawn, replenishment targets, and step 0: today's price, demand, ceilings."""
+    m = c.market
     if c.licensed:
         licence_target(m, c.licensed, day)
         for k in c.licensed:
@@ -83,16 +163,13 @@ def _first_half(day: int, c: Commodity) -> None:
                 k.licence_queue.draw()
     if c.has_policies:
         _replenishment_targets(c)
-    if c.price is not None:  # 0. today's price, demand and output ceilings
-        c.price.open_day(day, record)
-    if tier is not None:
-        tier.open_input()
-        tier.cap_output(day)
-    m.receive_and_trade(day, record)  # 1–5. arrivals, orders … shipping
-    if tier is not None:
-        tier.draw_inputs(day)
     if c.price is not None:
-        c.price.after_trade(day, record)
+        c.price.open_day(day, c.record)
+
+
+def _after_trade(day: int, c: Commodity) -> None:
+    """After steps 1–5: licence requests queued, expansion, step 6 (releases, transfers)."""
+    m, record = c.market, c.record
     for k in c.licensed:
         if k.licence_queue is not None and k.in_effect(day):
             k.licence_queue.submit(day)
@@ -106,8 +183,8 @@ def _first_half(day: int, c: Commodity) -> None:
             pool.release(day, record)
         for agreement in c.transfers:
             agreement.transfer(day, record)
-    if tier is not None:
-        tier.close_first_half()
+    if c.tier is not None:
+        c.tier.close_first_half()
 
 
 def _second_half(day: int, c: Commodity) -> None:
@@ -145,3 +222,122 @@ def _replenishment_targets(c: Commodity) -> None:
     for agreement in c.transfers:
         target[agreement.members] += agreement.repayment_orders()
     m.replenish_target[:] = target
+
+
+# -- spans of quiet days --------------------------------------------------------------------
+
+
+_NO_PRICE = (
+    np.zeros(pricing.PARAMETERS),
+    np.zeros(pricing.STATE),
+    np.zeros(0),
+    np.zeros(0),
+    np.zeros(0),
+    np.zeros(0, dtype=np.bool_),
+    0.0,
+)
+"""Price arguments of the span kernel for a commodity without a market (not read)."""
+
+
+def _quiet(c: Commodity, day: int) -> bool:
+    """Whether ``day`` and the days after it, up to the next moment, need no Python step.
+
+    True when the commodity has no recipe, no licence is drawn or its
+    expected pipeline moving (the controls' moments bound a span, so this
+    holds until the next one), and every policy is dormant: not in a crisis
+    spell, nothing to refill, no loan outstanding.  A dormant policy acts
+    again only when its trigger holds, which the span watches.
+    """
+    if c.tier is not None:
+        return False
+    for k in c.licensed:
+        if k.in_effect(day) or not _licence_settled(k, day):
+            return False
+    for sp in c.stockpiles:
+        if sp.rule.armed or (sp.replenish_per_day > 0 and sp.level < sp.size):
+            return False
+    for pool in c.pools:
+        if pool.rule.armed or (pool.replenish_per_day > 0 and pool.level < pool.size):
+            return False
+    return not any(a.spec.loan and a.loans.any() for a in c.transfers)
+
+
+def _licence_settled(k: ActiveControl, day: int) -> bool:
+    """Whether a licensed control's expected pipeline stays constant from ``day`` on."""
+    wait = k.expected_processing_days
+    if wait <= 0 or day < k.effective_day:
+        return True
+    return k.end_day is not None and day - k.end_day >= wait
+
+
+def _advance(c: Commodity, first: int, end: int) -> int:
+    """Run the quiet days ``first … end - 1`` at once; return ``end`` or a state event's day."""
+    m, record, arrays = c.market, c.record, c.record.arrays
+    if c.licensed:
+        licence_target(m, c.licensed, first)
+    if c.has_policies:
+        _replenishment_targets(c)
+    price, watch = c.price, c.expansion
+    coverage, shortfall = c.watches()
+    parameters, price_state, base_demand, base_output, ceiling, grows, world_output = (
+        _NO_PRICE if price is None else price.kernel_arguments()
+    )
+    watching, streak, sustain = (
+        c.no_expansion() if watch is None else (watch.watching, watch.streak, watch.sustain)
+    )
+    totals = np.array([m.produced_total, m.consumed_total])
+    stop = advance_span(
+        first,
+        end,
+        m.tau,
+        m.state,
+        m.line_values,
+        m.line_ints,
+        m.priority_importers,
+        m.joint_procurement,
+        -1.0 if m.priority_share is None else m.priority_share,
+        m.trade_calendar,
+        m.policy_calendar,
+        totals,
+        arrays["arrivals"],
+        arrays["production"],
+        arrays["imports_shipped"],
+        arrays["exports_shipped"],
+        record.link_shipped,
+        m.line_work,
+        m.country_work,
+        m.open_line,
+        arrays["consumption"],
+        arrays["inventory"],
+        arrays["in_transit"],
+        arrays["policy_in_transit"],
+        arrays["demand"],
+        arrays["demand_forgone"],
+        price is not None,
+        parameters,
+        price_state,
+        base_demand,
+        base_output,
+        ceiling,
+        grows,
+        world_output,
+        record.price,
+        m.physical_capacity,
+        watching,
+        streak,
+        sustain,
+        m.ramping,
+        m.ramp_per_day,
+        m.capacity_ceiling,
+        coverage,
+        shortfall,
+    )
+    m.produced_total, m.consumed_total = float(totals[0]), float(totals[1])
+    m.approvals_waiting = False
+    if c.has_policies:  # step 9 of the days done: dormant policies hold their stock
+        days = slice(first, stop)
+        for sp in c.stockpiles:
+            arrays["strategic"][days, sp.country] += sp.level
+        for pool in c.pools:
+            arrays["pool"][days, pool.members] += pool.shares * pool.level
+    return stop

@@ -17,6 +17,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from simulator.engine.rerouting import open_contracts, reroute, share_spare
+
 __all__ = ["consume_day", "trade_day"]
 
 FloatArray = npt.NDArray[np.float64]
@@ -50,6 +52,26 @@ LINE_FLOAT_ROWS = 7
 SOURCE, DESTINATION, LEAD, LEAK_EXTRA, MODE, LICENCE_TODAY, CONTRACT_DELAY, CONTRACT_DAY = range(8)
 LINE_INT_ROWS = 8
 
+# Work space, overwritten every day (so the daily step allocates nothing): rows of a
+# per-line float matrix and of a per-country float matrix.
+REQUEST, COMMITTED, EXTRA, SERVED_EXTRA, RESTOCK, SECOND, RATIO, LEAK = range(8)
+LINE_WORK_ROWS = 8
+(
+    APPROVED_IN,
+    ORDER,
+    CUT,
+    COMMITTED_OUT,
+    SCALE,
+    SPARE,
+    UNMET_IN,
+    CARRIED,
+    CARRIED_DAYS,
+    TOTAL,
+    COUNT,
+    SHARING,  # four rows: see simulator.engine.rerouting.share_spare
+) = range(12)
+COUNTRY_WORK_ROWS = SHARING + 4
+
 _BAN, _QUOTA = 1, 2
 # LICENCE_TODAY of a licensed link: today's request waits (processing > 0 days), or is
 # decided at once (0 processing days): approved, it ships today; denied, it is lost.
@@ -73,6 +95,9 @@ def trade_day(
     shipped_record: FloatArray,
     exported_record: FloatArray,
     link_record: FloatArray,
+    line_work: FloatArray,
+    country_work: FloatArray,
+    open_line: BoolArray,
 ) -> float:
     """Steps 1–5 of ``day``; updates the state in place and returns total production.
 
@@ -84,6 +109,9 @@ def trade_day(
     ``priority_share`` is negative when members of a joint-procurement
     coalition (``priority_importers``) have full priority rather than a
     reserved share of spare capacity.
+
+    ``line_work`` (``LINE_WORK_ROWS`` × lines), ``country_work``
+    (``COUNTRY_WORK_ROWS`` × countries) and ``open_line`` are work space.
     """
     n = state.shape[1]
     lines = line_ints.shape[1]
@@ -107,10 +135,11 @@ def trade_day(
 
     # Step 2: order-up-to, never less than demand while below the inventory target.  The
     # position counts licences approved today (shipped in step 5), so they are not asked again.
-    approved_by_importer = np.zeros(n)
+    approved_by_importer = country_work[APPROVED_IN]
+    approved_by_importer[:] = 0.0
     for k in range(m):
         approved_by_importer[destination[k]] += approved[k]
-    order = np.empty(n)
+    order = country_work[ORDER]
     for j in range(n):
         target = (
             state[INVENTORY_TARGET, j]
@@ -128,13 +157,15 @@ def trade_day(
         o = demand[j] + (target - position) / tau
         floor = demand[j] if stock[j] < state[INVENTORY_TARGET, j] else 0.0
         order[j] = o if o > floor else floor
-    request = np.empty(lines)
+    request = line_work[REQUEST]
     for k in range(lines):
         request[k] = line_values[SHARE, k] * order[destination[k]]
 
     # Step 3: controls on links: cut requests, the licence queue, leakage.
-    cut_by_importer = np.zeros(n)
-    leak = np.zeros(m)
+    cut_by_importer = country_work[CUT]
+    cut_by_importer[:] = 0.0
+    leak = line_work[LEAK]
+    leak[:] = 0.0
     any_cut = False
     any_leak = False
     for k in range(m):
@@ -165,9 +196,10 @@ def trade_day(
         request[k] = allowed + approved[k]
 
     # Step 4: committed requests (up to baseline) first; pro rata when over capacity.
-    committed = np.empty(lines)
-    extra = np.empty(lines)
-    committed_by_source = np.zeros(n)
+    committed = line_work[COMMITTED]
+    extra = line_work[EXTRA]
+    committed_by_source = country_work[COMMITTED_OUT]
+    committed_by_source[:] = 0.0
     for k in range(lines):
         c = min(request[k], base[k])
         committed[k] = c
@@ -176,8 +208,9 @@ def trade_day(
     if any_leak:
         for k in range(m):
             committed_by_source[source[k]] += leak[k]
-    scale = np.ones(n)
-    spare = np.empty(n)
+    scale = country_work[SCALE]
+    scale[:] = 1.0
+    spare = country_work[SPARE]
     for i in range(n):
         if committed_by_source[i] > state[CAPACITY, i]:
             scale[i] = state[CAPACITY, i] / committed_by_source[i]
@@ -186,19 +219,37 @@ def trade_day(
             spare[i] = state[CAPACITY, i] - committed_by_source[i]
 
     # Rerouting: cut requests go to the importer's open lines, by their source's spare
-    # capacity; a link is open to them once its contract runs (see _contract).
-    open_line = np.empty(lines, dtype=np.bool_)
+    # capacity; a link is open to them once its contract runs (see rerouting.open_contracts).
+    total = country_work[TOTAL]
+    count = country_work[COUNT]
+    sharing = country_work[SHARING:]
+    contract_delay = line_ints[CONTRACT_DELAY]
+    contract_day = line_ints[CONTRACT_DAY]
     if any_cut:
-        _contract(day, cut_by_importer, line_ints, m, open_line)
-        _reroute(cut_by_importer, spare, source, destination, open_line, extra)
+        open_contracts(
+            day, cut_by_importer, destination, mode, contract_delay, contract_day, m, open_line
+        )
+        reroute(cut_by_importer, spare, source, destination, open_line, extra, total, count)
 
     # Spare capacity shared among extra requests; what stays unmet is rerouted once more to
     # open lines whose source still has spare capacity.
-    ratio = _share_spare(
-        extra, spare, source, destination, priority_importers, priority, priority_share
+    ratio = line_work[RATIO]
+    share_spare(
+        extra,
+        spare,
+        source,
+        destination,
+        priority_importers,
+        priority,
+        priority_share,
+        ratio,
+        sharing,
     )
-    served_extra = extra * ratio
-    unmet_by_importer = np.zeros(n)
+    served_extra = line_work[SERVED_EXTRA]
+    for k in range(lines):
+        served_extra[k] = extra[k] * ratio[k]
+    unmet_by_importer = country_work[UNMET_IN]
+    unmet_by_importer[:] = 0.0
     any_unmet = False
     for i in range(n):
         state[UNMET_EXTRA, i] = 0.0
@@ -213,16 +264,30 @@ def trade_day(
     for i in range(n):
         if spare[i] < 0.0:
             spare[i] = 0.0
-    restock = np.zeros(lines)  # served by the second rerouting
-    second = np.zeros(lines)
+    restock = line_work[RESTOCK]  # served by the second rerouting
+    restock[:] = 0.0
+    second = line_work[SECOND]
+    second[:] = 0.0
     if any_unmet:
-        _contract(day, unmet_by_importer, line_ints, m, open_line)
-    if any_unmet and _reroute(unmet_by_importer, spare, source, destination, open_line, second):
-        ratio2 = _share_spare(
-            second, spare, source, destination, priority_importers, priority, priority_share
+        open_contracts(
+            day, unmet_by_importer, destination, mode, contract_delay, contract_day, m, open_line
+        )
+    if any_unmet and reroute(
+        unmet_by_importer, spare, source, destination, open_line, second, total, count
+    ):
+        share_spare(
+            second,
+            spare,
+            source,
+            destination,
+            priority_importers,
+            priority,
+            priority_share,
+            ratio,
+            sharing,
         )
         for k in range(lines):
-            restock[k] = second[k] * ratio2[k]
+            restock[k] = second[k] * ratio[k]
             served_extra[k] += restock[k]
 
     # A new route (no baseline flow) carries (d + 1) / R of what it would on day d of its
@@ -242,8 +307,10 @@ def trade_day(
         exported_record[day, i] = 0.0
     for k in range(m):
         link_record[day, k] = 0.0
-    carried = np.zeros(n)  # shipped for the importer's own orders (not passed-on restocking)
-    carried_days = np.zeros(n)  # Σ carried × days on the way
+    carried = country_work[CARRIED]  # shipped for the importer's own orders (not restocking
+    carried[:] = 0.0  # passed on)
+    carried_days = country_work[CARRIED_DAYS]  # Σ carried × days on the way
+    carried_days[:] = 0.0
     for k in range(lines):
         i = source[k]
         j = destination[k]
@@ -286,116 +353,6 @@ def trade_day(
             if abs(target - state[PIPELINE_TARGET, i]) > 1e-9 * (1.0 + target):
                 state[PIPELINE_TARGET, i] = target
     return total_production
-
-
-@njit(cache=True)
-def _contract(
-    day: int, wanted_by_importer: FloatArray, line_ints: IntArray, m: int, open_line: BoolArray
-) -> None:
-    """Start contracts for importers that reroute today; mark the lines open to rerouting.
-
-    The first day an importer has requests to reroute, each of its links gets a
-    contract that runs from ``day + CONTRACT_DELAY`` for the rest of the run.
-    A line is open to rerouted requests when it is an own producer, or a link
-    under no control whose contract runs.
-    """
-    for k in range(line_ints.shape[1]):
-        if k >= m:
-            open_line[k] = True
-            continue
-        if line_ints[CONTRACT_DAY, k] < 0 and wanted_by_importer[line_ints[DESTINATION, k]] > 1e-12:
-            line_ints[CONTRACT_DAY, k] = day + line_ints[CONTRACT_DELAY, k]
-        running = 0 <= line_ints[CONTRACT_DAY, k] <= day
-        open_line[k] = line_ints[MODE, k] == 0 and running
-
-
-@njit(cache=True)
-def _reroute(
-    wanted_by_importer: FloatArray,
-    spare: FloatArray,
-    source: IntArray,
-    destination: IntArray,
-    open_line: BoolArray,
-    extra: FloatArray,
-) -> bool:
-    """Add to ``extra`` each importer's wanted quantity, split over its open lines.
-
-    In proportion to the spare capacity of each line's source; when none has
-    any, evenly over the open lines (the requests then go unmet, but they are
-    the sustained extra requests that make a supplier with an expansion
-    invest).  Returns whether anything was rerouted.
-    """
-    n = spare.shape[0]
-    lines = source.shape[0]
-    total = np.zeros(n)
-    count = np.zeros(n)
-    for k in range(lines):
-        if open_line[k]:
-            total[destination[k]] += spare[source[k]]
-            count[destination[k]] += 1.0
-    rerouted = False
-    for k in range(lines):
-        j = destination[k]
-        if not open_line[k] or wanted_by_importer[j] <= 1e-12:
-            continue
-        if total[j] > 0.0:
-            extra[k] += spare[source[k]] * wanted_by_importer[j] / total[j]
-        else:
-            extra[k] += wanted_by_importer[j] / count[j]
-        rerouted = True
-    return rerouted
-
-
-@njit(cache=True)
-def _share_spare(
-    extra: FloatArray,
-    spare: FloatArray,
-    source: IntArray,
-    destination: IntArray,
-    priority_importers: BoolArray,
-    priority: bool,
-    priority_share: float,
-) -> FloatArray:
-    """Share of each line's extra request that its source serves from spare capacity.
-
-    Pro rata; or, with joint procurement, first to the coalition's members (all
-    of the spare capacity, or a reserved share of it, ``priority_share >= 0``;
-    what one side does not use goes to the other).
-    """
-    n = spare.shape[0]
-    lines = source.shape[0]
-    extra_by_source = np.zeros(n)
-    member_extra = np.zeros(n)
-    for k in range(lines):
-        extra_by_source[source[k]] += extra[k]
-        if priority and priority_importers[destination[k]]:
-            member_extra[source[k]] += extra[k]
-    member_ratio = np.zeros(n)
-    other_ratio = np.zeros(n)
-    for i in range(n):
-        if not priority:
-            if extra_by_source[i] > 0.0:
-                other_ratio[i] = min(1.0, spare[i] / extra_by_source[i])
-            continue
-        other = extra_by_source[i] - member_extra[i]
-        quota = spare[i]
-        if priority_share >= 0.0:
-            quota = spare[i] * priority_share
-            quota += max(spare[i] - quota - other, 0.0)
-        member_served = min(member_extra[i], quota)
-        other_served = min(other, spare[i] - member_served)
-        member_served = min(member_extra[i], spare[i] - other_served)
-        if member_extra[i] > 0.0:
-            member_ratio[i] = member_served / member_extra[i]
-        if other > 0.0:
-            other_ratio[i] = other_served / other
-    ratio = np.empty(lines)
-    for k in range(lines):
-        i = source[k]
-        ratio[k] = (
-            member_ratio[i] if priority and priority_importers[destination[k]] else other_ratio[i]
-        )
-    return ratio
 
 
 @njit(cache=True)

@@ -118,6 +118,10 @@ class Market:
         self.line_ints[kernel.CONTRACT_DAY] = -1
         self.line_values[kernel.RAMP_DAYS, :m] = network.ramp_days
         self.lead = self.line_ints[kernel.LEAD, :m]
+        # Work space of the compiled daily step (overwritten every day).
+        self.line_work = np.zeros((kernel.LINE_WORK_ROWS, lines))
+        self.country_work = np.zeros((kernel.COUNTRY_WORK_ROWS, n))
+        self.open_line = np.zeros(lines, dtype=np.bool_)
 
         # Export controls, per link (set by simulator.engine.controls): views of the line rows.
         self.control_mode = self.line_ints[kernel.MODE, :m]
@@ -223,6 +227,9 @@ class Market:
             arrays["imports_shipped"],
             arrays["exports_shipped"],
             record.link_shipped,
+            self.line_work,
+            self.country_work,
+            self.open_line,
         )
         if self.approvals_waiting:
             self.approved_today[:] = 0.0

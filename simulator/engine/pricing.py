@@ -220,6 +220,20 @@ class WorldPrice:
         """Today's price per unit."""
         return float(self.price_state[PRICE])
 
+    def kernel_arguments(
+        self,
+    ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, BoolArray, float]:
+        """The arguments :func:`simulator.engine.span.advance_span` takes for the price."""
+        return (
+            self.parameters,
+            self.price_state,
+            self.base_demand,
+            self.base_output,
+            self.ceiling,
+            self.grows,
+            self.world_output,
+        )
+
     def open_day(self, day: int, record: CommodityRecords) -> None:
         """Before the day's trade: price, demand, investment, output ceilings."""
         arrays = record.arrays

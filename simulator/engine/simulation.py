@@ -7,13 +7,16 @@ any order, on any number of workers, with identical results.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import numpy.typing as npt
 import simpy
 
 from simulator.engine.coalitions import JointPool, TransferAgreement, apply_joint_procurement
 from simulator.engine.controls import ExpansionWatch, start_control
-from simulator.engine.day import Commodity, all_days, tier_days
+from simulator.engine.day import Commodity, commodity_days, tier_days
+from simulator.engine.events import DayClock
 from simulator.engine.market import Market
 from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords, Ledger, RunResult
@@ -44,6 +47,7 @@ def simulate(
     *,
     seed: int | None = None,
     network: TradeNetwork | None = None,
+    time_advance: Literal["next_event", "daily"] = "next_event",
 ) -> RunResult:
     """Simulate replication ``replication`` of ``scenario``.
 
@@ -60,6 +64,12 @@ def simulate(
     network
         The scenario's :class:`TradeNetwork`, when already built (batches build
         it once).
+    time_advance
+        ``"next_event"`` (the default) runs the days between two moments at
+        once where nothing but the daily flows happens; ``"daily"`` runs every
+        day in Python.  The records are the same either way
+        (``docs/model.md``, "Time advance"); ``"daily"`` is the reference the
+        tests compare with.
 
     Returns
     -------
@@ -74,7 +84,7 @@ def simulate(
     root_seed = scenario.seed if seed is None else seed
     streams = Streams(root_seed, replication)
     network = network or TradeNetwork.from_scenario(scenario)
-    env = simpy.Environment()
+    env = DayClock()
     horizon = scenario.horizon_days
     drawn: dict[str, float] = {}
 
@@ -92,8 +102,9 @@ def simulate(
             c.tier = tiers.get(c.market.commodity)
         ordered = [by_name[name] for name in tier_order(scenario, network.commodities)]
         env.process(tier_days(env, horizon, ordered))
-    else:
-        env.process(all_days(env, horizon, commodities))
+    else:  # each commodity on its own: nothing but recipes links two commodities' days
+        for c in commodities:
+            env.process(commodity_days(env, horizon, c, spans=time_advance == "next_event"))
     env.run()
     for c in commodities:
         c.market.finish_records(c.record)

@@ -1,0 +1,186 @@
+"""Next-event time advance: the daily flows of a span of quiet days in one compiled call.
+
+Between two *moments* (SimPy events: a control starts or ends, a licence is
+decided, capacity comes online) a commodity whose policies are dormant runs
+the same steps every day: the price opens the day, steps 1–5 trade,
+expansion watches count unmet requests, step 7 consumes, step 9 records, the
+price closes the day.  :func:`advance_span` runs those steps for every day of
+the span in one call, in the same order and with the same floating-point
+operations as the day-by-day path of :mod:`simulator.engine.day`, so the
+records are identical.
+
+It stops early, after steps 1–5 of a day, at a *state event*: something the
+Python steps of that day would act on.
+
+- An expansion watch would reach its sustain time today (the supplier
+  decides to invest: a moment is scheduled).
+- A dormant policy's trigger holds: a country with a national reserve or in a
+  joint stockpile's coalition falls below its trigger coverage (or had a
+  shortfall yesterday, ``trigger: any_shortfall``), or a member of a transfer
+  agreement falls below its trigger.
+
+The caller then runs the rest of that day in Python and goes on day by day
+until the commodity is quiet again.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+from simulator.engine import kernel, pricing
+
+__all__ = ["advance_span"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+_EPS = 1e-12
+
+
+@njit(cache=True)
+def advance_span(
+    first_day: int,
+    end_day: int,
+    tau: float,
+    state: FloatArray,
+    line_values: FloatArray,
+    line_ints: IntArray,
+    priority_importers: BoolArray,
+    priority: bool,
+    priority_share: float,
+    trade_calendar: FloatArray,
+    policy_calendar: FloatArray,
+    totals: FloatArray,
+    arrivals: FloatArray,
+    production: FloatArray,
+    imports_shipped: FloatArray,
+    exports_shipped: FloatArray,
+    link_shipped: FloatArray,
+    line_work: FloatArray,
+    country_work: FloatArray,
+    open_line: BoolArray,
+    consumption: FloatArray,
+    inventory: FloatArray,
+    in_transit: FloatArray,
+    policy_in_transit: FloatArray,
+    demand_record: FloatArray,
+    forgone_record: FloatArray,
+    priced: bool,
+    price_parameters: FloatArray,
+    price_state: FloatArray,
+    base_demand: FloatArray,
+    base_output: FloatArray,
+    ceiling: FloatArray,
+    grows: BoolArray,
+    world_output: float,
+    price_record: FloatArray,
+    physical: FloatArray,
+    watching: BoolArray,
+    streak: IntArray,
+    sustain: FloatArray,
+    ramping: bool,
+    ramp_per_day: FloatArray,
+    capacity_ceiling: FloatArray,
+    coverage_watch: FloatArray,
+    shortfall_watch: BoolArray,
+) -> int:
+    """Run days ``first_day … end_day - 1``; return ``end_day``, or the day of a state event.
+
+    On a state event on day ``s`` (returned), the price's opening, steps 1–5
+    and the price's after-trade measure of day ``s`` are done and nothing
+    after them: the caller runs the rest of that day.
+
+    ``totals`` holds the production and consumption totals (added to day by
+    day, as the day-by-day path does); the arrays after it are the
+    commodity's daily records of those names, and the daily step's work
+    space (:func:`simulator.engine.kernel.trade_day`).  Without a market
+    (``priced`` false) the price arguments are not read.  ``physical`` is
+    the producers' capacity (the capacity row without a market, the
+    capacity the price's ceilings follow with one).  ``watching`` marks
+    the suppliers whose expansion watch still counts; ``coverage_watch``
+    (NaN: none) and ``shortfall_watch`` are the dormant policies' triggers
+    per country.
+    """
+    n = state.shape[1]
+    for day in range(first_day, end_day):
+        if priced:
+            pricing.open_day(
+                day,
+                price_parameters,
+                price_state,
+                state,
+                base_demand,
+                base_output,
+                ceiling,
+                physical,
+                grows,
+                world_output,
+                price_record,
+                demand_record,
+                forgone_record,
+            )
+        totals[0] += kernel.trade_day(
+            day,
+            tau,
+            state,
+            line_values,
+            line_ints,
+            priority_importers,
+            priority,
+            priority_share,
+            trade_calendar,
+            policy_calendar,
+            arrivals,
+            production,
+            imports_shipped,
+            exports_shipped,
+            link_shipped,
+            line_work,
+            country_work,
+            open_line,
+        )
+        line_values[kernel.APPROVED, :] = 0.0  # licences approved today have shipped
+        if priced:
+            price_state[pricing.UNSERVED] = pricing.unserved_share(
+                day, state, production, imports_shipped, exports_shipped
+            )
+        if _state_event(state, watching, streak, sustain, coverage_watch, shortfall_watch):
+            return day
+        for i in range(n):  # expansion watches: a day more (or less) of unmet requests
+            if watching[i]:
+                streak[i] = streak[i] + 1 if state[kernel.UNMET_EXTRA, i] > _EPS else 0
+        if ramping:
+            for i in range(n):
+                physical[i] = min(physical[i] + ramp_per_day[i], capacity_ceiling[i])
+        totals[1] += kernel.consume_day(day, state, consumption)
+        for j in range(n):  # step 9
+            inventory[day, j] = state[kernel.STOCK, j]
+            in_transit[day, j] = state[kernel.TRADE_TRANSIT, j]
+            policy_in_transit[day, j] = state[kernel.POLICY_TRANSIT, j]
+        if priced:
+            price_state[pricing.INVENTORY_GAP] = pricing.inventory_gap_share(state)
+    return end_day
+
+
+@njit(cache=True)
+def _state_event(
+    state: FloatArray,
+    watching: BoolArray,
+    streak: IntArray,
+    sustain: FloatArray,
+    coverage_watch: FloatArray,
+    shortfall_watch: BoolArray,
+) -> bool:
+    """Whether the Python steps after today's trade would act: see the module's docstring."""
+    for i in range(state.shape[1]):
+        if watching[i] and state[kernel.UNMET_EXTRA, i] > _EPS and streak[i] + 1 >= sustain[i]:
+            return True
+        demand = state[kernel.DEMAND, i]
+        if demand > 0.0 and state[kernel.STOCK, i] / demand < coverage_watch[i]:
+            return True  # (a NaN threshold compares false: no watch)
+        if shortfall_watch[i] and state[kernel.LAST_SHORTFALL, i] > _EPS:
+            return True
+    return False
