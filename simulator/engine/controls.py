@@ -149,14 +149,9 @@ def start_control(
     effective = draw_days(spec.effective_day, rng, DAYS)
     duration = None if spec.duration_days is None else draw_days(spec.duration_days, rng, DAYS)
     exporter = market.countries.index(spec.exporter) if spec.exporter in market.countries else -1
-    links = np.array(
-        [
-            link
-            for link in range(market.m)
-            if market.exporter[link] == exporter
-            and spec.targets_country(market.countries[market.importer[link]])
-        ],
-        dtype=np.int64,
+    targeted = np.array([spec.targets_country(code) for code in market.countries], dtype=bool)
+    links = np.flatnonzero((market.exporter == exporter) & targeted[market.importer]).astype(
+        np.int64
     )
     control = ActiveControl(
         spec=spec,

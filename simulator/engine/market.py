@@ -143,8 +143,11 @@ class Market:
         days = horizon_days + longest_lead + max_extra_delay_days + 2
         self.trade_calendar = np.zeros((days, n))
         self.policy_calendar = np.zeros((days, n))
-        for link in range(m):
-            self.trade_calendar[: lead[link], self.importer[link]] += self.flow[link]
+        # What each link has on its way at baseline: its flow on each of its first ``lead``
+        # days, added link by link in link order (np.add.at keeps the order of its indices).
+        on_way = np.repeat(np.arange(m), lead)
+        day = np.arange(on_way.size) - np.repeat(np.cumsum(lead) - lead, lead)
+        np.add.at(self.trade_calendar, (day, self.importer[on_way]), self.flow[on_way])
 
         # Baseline output of each producer (what its lines commit at baseline).
         self.base_output = np.bincount(

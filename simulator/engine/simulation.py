@@ -29,7 +29,7 @@ from simulator.engine.tiers import (
     tier_order,
 )
 from simulator.errors import ConservationError
-from simulator.model.distributions import RandomQuantity, draw_days
+from simulator.model.distributions import draw_days
 from simulator.model.limits import DELAY_DAYS, LEAD_TIME_DAYS, DayRange
 from simulator.model.market_spec import market_of
 from simulator.model.network import CommodityNetwork, TradeNetwork
@@ -158,22 +158,20 @@ def check_ledger(ledger: Ledger) -> None:
 
 def _link_days(
     net: CommodityNetwork,
-    quantities: tuple[RandomQuantity, ...],
+    which: Literal["lead_time_days", "contracting_delay_days"],
     stream: Stream,
-    label: str,
     valid: DayRange,
     streams: Streams,
     drawn: dict[str, float],
 ) -> npt.NDArray[np.int64]:
-    """Whole days per link within ``valid``, each drawn on its own sub-stream of ``stream``."""
-    days = np.empty(net.n_links, dtype=np.int64)
-    for k, q in enumerate(quantities):
+    """Whole days per link within ``valid``; random ones drawn each on its own sub-stream."""
+    fixed, random = net.fixed_days(which, valid)
+    days = fixed.copy()
+    quantities = getattr(net, which)
+    for k in random:  # no generator for a number: making one costs more than the day
         name = f"{net.commodity}:{net.link_name(k)}"
-        if isinstance(q, int | float):  # no generator: making one costs more than the day
-            days[k] = draw_days(q, None, valid)
-        else:
-            days[k] = draw_days(q, streams.generator(stream, name), valid)
-            drawn[f"{label}:{name}"] = float(days[k])
+        days[k] = draw_days(quantities[k], streams.generator(stream, name), valid)
+        drawn[f"{which}:{name}"] = float(days[k])
     return days
 
 
@@ -197,32 +195,13 @@ def _build(
     )
     market = Market(
         net,
-        _link_days(
-            net,
-            net.lead_time_days,
-            Stream.LEAD_TIMES,
-            "lead_time_days",
-            LEAD_TIME_DAYS,
-            streams,
-            drawn,
-        ),
-        _link_days(
-            net,
-            net.contracting_delay_days,
-            Stream.CONTRACTING,
-            "contracting_delay_days",
-            DELAY_DAYS,
-            streams,
-            drawn,
-        ),
+        _link_days(net, "lead_time_days", Stream.LEAD_TIMES, LEAD_TIME_DAYS, streams, drawn),
+        _link_days(net, "contracting_delay_days", Stream.CONTRACTING, DELAY_DAYS, streams, drawn),
         horizon,
         scenario.ordering.adjustment_days,
         extra_delay,
     )
-    links = tuple(
-        (net.countries[int(e)], net.countries[int(i)])
-        for e, i in zip(net.link_exporter, net.link_importer, strict=True)
-    )
+    links = net.link_pairs
     record = CommodityRecords.empty(
         commodity,
         net.countries,

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
@@ -32,9 +33,10 @@ from simulator.errors import InputError, Issue, PathPart
 from simulator.model.countries import ISO3166_ALPHA3, country_code_hint
 from simulator.model.distributions import (
     RandomQuantity,
+    draw_days,
     range_issue,
 )
-from simulator.model.limits import LEAD_TIME_DAYS
+from simulator.model.limits import LEAD_TIME_DAYS, DayRange
 from simulator.model.reach import reach_issues
 from simulator.model.recipes import ProducerRecipe, producer_recipes, recipe_issues
 from simulator.model.references import reference_issues
@@ -87,9 +89,35 @@ class CommodityNetwork:
     """Per link: days a route with no baseline flow takes to ramp up (0 on other routes)."""
     graph: nx.DiGraph = field(repr=False)
     index: Mapping[str, int] = field(init=False, repr=False)
+    _fixed_days: dict[str, tuple[IntArray, tuple[int, ...]]] = field(
+        init=False, repr=False, default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", {c: i for i, c in enumerate(self.countries)})
+
+    def fixed_days(
+        self, which: Literal["lead_time_days", "contracting_delay_days"], valid: DayRange
+    ) -> tuple[IntArray, tuple[int, ...]]:
+        """Whole days of each link's ``which`` where it is a number, and the links where it is not.
+
+        A number ``x`` becomes ``round(x)`` within ``valid`` (as
+        :func:`~simulator.model.distributions.draw_days` has it); a random
+        link holds 0 and is listed, to be drawn per replication.  Computed once
+        per network (read-only: copy before changing it).
+        """
+        if which not in self._fixed_days:
+            quantities = getattr(self, which)
+            days = np.zeros(len(quantities), dtype=np.int64)
+            random: list[int] = []
+            for k, q in enumerate(quantities):
+                if isinstance(q, int | float):
+                    days[k] = draw_days(q, None, valid)
+                else:
+                    random.append(k)
+            days.flags.writeable = False
+            self._fixed_days[which] = (days, tuple(random))
+        return self._fixed_days[which]
 
     @property
     def n_countries(self) -> int:
@@ -113,6 +141,14 @@ class CommodityNetwork:
     def domestic_supply_per_year(self) -> FloatArray:
         """Production a country keeps for itself: ``production - exports`` (>= 0)."""
         return self.production_per_year - self.exports_per_year
+
+    @cached_property
+    def link_pairs(self) -> tuple[tuple[str, str], ...]:
+        """``(exporter, importer)`` of every link, in link order."""
+        return tuple(
+            (self.countries[int(e)], self.countries[int(i)])
+            for e, i in zip(self.link_exporter, self.link_importer, strict=True)
+        )
 
     def link_name(self, link: int) -> str:
         """``EXPORTER->IMPORTER`` of link number ``link``."""
