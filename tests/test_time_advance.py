@@ -26,10 +26,17 @@ from strategies import market_parameters, shocked, with_policies
 
 import simulator.engine.day as day_module
 from simulator import load_scenario
-from simulator.engine import RunResult, simulate
+from simulator.engine import RunResult, policy_kernel, simulate
 from simulator.engine.events import DayClock, at_day_start
+from simulator.engine.market import Market
+from simulator.engine.policy_book import DELAYS_AHEAD, PolicyBook
+from simulator.engine.records import CommodityRecords
+from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
+from simulator.engine.streams import Stream, Streams
+from simulator.model.distributions import Uniform, draw_days
+from simulator.model.limits import DELAY_DAYS
 from simulator.model.network import TradeNetwork
-from simulator.model.scenario import Scenario
+from simulator.model.scenario import Scenario, Trigger
 
 ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True, database=None)
@@ -128,25 +135,31 @@ def test_a_quiet_run_steps_no_day_in_python(monkeypatch: pytest.MonkeyPatch) -> 
     assert spans == [(0, 20), (20, 100)]
 
 
-def test_a_reserve_trigger_stops_the_span_on_the_day_it_holds(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_a_reserve_releases_inside_the_span(monkeypatch: pytest.MonkeyPatch) -> None:
     """Korea (1 unit/day, 30 days of stock, 10 days on the way) loses its only supplier on day 20.
 
     Arrivals continue up to day 29 (shipped up to day 19): stock at the end of
     day 29 is 30, then falls by 1 a day; after day d's trade (d >= 30) it is
-    30 - (d - 30) = 60 - d, below the trigger of 25 days from d = 36 on.  The
-    span from day 20 stops on day 36, where the reserve's spell starts.
+    60 - d, below the reserve's trigger of 25 days from d = 36 on, and with no
+    decision delay the reserve releases that day what brings Korea back to
+    its target plus the day's use: 30 + 1 - 24 = 7 units; the next day
+    30 + 1 - 30 = 1.  All of it inside the span from day 20: no day runs in
+    Python.
     """
-    stops: list[tuple[int, int, int]] = []
-    advance = day_module._advance
+    python_days: list[int] = []
+    spans: list[tuple[int, int]] = []
+    one_day, advance = day_module._one_day, day_module._advance
 
-    def recorded(c: day_module.Commodity, first: int, end: int) -> int:
-        stop = advance(c, first, end)
-        stops.append((first, end, stop))
-        return stop
+    def counted_day(day: int, c: day_module.Commodity) -> None:
+        python_days.append(day)
+        one_day(day, c)
 
-    monkeypatch.setattr(day_module, "_advance", recorded)
+    def counted_span(c: day_module.Commodity, first: int, end: int) -> int:
+        spans.append((first, end))
+        return advance(c, first, end)
+
+    monkeypatch.setattr(day_module, "_one_day", counted_day)
+    monkeypatch.setattr(day_module, "_advance", counted_span)
     scenario = base_dict(horizon_days=60)
     scenario["shocks"] = [ban(effective_day=20)]
     scenario["policies"] = {
@@ -162,10 +175,31 @@ def test_a_reserve_trigger_stops_the_span_on_the_day_it_holds(
         ]
     }
     result = simulate(build(scenario))
-    assert stops[:2] == [(0, 20, 20), (20, 60, 36)]
+    assert (python_days, spans) == ([], [(0, 20), (20, 60)])
     released = result.records[COMMODITY].arrays["released"][:, 1]
     assert released[:36].sum() == 0.0
-    assert released[36] > 0.0
+    assert released[36] == pytest.approx(7.0, abs=1e-9)
+    assert released[37] == pytest.approx(1.0, abs=1e-9)
+
+
+def test_decision_delays_drawn_ahead_are_the_rules_own_draws() -> None:
+    """Drawing a rule's delays a few at a time gives the draws it would make one by one."""
+    scenario = build(base_dict(horizon_days=30))
+    net = TradeNetwork.from_scenario(scenario)[COMMODITY]
+    market = Market(net, np.full(net.n_links, 10), np.zeros(net.n_links, int), 30, 5.0, 0)
+    record = CommodityRecords.empty(COMMODITY, net.countries, market.demand, market.stock, 30)
+    delay = Uniform(dist="uniform", low=0, high=40)
+    rule = ReleaseRule("reserve", Trigger.COVERAGE, 10.0, delay, Streams(3, 5))
+    reserve = NationalStockpile(market, "reserve", 1, 10.0, 0.0, None, 0.0, rule)
+    book = PolicyBook(market, record, [reserve], [], [])
+    drawn = [*book.delays[0]]
+    book.rule_ints[0, policy_kernel.NEXT] = DELAYS_AHEAD  # all used: the next ones
+    book.draw_delays()
+    drawn += [*book.delays[0]]
+    one_by_one = Streams(3, 5).generator(Stream.POLICY_DELAYS, "reserve")
+    expected = [draw_days(delay, one_by_one, DELAY_DAYS) for _ in range(2 * DELAYS_AHEAD)]
+    assert drawn == expected
+    assert len(set(expected)) > 1
 
 
 def test_next_moment_is_the_first_moment_after_a_day() -> None:

@@ -23,16 +23,14 @@ import numpy.typing as npt
 import simpy
 
 from simulator.engine import pricing
-from simulator.engine.coalitions import JointPool, TransferAgreement
 from simulator.engine.controls import ActiveControl, ExpansionWatch, licence_target
 from simulator.engine.events import DayClock
 from simulator.engine.market import Market
+from simulator.engine.policy_book import PolicyBook
 from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords
 from simulator.engine.span import advance_span
-from simulator.engine.stockpiles import NationalStockpile
 from simulator.engine.tiers import CommodityTier
-from simulator.model.scenario import Trigger
 
 __all__ = ["Commodity", "commodity_days", "tier_days"]
 
@@ -47,39 +45,18 @@ class Commodity:
     market: Market
     record: CommodityRecords
     controls: list[ActiveControl] = field(default_factory=list)
-    stockpiles: list[NationalStockpile] = field(default_factory=list)
-    pools: list[JointPool] = field(default_factory=list)
-    transfers: list[TransferAgreement] = field(default_factory=list)
+    policies: PolicyBook | None = None
     expansion: ExpansionWatch | None = None
     licensed: list[ActiveControl] = field(default_factory=list)
-    has_policies: bool = False
     price: WorldPrice | None = None
     tier: CommodityTier | None = None
-    _watches: tuple[FloatArray, BoolArray] | None = field(default=None, repr=False)
+    _no_policies: PolicyBook | None = field(default=None, repr=False)
 
-    def watches(self) -> tuple[FloatArray, BoolArray]:
-        """Per country, what would wake a dormant policy: a coverage below (NaN: none), a shortfall.
-
-        The highest trigger coverage of the national reserves, joint
-        stockpiles and transfer agreements covering the country (any member
-        below a pool's or an agreement's trigger may set it off), and whether
-        a shortfall the day before triggers one (``trigger: any_shortfall``).
-        """
-        if self._watches is None:
-            n = self.market.n
-            coverage, shortfall = np.full(n, np.nan), np.zeros(n, dtype=np.bool_)
-            rules = [(np.array([sp.country]), sp.rule) for sp in self.stockpiles]
-            rules += [(pool.members, pool.rule) for pool in self.pools]
-            for countries, rule in rules:
-                if rule.trigger is Trigger.ANY_SHORTFALL:
-                    shortfall[countries] = True
-                elif rule.trigger_coverage_days is not None:
-                    coverage[countries] = np.fmax(coverage[countries], rule.trigger_coverage_days)
-            for agreement in self.transfers:
-                members = agreement.members
-                coverage[members] = np.fmax(coverage[members], agreement.spec.trigger_coverage_days)
-            self._watches = (coverage, shortfall)
-        return self._watches
+    def no_policies(self) -> PolicyBook:
+        """An empty policy book (the span kernel's arguments for a commodity without policies)."""
+        if self._no_policies is None:
+            self._no_policies = PolicyBook(self.market, self.record, [], [], [])
+        return self._no_policies
 
     def no_expansion(self) -> tuple[BoolArray, npt.NDArray[np.int64], FloatArray]:
         """Expansion arguments of the span kernel for a commodity without expansions."""
@@ -89,12 +66,8 @@ class Commodity:
     def stock_held(self) -> float:
         """All material of this commodity anywhere: inventories, reserves, pools, transit."""
         m = self.market
-        return (
-            float(m.stock.sum())
-            + sum(s.level for s in self.stockpiles)
-            + sum(p.level for p in self.pools)
-            + m.in_transit()
-        )
+        reserves, pools = (0.0, 0.0) if self.policies is None else self.policies.stock_held()
+        return float(m.stock.sum()) + reserves + pools + m.in_transit()
 
 
 def commodity_days(
@@ -161,28 +134,23 @@ def _before_trade(day: int, c: Commodity) -> None:
         for k in c.licensed:
             if k.licence_queue is not None and k.in_effect(day):
                 k.licence_queue.draw()
-    if c.has_policies:
-        _replenishment_targets(c)
+    if c.policies is not None:
+        c.policies.set_targets()
     if c.price is not None:
         c.price.open_day(day, c.record)
 
 
 def _after_trade(day: int, c: Commodity) -> None:
     """After steps 1–5: licence requests queued, expansion, step 6 (releases, transfers)."""
-    m, record = c.market, c.record
+    m = c.market
     for k in c.licensed:
         if k.licence_queue is not None and k.in_effect(day):
             k.licence_queue.submit(day)
     if c.expansion is not None:
         c.expansion.observe(day)
         m.grow_capacity()
-    if c.has_policies:
-        for sp in c.stockpiles:  # 6. releases, transfers
-            sp.release(day, record)
-        for pool in c.pools:
-            pool.release(day, record)
-        for agreement in c.transfers:
-            agreement.transfer(day, record)
+    if c.policies is not None:  # 6. releases, transfers
+        c.policies.release(day)
     if c.tier is not None:
         c.tier.close_first_half()
 
@@ -195,33 +163,11 @@ def _second_half(day: int, c: Commodity) -> None:
     m.consume(day, record)  # 7. consumption
     if tier is not None:
         tier.after_consumption(day)
-    if c.has_policies:
-        before = m.stock.copy()
-        for sp in c.stockpiles:  # 8. replenishment, repayment; 9. record
-            sp.replenish(day)
-            record.arrays["strategic"][day, sp.country] += sp.level
-        for pool in c.pools:
-            pool.replenish(day, record)
-            record.arrays["pool"][day, pool.members] += pool.shares * pool.level
-        record.arrays["stocked"][day] = before - m.stock
-        for agreement in c.transfers:
-            agreement.repay(day, record)
-            agreement.record_loans(day, record)
+    if c.policies is not None:  # 8. replenishment, repayment; 9. the policies' records
+        c.policies.replenish(day)
     m.record_end_of_day(day, record)
     if c.price is not None:
         c.price.close_day()
-
-
-def _replenishment_targets(c: Commodity) -> None:
-    m = c.market
-    target = np.zeros(m.n)
-    for sp in c.stockpiles:
-        target[sp.country] += sp.replenishment_order()
-    for pool in c.pools:
-        target[pool.members] += pool.replenishment_orders()
-    for agreement in c.transfers:
-        target[agreement.members] += agreement.repayment_orders()
-    m.replenish_target[:] = target
 
 
 # -- spans of quiet days --------------------------------------------------------------------
@@ -242,24 +188,13 @@ _NO_PRICE = (
 def _quiet(c: Commodity, day: int) -> bool:
     """Whether ``day`` and the days after it, up to the next moment, need no Python step.
 
-    True when the commodity has no recipe, no licence is drawn or its
-    expected pipeline moving (the controls' moments bound a span, so this
-    holds until the next one), and every policy is dormant: not in a crisis
-    spell, nothing to refill, no loan outstanding.  A dormant policy acts
-    again only when its trigger holds, which the span watches.
+    True when the commodity has no recipe and no licence is drawn or its
+    expected pipeline moving: the controls' moments bound a span, so this
+    holds until the next one.  Policies run inside the span.
     """
     if c.tier is not None:
         return False
-    for k in c.licensed:
-        if k.in_effect(day) or not _licence_settled(k, day):
-            return False
-    for sp in c.stockpiles:
-        if sp.rule.armed or (sp.replenish_per_day > 0 and sp.level < sp.size):
-            return False
-    for pool in c.pools:
-        if pool.rule.armed or (pool.replenish_per_day > 0 and pool.level < pool.size):
-            return False
-    return not any(a.spec.loan and a.loans.any() for a in c.transfers)
+    return all(not k.in_effect(day) and _licence_settled(k, day) for k in c.licensed)
 
 
 def _licence_settled(k: ActiveControl, day: int) -> bool:
@@ -275,10 +210,8 @@ def _advance(c: Commodity, first: int, end: int) -> int:
     m, record, arrays = c.market, c.record, c.record.arrays
     if c.licensed:
         licence_target(m, c.licensed, first)
-    if c.has_policies:
-        _replenishment_targets(c)
-    price, watch = c.price, c.expansion
-    coverage, shortfall = c.watches()
+    price, watch, policies = c.price, c.expansion, c.policies
+    book = c.no_policies() if policies is None else policies
     parameters, price_state, base_demand, base_output, ceiling, grows, world_output = (
         _NO_PRICE if price is None else price.kernel_arguments()
     )
@@ -329,15 +262,11 @@ def _advance(c: Commodity, first: int, end: int) -> int:
         m.ramping,
         m.ramp_per_day,
         m.capacity_ceiling,
-        coverage,
-        shortfall,
+        policies is not None,
+        m.has_demand,
+        book.book,
+        book.records,
     )
     m.produced_total, m.consumed_total = float(totals[0]), float(totals[1])
     m.approvals_waiting = False
-    if c.has_policies:  # step 9 of the days done: dormant policies hold their stock
-        days = slice(first, stop)
-        for sp in c.stockpiles:
-            arrays["strategic"][days, sp.country] += sp.level
-        for pool in c.pools:
-            arrays["pool"][days, pool.members] += pool.shares * pool.level
     return stop

@@ -18,6 +18,7 @@ from simulator.engine.controls import ExpansionWatch, start_control
 from simulator.engine.day import Commodity, commodity_days, tier_days
 from simulator.engine.events import DayClock
 from simulator.engine.market import Market
+from simulator.engine.policy_book import PolicyBook
 from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords, Ledger, RunResult
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
@@ -234,6 +235,9 @@ def _build(
             drawn[f"shocks.{spec.id}.duration_days"] = control.end_day - control.effective_day
         state.controls.append(control)
 
+    stockpiles: list[NationalStockpile] = []
+    pools: list[JointPool] = []
+    transfers: list[TransferAgreement] = []
     for sp in policies.stockpiles:
         if sp.commodity != commodity or sp.country not in index:
             continue
@@ -244,7 +248,7 @@ def _build(
             sp.id, sp.trigger, sp.trigger_coverage_days, sp.decision_delay_days, streams
         )
         record.reserve_size[i] += size
-        state.stockpiles.append(
+        stockpiles.append(
             NationalStockpile(
                 market,
                 sp.id,
@@ -281,7 +285,7 @@ def _build(
             pool.decision_delay_days,
             streams,
         )
-        state.pools.append(
+        pools.append(
             JointPool(
                 market,
                 pool.id,
@@ -299,7 +303,7 @@ def _build(
                 _host_honours(pool.id, pool.host_release_probability, streams, drawn),
             )
         )
-        record.pool_size[members] += state.pools[-1].shares * size
+        record.pool_size[members] += pools[-1].shares * size
 
     for transfer in policies.mutual_transfers:
         if commodity not in transfer.commodities:
@@ -309,7 +313,7 @@ def _build(
         agreement = TransferAgreement(market, transfer, members, codes, streams)
         for code, honours in zip(codes, agreement.honours, strict=True):
             drawn[f"policies.mutual_transfers.{transfer.id}.honours.{code}"] = float(honours)
-        state.transfers.append(agreement)
+        transfers.append(agreement)
 
     for proc in policies.joint_procurement:
         if commodity in proc.commodities and (proc.priority or proc.share is not None):
@@ -322,7 +326,8 @@ def _build(
     if any(e is not None for e in net.expansions):
         state.expansion = ExpansionWatch(env, market, net.expansions, streams)
     state.licensed = [k for k in state.controls if k.licence_queue is not None and k.links.size]
-    state.has_policies = bool(state.stockpiles or state.pools or state.transfers)
+    if stockpiles or pools or transfers:
+        state.policies = PolicyBook(market, record, stockpiles, pools, transfers)
     return state
 
 

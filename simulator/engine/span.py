@@ -1,26 +1,25 @@
-"""Next-event time advance: the daily flows of a span of quiet days in one compiled call.
+"""Next-event time advance: the daily flows of a span of days in one compiled call.
 
 Between two *moments* (SimPy events: a control starts or ends, a licence is
-decided, capacity comes online) a commodity whose policies are dormant runs
-the same steps every day: the price opens the day, steps 1–5 trade,
-expansion watches count unmet requests, step 7 consumes, step 9 records, the
-price closes the day.  :func:`advance_span` runs those steps for every day of
-the span in one call, in the same order and with the same floating-point
-operations as the day-by-day path of :mod:`simulator.engine.day`, so the
-records are identical.
+decided, capacity comes online) a commodity with no recipe and no licence
+being drawn runs the same steps every day: the policies' replenishment
+targets, the price's opening (step 0), steps 1–5, the expansion watches,
+step 6 of the policies (releases, transfers), step 7, step 8 of the policies
+(refills, repayments), the records of step 9 and the price's closing.
+:func:`advance_span` runs them for every day of the span in one call, in the
+same order and with the same compiled steps as the day-by-day path of
+:mod:`simulator.engine.day`, so the records are identical.
 
-It stops early, after steps 1–5 of a day, at a *state event*: something the
-Python steps of that day would act on.
+It stops early, after steps 1–5 of a day, at a *state event*: something that
+needs Python on that day.
 
-- An expansion watch would reach its sustain time today (the supplier
-  decides to invest: a moment is scheduled).
-- A dormant policy's trigger holds: a country with a national reserve or in a
-  joint stockpile's coalition falls below its trigger coverage (or had a
-  shortfall yesterday, ``trigger: any_shortfall``), or a member of a transfer
-  agreement falls below its trigger.
+- An expansion watch would reach its sustain time today: the supplier
+  decides to invest, and its new capacity is a moment SimPy schedules.
+- A release rule with a random decision delay has used up the delays drawn
+  ahead for it (:class:`~simulator.engine.policy_book.PolicyBook`): the next
+  ones are drawn on its random stream.
 
-The caller then runs the rest of that day in Python and goes on day by day
-until the commodity is quiet again.
+The caller then runs the rest of that day in Python and goes on.
 """
 
 from __future__ import annotations
@@ -29,7 +28,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from simulator.engine import kernel, pricing
+from simulator.engine import kernel, policy_kernel, pricing
+from simulator.engine.policy_kernel import Book, Records
 
 __all__ = ["advance_span"]
 
@@ -84,8 +84,10 @@ def advance_span(
     ramping: bool,
     ramp_per_day: FloatArray,
     capacity_ceiling: FloatArray,
-    coverage_watch: FloatArray,
-    shortfall_watch: BoolArray,
+    has_policies: bool,
+    has_demand: BoolArray,
+    book: Book,
+    policy_records: Records,
 ) -> int:
     """Run days ``first_day … end_day - 1``; return ``end_day``, or the day of a state event.
 
@@ -106,6 +108,8 @@ def advance_span(
     """
     n = state.shape[1]
     for day in range(first_day, end_day):
+        if has_policies:
+            policy_kernel.policy_targets(state, tau, book)
         if priced:
             pricing.open_day(
                 day,
@@ -147,7 +151,9 @@ def advance_span(
             price_state[pricing.UNSERVED] = pricing.unserved_share(
                 day, state, production, imports_shipped, exports_shipped
             )
-        if _state_event(state, watching, streak, sustain, coverage_watch, shortfall_watch):
+        if _state_event(state, watching, streak, sustain) or (
+            has_policies and policy_kernel.delays_needed(book)
+        ):
             return day
         for i in range(n):  # expansion watches: a day more (or less) of unmet requests
             if watching[i]:
@@ -155,7 +161,13 @@ def advance_span(
         if ramping:
             for i in range(n):
                 physical[i] = min(physical[i] + ramp_per_day[i], capacity_ceiling[i])
+        if has_policies:
+            policy_kernel.policy_release(
+                day, state, has_demand, book, policy_calendar, policy_records
+            )
         totals[1] += kernel.consume_day(day, state, consumption)
+        if has_policies:
+            policy_kernel.policy_replenish(day, state, book, policy_calendar, policy_records)
         for j in range(n):  # step 9
             inventory[day, j] = state[kernel.STOCK, j]
             in_transit[day, j] = state[kernel.TRADE_TRANSIT, j]
@@ -167,20 +179,10 @@ def advance_span(
 
 @njit(cache=True)
 def _state_event(
-    state: FloatArray,
-    watching: BoolArray,
-    streak: IntArray,
-    sustain: FloatArray,
-    coverage_watch: FloatArray,
-    shortfall_watch: BoolArray,
+    state: FloatArray, watching: BoolArray, streak: IntArray, sustain: FloatArray
 ) -> bool:
-    """Whether the Python steps after today's trade would act: see the module's docstring."""
+    """Whether a supplier's unmet extra requests reach its expansion's sustain time today."""
     for i in range(state.shape[1]):
         if watching[i] and state[kernel.UNMET_EXTRA, i] > _EPS and streak[i] + 1 >= sustain[i]:
-            return True
-        demand = state[kernel.DEMAND, i]
-        if demand > 0.0 and state[kernel.STOCK, i] / demand < coverage_watch[i]:
-            return True  # (a NaN threshold compares false: no watch)
-        if shortfall_watch[i] and state[kernel.LAST_SHORTFALL, i] > _EPS:
             return True
     return False

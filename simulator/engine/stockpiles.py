@@ -12,6 +12,9 @@ back at the target) and must be triggered again, with a new delay, to restart.
 After the crisis it buys back toward its size at ``replenish_per_day``: the
 purchase is demand on the market (the country orders it), and the stock moves
 from commercial inventory into the reserve once it has arrived.
+
+The classes here hold a replication's set-up; the daily rules run compiled
+over every policy of a commodity (:mod:`simulator.engine.policy_kernel`).
 """
 
 from __future__ import annotations
@@ -19,10 +22,8 @@ from __future__ import annotations
 import numpy as np
 
 from simulator.engine.market import Market
-from simulator.engine.records import CommodityRecords
 from simulator.engine.streams import Stream, Streams
-from simulator.model.distributions import RandomQuantity, draw_days
-from simulator.model.limits import DELAY_DAYS
+from simulator.model.distributions import RandomQuantity
 from simulator.model.scenario import Trigger
 
 __all__ = ["NationalStockpile", "ReleaseRule"]
@@ -39,7 +40,7 @@ class ReleaseRule:
     begins that day.  A day on which the trigger no longer holds ends the
     spell and cancels its pending decision for good: a later spell starts a
     new delay.  Once releasing, the rule stands down only when the need has
-    passed (the caller says when); a new spell, with a new delay, is needed to
+    passed; a new spell, with a new delay, is needed to
     release again.
     """
 
@@ -55,38 +56,6 @@ class ReleaseRule:
         self.trigger_coverage_days = trigger_coverage_days
         self.decision_delay = decision_delay
         self.rng = streams.generator(Stream.POLICY_DELAYS, policy_id)
-        self.spell_start: int | None = None
-        self.decision_day = 0
-        self.releasing = False
-
-    @property
-    def armed(self) -> bool:
-        """In a crisis: a spell below the trigger is under way, or the reserve is releasing."""
-        return self.releasing or self.spell_start is not None
-
-    def triggered(self, coverage: float, shortfall_yesterday: float) -> bool:
-        """Whether the trigger condition holds today."""
-        if self.trigger is Trigger.ANY_SHORTFALL:
-            return shortfall_yesterday > 1e-12
-        return self.trigger_coverage_days is not None and coverage < self.trigger_coverage_days
-
-    def observe(self, day: int, triggered: bool) -> None:
-        """Follow today's spell; take the decision to release when its delay is up."""
-        if self.releasing:
-            return
-        if not triggered:
-            self.spell_start = None  # the spell ended: its pending decision is cancelled
-            return
-        if self.spell_start is None:
-            self.spell_start = day
-            self.decision_day = day + draw_days(self.decision_delay, self.rng, DELAY_DAYS)
-        if day >= self.decision_day:
-            self.releasing = True
-
-    def stand_down(self) -> None:
-        """The need has passed: stop releasing; a new spell is needed to restart."""
-        self.spell_start = None
-        self.releasing = False
 
 
 class NationalStockpile:
@@ -112,42 +81,3 @@ class NationalStockpile:
         self.max_release = np.inf if max_release_per_day is None else max_release_per_day
         self.replenish_per_day = replenish_per_day
         self.rule = rule
-
-    def release(self, day: int, record: CommodityRecords) -> None:
-        """Step 6: check the trigger and release what the rule allows."""
-        market, i, rule = self.market, self.country, self.rule
-        demand = market.demand[i]
-        if demand <= 0:
-            return
-        target = market.inventory_target()[i]
-        coverage = market.stock[i] / demand
-        shortfall_yesterday = float(market.last_shortfall[i])
-        rule.observe(day, rule.triggered(coverage, shortfall_yesterday))
-        if rule.releasing and market.stock[i] >= target + demand:
-            # Back at target after today's consumption: the crisis is over for this reserve.
-            rule.stand_down()
-        if not rule.releasing:
-            return
-        need = target + demand - market.stock[i]
-        quantity = min(self.max_release, self.level - self.floor, max(need, 0.0))
-        if quantity > 0:
-            self.level -= quantity
-            market.stock[i] += quantity
-            record.arrays["released"][day, i] += quantity
-
-    def replenishment_order(self) -> float:
-        """Units the country adds to its order-up-to target to refill the reserve."""
-        if self.rule.armed or self.replenish_per_day <= 0:
-            return 0.0
-        return min(self.size - self.level, self.replenish_per_day * self.market.tau)
-
-    def replenish(self, day: int) -> None:
-        """Step 8: move bought stock above the commercial target into the reserve."""
-        if self.rule.armed or self.replenish_per_day <= 0 or self.level >= self.size:
-            return
-        market, i = self.market, self.country
-        surplus = market.stock[i] - market.inventory_target()[i]
-        quantity = min(self.replenish_per_day, self.size - self.level, max(surplus, 0.0))
-        if quantity > 0:
-            market.stock[i] -= quantity
-            self.level += quantity

@@ -1,0 +1,155 @@
+"""Every stock policy of one commodity as arrays, for the compiled steps of :mod:`policy_kernel`.
+
+:class:`PolicyBook` packs the national reserves, joint stockpiles and
+transfer agreements a replication set up (:mod:`simulator.engine.stockpiles`,
+:mod:`simulator.engine.coalitions`) into the arrays the compiled steps 6 and 8
+read and update, and keeps each release rule's decision delays: drawn on the
+rule's own stream a few at a time, ahead of need, in the order the rule's
+spells use them — the draws a rule makes are the same whether it draws them
+one by one or ahead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from simulator.engine import policy_kernel as pk
+from simulator.engine.coalitions import JointPool, TransferAgreement
+from simulator.engine.market import Market
+from simulator.engine.records import CommodityRecords
+from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
+from simulator.model.distributions import draw_days
+from simulator.model.limits import DELAY_DAYS
+from simulator.model.scenario import Allocation, Burden, Debit, Trigger
+
+__all__ = ["DELAYS_AHEAD", "PolicyBook"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+DELAYS_AHEAD = 4
+"""Decision delays a rule with a random delay draws at a time."""
+
+
+class PolicyBook:
+    """The stock policies of one commodity in one replication, as arrays."""
+
+    def __init__(
+        self,
+        market: Market,
+        record: CommodityRecords,
+        stockpiles: list[NationalStockpile],
+        pools: list[JointPool],
+        transfers: list[TransferAgreement],
+    ) -> None:
+        self.market = market
+        self.rules: list[ReleaseRule] = [sp.rule for sp in stockpiles] + [p.rule for p in pools]
+        s, p, t = len(stockpiles), len(pools), len(transfers)
+        res_country = np.array([sp.country for sp in stockpiles], dtype=np.int64)
+        res_values = np.zeros((s, pk.STOCK_VALUES))
+        for k, sp in enumerate(stockpiles):
+            res_values[k] = (sp.size, sp.level, sp.floor, sp.max_release, sp.replenish_per_day)
+        width = max([len(pool.members) for pool in pools] + [1])
+        pool_members = np.full((p, width), -1, dtype=np.int64)
+        pool_count = np.array([len(pool.members) for pool in pools], dtype=np.int64)
+        pool_values = np.zeros((p, pk.STOCK_VALUES))
+        pool_ints = np.zeros((p, pk.POOL_INTS), dtype=np.int64)
+        shares, accounts, owed = np.zeros((p, width)), np.zeros((p, width)), np.zeros((p, width))
+        for k, pool in enumerate(pools):
+            size = len(pool.members)
+            pool_members[k, :size] = pool.members
+            pool_values[k] = (
+                pool.size,
+                pool.level,
+                pool.floor,
+                pool.max_release,
+                pool.replenish_per_day,
+            )
+            pool_ints[k] = (
+                pool.location,
+                pool.allocation is Allocation.SHARES,
+                pool.lead_time_days,
+                pool.host_honours,
+                pool.debit is Debit.DRAWER,
+            )
+            shares[k, :size] = pool.shares
+            accounts[k, :size] = pool.accounts
+            owed[k, :size] = pool.owed
+        rule_ints = np.zeros((len(self.rules), pk.RULE_INTS), dtype=np.int64)
+        rule_coverage = np.full(len(self.rules), np.nan)
+        for r, rule in enumerate(self.rules):
+            rule_ints[r, pk.BY_SHORTFALL] = rule.trigger is Trigger.ANY_SHORTFALL
+            rule_ints[r, pk.SPELL_START] = -1
+            fixed = rule.decision_delay
+            rule_ints[r, pk.FIXED_DELAY] = (
+                draw_days(fixed, None, DELAY_DAYS) if isinstance(fixed, int | float) else -1
+            )
+            rule_ints[r, pk.NEXT] = DELAYS_AHEAD  # none drawn yet
+            if rule.trigger_coverage_days is not None:
+                rule_coverage[r] = rule.trigger_coverage_days
+        delays = np.zeros((len(self.rules), DELAYS_AHEAD), dtype=np.int64)
+        twidth = max([len(a.members) for a in transfers] + [1])
+        tr_members = np.full((t, twidth), -1, dtype=np.int64)
+        tr_count = np.array([len(a.members) for a in transfers], dtype=np.int64)
+        honours = np.zeros((t, twidth), dtype=np.bool_)
+        tr_values = np.zeros((t, pk.TRANSFER_VALUES))
+        tr_ints = np.zeros((t, pk.TRANSFER_INTS), dtype=np.int64)
+        for k, a in enumerate(transfers):
+            size = len(a.members)
+            tr_members[k, :size] = a.members
+            honours[k, :size] = a.honours
+            tr_values[k] = (a.spec.trigger_coverage_days, a.spec.donor_floor_days)
+            tr_ints[k] = (
+                a.lead_time_days,
+                a.spec.burden is Burden.SPARE_STOCK,
+                a.spec.loan,
+                a.spec.reciprocal,
+            )
+        self.res_values, self.pool_values = res_values, pool_values
+        self.rule_ints, self.delays = rule_ints, delays
+        self.book = (
+            res_country, res_values, pool_members, pool_count, pool_values, pool_ints, shares,
+            accounts, owed, rule_ints, rule_coverage, delays, tr_members, tr_count, honours,
+            tr_values, tr_ints, np.zeros((t, twidth, twidth)),
+        )  # fmt: skip
+        self.records = tuple(record.arrays[name] for name in pk.RECORDS)
+        self.empty = not (s or p or t)
+        self.draw_delays()
+
+    def stock_held(self) -> tuple[float, float]:
+        """Units held in national reserves, and in joint stockpiles (each added in order)."""
+        return (
+            sum(self.res_values[:, pk.LEVEL].tolist()),
+            sum(self.pool_values[:, pk.LEVEL].tolist()),
+        )
+
+    def delays_needed(self) -> bool:
+        """Whether a rule with a random decision delay has none drawn ahead."""
+        ints = self.rule_ints
+        return bool(np.any((ints[:, pk.FIXED_DELAY] < 0) & (ints[:, pk.NEXT] >= DELAYS_AHEAD)))
+
+    def draw_delays(self) -> None:
+        """Draw the next decision delays of every rule that has used up its own."""
+        ints = self.rule_ints
+        for r, rule in enumerate(self.rules):
+            if ints[r, pk.FIXED_DELAY] < 0 and ints[r, pk.NEXT] >= DELAYS_AHEAD:
+                for k in range(DELAYS_AHEAD):
+                    self.delays[r, k] = draw_days(rule.decision_delay, rule.rng, DELAY_DAYS)
+                ints[r, pk.NEXT] = 0
+
+    def set_targets(self) -> None:
+        """Each country's replenishment target (refills, loans to buy back), before trade."""
+        m = self.market
+        pk.policy_targets(m.state, m.tau, self.book)
+
+    def release(self, day: int) -> None:
+        """Step 6: reserves, joint stockpiles, transfers."""
+        m = self.market
+        self.draw_delays()
+        pk.policy_release(day, m.state, m.has_demand, self.book, m.policy_calendar, self.records)
+
+    def replenish(self, day: int) -> None:
+        """Step 8 and the policies' records of step 9."""
+        m = self.market
+        pk.policy_replenish(day, m.state, self.book, m.policy_calendar, self.records)

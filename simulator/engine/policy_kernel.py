@@ -1,0 +1,517 @@
+"""Steps 6 and 8 of the stock policies, compiled: national reserves, joint stockpiles, transfers.
+
+The rules are those of ``docs/model.md`` ("Policies") and of the classes in
+:mod:`simulator.engine.stockpiles` and :mod:`simulator.engine.coalitions`,
+which set them up; the state of every policy of a commodity lives in the
+arrays of a :class:`~simulator.engine.policy_book.PolicyBook`, so that a day
+of policies is one compiled call — from Python, day by day, or inside a span
+of days (:mod:`simulator.engine.span`).
+
+Division follows IEEE (``error_model="numpy"``), as the NumPy expressions it
+replaces did: a country whose demand the market has taken to zero has an
+infinite coverage, not an error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+from simulator.engine import kernel
+
+__all__ = ["policy_release", "policy_replenish", "policy_targets"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+Book = tuple[npt.NDArray[Any], ...]
+"""A policy book's arrays (see ``RES_COUNTRY`` … ``LOANS``)."""
+Records = tuple[FloatArray, ...]
+"""The daily records the policies write, in the order of ``RECORDS``."""
+
+_EPS = 1e-12
+
+# The arrays of a policy book, in this order (simulator.engine.policy_book.PolicyBook.book).
+(
+    RES_COUNTRY,
+    RES_VALUES,
+    POOL_MEMBERS,
+    POOL_COUNT,
+    POOL_VALUES,
+    POOL_INTS,
+    SHARES,
+    ACCOUNTS,
+    OWED,
+    RULE_STATE,
+    RULE_COVERAGE,
+    DELAYS,
+    TR_MEMBERS,
+    TR_COUNT,
+    HONOURS,
+    TR_VALUES,
+    TR_INTS,
+    LOANS,
+) = range(18)
+# Rows of a rule's integers (one rule per national reserve, then one per joint stockpile).
+BY_SHORTFALL, SPELL_START, DECISION_DAY, RELEASING, NEXT, FIXED_DELAY = range(6)
+RULE_INTS = 6
+# Columns of a national reserve's and of a joint stockpile's floats.
+SIZE, LEVEL, FLOOR, MAX_RELEASE, REPLENISH = range(5)
+STOCK_VALUES = 5
+# Columns of a joint stockpile's integers.
+LOCATION, BY_SHARES, LEAD, HOST_HONOURS, DRAWER_PAYS = range(5)
+POOL_INTS = 5
+# Columns of a transfer agreement's floats and integers.
+TRIGGER, DONOR_FLOOR = range(2)
+TRANSFER_VALUES = 2
+T_LEAD, SPARE_STOCK, LOAN, RECIPROCAL = range(4)
+TRANSFER_INTS = 4
+# Daily records the policies write, a tuple of arrays in this order (see simulator.engine.records).
+RECORDS = (
+    "released",
+    "pool_drawn",
+    "strategic",
+    "pool",
+    "stocked",
+    "pool_paid",
+    "transfers_in",
+    "transfers_out",
+    "loans_outstanding",
+)
+(
+    R_RELEASED,
+    R_POOL_DRAWN,
+    R_STRATEGIC,
+    R_POOL,
+    R_STOCKED,
+    R_POOL_PAID,
+    R_TRANSFERS_IN,
+    R_TRANSFERS_OUT,
+    R_LOANS,
+) = range(9)
+
+
+@njit(cache=True, error_model="numpy")
+def _observe(r: int, day: int, triggered: bool, rule_ints: IntArray, delays: IntArray) -> None:
+    """Follow rule ``r``'s spell; take the decision to release when its delay is up."""
+    if rule_ints[r, RELEASING]:
+        return
+    if not triggered:
+        rule_ints[r, SPELL_START] = -1  # the spell ended: its pending decision is cancelled
+        return
+    if rule_ints[r, SPELL_START] < 0:
+        rule_ints[r, SPELL_START] = day
+        delay = rule_ints[r, FIXED_DELAY]
+        if delay < 0:
+            delay = delays[r, rule_ints[r, NEXT]]
+            rule_ints[r, NEXT] += 1
+        rule_ints[r, DECISION_DAY] = day + delay
+    if day >= rule_ints[r, DECISION_DAY]:
+        rule_ints[r, RELEASING] = 1
+
+
+@njit(cache=True, error_model="numpy")
+def _armed(r: int, rule_ints: IntArray) -> bool:
+    """In a crisis: a spell below the trigger is under way, or the rule is releasing."""
+    return bool(rule_ints[r, RELEASING] == 1 or rule_ints[r, SPELL_START] >= 0)
+
+
+@njit(cache=True, error_model="numpy")
+def _send(
+    day: int,
+    delay: int,
+    country: int,
+    quantity: float,
+    state: FloatArray,
+    policy_calendar: FloatArray,
+) -> None:
+    """A policy movement leaves today and arrives in ``delay`` days (at once if 0)."""
+    if delay <= 0:
+        state[kernel.STOCK, country] += quantity
+        return
+    policy_calendar[day + delay, country] += quantity
+    state[kernel.POLICY_TRANSIT, country] += quantity
+
+
+@njit(cache=True, error_model="numpy")
+def _reserve_release(
+    s: int, day: int, state: FloatArray, country: IntArray, values: FloatArray,
+    rule_ints: IntArray, rule_coverage: FloatArray, delays: IntArray, records: Records,
+) -> None:  # fmt: skip
+    """Step 6 of national reserve ``s`` (rule ``s``)."""
+    i = country[s]
+    demand = state[kernel.DEMAND, i]
+    if demand <= 0:
+        return
+    stock = state[kernel.STOCK]
+    target = state[kernel.INVENTORY_TARGET, i]
+    if rule_ints[s, BY_SHORTFALL]:
+        triggered = state[kernel.LAST_SHORTFALL, i] > _EPS
+    else:
+        triggered = stock[i] / demand < rule_coverage[s]  # NaN (no trigger): false
+    _observe(s, day, triggered, rule_ints, delays)
+    if rule_ints[s, RELEASING] and stock[i] >= target + demand:
+        rule_ints[s, SPELL_START] = -1  # back at target after today's use: stand down
+        rule_ints[s, RELEASING] = 0
+    if not rule_ints[s, RELEASING]:
+        return
+    need = target + demand - stock[i]
+    quantity = min(values[s, MAX_RELEASE], values[s, LEVEL] - values[s, FLOOR], max(need, 0.0))
+    if quantity > 0:
+        values[s, LEVEL] -= quantity
+        stock[i] += quantity
+        records[R_RELEASED][day, i] += quantity
+
+
+@njit(cache=True, error_model="numpy")
+def _pool_release(
+    p: int, r: int, day: int, state: FloatArray, has_demand: BoolArray,
+    members: IntArray, count: IntArray, values: FloatArray, ints: IntArray,
+    shares: FloatArray, accounts: FloatArray, owed: FloatArray,
+    rule_ints: IntArray, rule_coverage: FloatArray, delays: IntArray,
+    policy_calendar: FloatArray, records: Records,
+) -> None:  # fmt: skip
+    """Step 6 of joint stockpile ``p`` (rule ``r``): release to the members in need."""
+    k = count[p]
+    stock = state[kernel.STOCK]
+    in_need = np.zeros(k, dtype=np.bool_)
+    any_need = False
+    settled = True  # every member back at its target
+    for a in range(k):
+        j = members[p, a]
+        demand = state[kernel.DEMAND, j] if has_demand[j] else 1.0
+        coverage = stock[j] / demand if has_demand[j] else np.inf
+        if rule_ints[r, BY_SHORTFALL]:
+            in_need[a] = state[kernel.LAST_SHORTFALL, j] > _EPS
+        else:
+            threshold = 0.0 if np.isnan(rule_coverage[r]) else rule_coverage[r]
+            in_need[a] = coverage < threshold
+        any_need = any_need or in_need[a]
+        if not coverage >= state[kernel.INVENTORY_TARGET, j] / demand:
+            settled = False
+    _observe(r, day, any_need, rule_ints, delays)
+    if rule_ints[r, RELEASING] and not any_need and settled:
+        rule_ints[r, SPELL_START] = -1
+        rule_ints[r, RELEASING] = 0
+    if not rule_ints[r, RELEASING] or values[p, LEVEL] - values[p, FLOOR] <= _EPS:
+        return
+    # Needs: what brings each eligible member back to the trigger level after today's use.
+    days = 1.0 if rule_ints[r, BY_SHORTFALL] else rule_coverage[r]
+    if np.isnan(days) or days == 0.0:
+        days = 0.0
+    needs = np.zeros(k)
+    total_need = 0.0
+    for a in range(k):
+        j = members[p, a]
+        eligible = in_need[a] and (ints[p, HOST_HONOURS] == 1 or j == ints[p, LOCATION])
+        if eligible and has_demand[j]:
+            gap = (
+                days * state[kernel.DEMAND, j]
+                + state[kernel.DEMAND, j]
+                - stock[j]
+                - state[kernel.POLICY_TRANSIT, j]
+            )
+            needs[a] = max(gap, 0.0)
+        total_need += needs[a]
+    if total_need <= _EPS:
+        return
+    available = values[p, LEVEL] - values[p, FLOOR]
+    given = np.zeros(k)
+    if ints[p, BY_SHARES] == 0:
+        total = min(values[p, MAX_RELEASE], available, total_need)
+        for a in range(k):
+            given[a] = needs[a] * (total / total_need)
+    else:
+        for a in range(k):
+            own = max(accounts[p, a] - shares[p, a] * values[p, FLOOR], 0.0)
+            given[a] = _minimum(needs[a], _minimum(own, shares[p, a] * values[p, MAX_RELEASE]))
+            accounts[p, a] -= given[a]
+    given_total = 0.0
+    for a in range(k):
+        j = members[p, a]
+        q = given[a]
+        given_total += q
+        if q <= _EPS:
+            continue
+        delay = 0 if j == ints[p, LOCATION] else ints[p, LEAD]
+        _send(day, delay, j, q, state, policy_calendar)
+        records[R_RELEASED][day, j] += q
+        records[R_POOL_DRAWN][day, j] += q
+    values[p, LEVEL] -= given_total
+    if ints[p, DRAWER_PAYS]:
+        for a in range(k):
+            owed[p, a] += given[a]
+
+
+@njit(cache=True, error_model="numpy")
+def _minimum(a: float, b: float) -> float:
+    """``numpy.minimum`` of two numbers: NaN if either is NaN."""
+    if np.isnan(a) or np.isnan(b):
+        return np.nan
+    return a if a <= b else b
+
+
+@njit(cache=True, error_model="numpy")
+def _payers(p: int, k: int, ints: IntArray, shares: FloatArray, owed: FloatArray) -> FloatArray:
+    """Each member's part of a refill: what it owes (drawer), else its share."""
+    total = 0.0
+    for a in range(k):
+        total += owed[p, a]
+    part = np.empty(k)
+    for a in range(k):
+        part[a] = owed[p, a] / total if ints[p, DRAWER_PAYS] and total > _EPS else shares[p, a]
+    return part
+
+
+@njit(cache=True, error_model="numpy")
+def _transfer(
+    t: int, day: int, state: FloatArray, has_demand: BoolArray, members: IntArray,
+    count: IntArray, honours: BoolArray, values: FloatArray, ints: IntArray,
+    loans: FloatArray, policy_calendar: FloatArray, records: Records,
+) -> None:  # fmt: skip
+    """Step 6 of transfer agreement ``t``: members below the trigger receive from the others."""
+    k = count[t]
+    stock = state[kernel.STOCK]
+    demand = state[kernel.DEMAND]
+    receivers = np.zeros(k, dtype=np.bool_)
+    for a in range(k):
+        j = members[t, a]
+        coverage = stock[j] / demand[j] if has_demand[j] else np.inf
+        receivers[a] = coverage < values[t, TRIGGER]
+        if ints[t, RECIPROCAL]:
+            receivers[a] = receivers[a] and honours[t, a]
+    available = np.zeros(k)
+    weight = np.zeros(k)
+    for r in range(k):
+        if not receivers[r]:
+            continue
+        country = members[t, r]
+        need = state[kernel.INVENTORY_TARGET, country] + demand[country] - stock[country]
+        need -= state[kernel.POLICY_TRANSIT, country]
+        if need <= _EPS:
+            continue
+        total_available = 0.0
+        for d in range(k):
+            j = members[t, d]
+            available[d] = 0.0
+            if honours[t, d] and d != r:
+                available[d] = max(stock[j] - demand[j] * (1 + values[t, DONOR_FLOOR]), 0.0)
+            total_available += available[d]
+        if total_available <= _EPS:
+            continue
+        total_weight = 0.0
+        for d in range(k):
+            if ints[t, SPARE_STOCK]:
+                weight[d] = available[d]
+            else:
+                weight[d] = demand[members[t, d]] if available[d] > 0 else 0.0
+            total_weight += weight[d]
+        if total_weight <= _EPS:
+            continue
+        for d in range(k):
+            q = _minimum(available[d], need * weight[d] / total_weight)
+            if not q > _EPS:
+                continue
+            j = members[t, d]
+            stock[j] -= q
+            _send(day, ints[t, T_LEAD], country, q, state, policy_calendar)
+            records[R_TRANSFERS_OUT][day, j] += q
+            records[R_TRANSFERS_IN][day, country] += q
+            if ints[t, LOAN]:
+                loans[t, d, r] += q
+
+
+@njit(cache=True, error_model="numpy")
+def policy_release(
+    day: int, state: FloatArray, has_demand: BoolArray, book: Book, policy_calendar: FloatArray,
+    records: Records,
+) -> None:  # fmt: skip
+    """Step 6 of every policy of a commodity: reserves, then joint stockpiles, then transfers."""
+    res_country = book[RES_COUNTRY]
+    res_values = book[RES_VALUES]
+    pool_members = book[POOL_MEMBERS]
+    pool_count = book[POOL_COUNT]
+    pool_values = book[POOL_VALUES]
+    pool_ints = book[POOL_INTS]
+    shares = book[SHARES]
+    accounts = book[ACCOUNTS]
+    owed = book[OWED]
+    rule_ints = book[RULE_STATE]
+    rule_coverage = book[RULE_COVERAGE]
+    delays = book[DELAYS]
+    tr_members = book[TR_MEMBERS]
+    tr_count = book[TR_COUNT]
+    honours = book[HONOURS]
+    tr_values = book[TR_VALUES]
+    tr_ints = book[TR_INTS]
+    loans = book[LOANS]
+    n_reserves = res_country.shape[0]
+    for s in range(n_reserves):
+        _reserve_release(
+            s, day, state, res_country, res_values, rule_ints, rule_coverage, delays, records
+        )
+    for p in range(pool_count.shape[0]):
+        _pool_release(
+            p, n_reserves + p, day, state, has_demand, pool_members, pool_count, pool_values,
+            pool_ints, shares, accounts, owed, rule_ints, rule_coverage, delays, policy_calendar,
+            records,
+        )  # fmt: skip
+    for t in range(tr_count.shape[0]):
+        _transfer(
+            t, day, state, has_demand, tr_members, tr_count, honours, tr_values, tr_ints, loans,
+            policy_calendar, records,
+        )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def policy_replenish(
+    day: int, state: FloatArray, book: Book, policy_calendar: FloatArray, records: Records
+) -> None:
+    """Step 8 and the policies' part of step 9: refills, repayments, stock held, loans."""
+    res_country = book[RES_COUNTRY]
+    res_values = book[RES_VALUES]
+    pool_members = book[POOL_MEMBERS]
+    pool_count = book[POOL_COUNT]
+    pool_values = book[POOL_VALUES]
+    pool_ints = book[POOL_INTS]
+    shares = book[SHARES]
+    accounts = book[ACCOUNTS]
+    owed = book[OWED]
+    rule_ints = book[RULE_STATE]
+    tr_members = book[TR_MEMBERS]
+    tr_count = book[TR_COUNT]
+    tr_ints = book[TR_INTS]
+    loans = book[LOANS]
+    stock = state[kernel.STOCK]
+    target = state[kernel.INVENTORY_TARGET]
+    before = stock.copy()
+    n_reserves = res_country.shape[0]
+    for s in range(n_reserves):  # move bought stock above the commercial target into the reserve
+        i = res_country[s]
+        v = res_values[s]
+        if not _armed(s, rule_ints) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
+            surplus = stock[i] - target[i]
+            quantity = min(v[REPLENISH], v[SIZE] - v[LEVEL], max(surplus, 0.0))
+            if quantity > 0:
+                stock[i] -= quantity
+                v[LEVEL] += quantity
+        records[R_STRATEGIC][day, i] += v[LEVEL]
+    for p in range(pool_count.shape[0]):
+        k = pool_count[p]
+        v = pool_values[p]
+        if not _armed(n_reserves + p, rule_ints) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
+            part = _payers(p, k, pool_ints, shares, owed)
+            step = min(v[REPLENISH], v[SIZE] - v[LEVEL])
+            moved_total = 0.0
+            for a in range(k):
+                j = pool_members[p, a]
+                surplus = max(stock[j] - target[j], 0.0)
+                moved = _minimum(part[a] * step, surplus)
+                stock[j] -= moved
+                moved_total += moved
+                accounts[p, a] += moved
+                owed[p, a] = max(owed[p, a] - moved, 0.0)
+                records[R_POOL_PAID][day, j] += moved
+            v[LEVEL] += moved_total
+        for a in range(k):
+            records[R_POOL][day, pool_members[p, a]] += shares[p, a] * v[LEVEL]
+    for j in range(stock.shape[0]):
+        records[R_STOCKED][day, j] = before[j] - stock[j]
+    for t in range(tr_count.shape[0]):
+        _repay(t, day, state, tr_members, tr_count, tr_ints, loans, policy_calendar, records)
+
+
+@njit(cache=True, error_model="numpy")
+def _repay(
+    t: int, day: int, state: FloatArray, members: IntArray, count: IntArray, ints: IntArray,
+    loans: FloatArray, policy_calendar: FloatArray, records: Records,
+) -> None:  # fmt: skip
+    """Borrowers back above target repay their lenders from the surplus; loans recorded."""
+    if not ints[t, LOAN]:
+        return
+    k = count[t]
+    stock = state[kernel.STOCK]
+    owed = np.zeros(k)
+    for b in range(k):
+        for lender in range(k):
+            owed[b] += loans[t, lender, b]
+    for b in range(k):
+        if not owed[b] > _EPS:
+            continue
+        country = members[t, b]
+        surplus = stock[country] - state[kernel.INVENTORY_TARGET, country]
+        if surplus <= _EPS:
+            continue
+        pay = min(surplus, owed[b])
+        stock[country] -= pay
+        for lender in range(k):
+            part = loans[t, lender, b] * (pay / owed[b])
+            loans[t, lender, b] -= part
+            if loans[t, lender, b] < 1e-9:
+                loans[t, lender, b] = 0.0
+            if part > _EPS:
+                _send(day, ints[t, T_LEAD], members[t, lender], part, state, policy_calendar)
+                records[R_TRANSFERS_OUT][day, country] += part
+                records[R_TRANSFERS_IN][day, members[t, lender]] += part
+    for a in range(k):  # owed to the member (+), owed by it (-)
+        lent = 0.0
+        borrowed = 0.0
+        for b in range(k):
+            lent += loans[t, a, b]
+            borrowed += loans[t, b, a]
+        records[R_LOANS][day, members[t, a]] += lent - borrowed
+
+
+@njit(cache=True, error_model="numpy")
+def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
+    """Each country's replenishment target: reserve and pool refills, loans to buy back."""
+    res_country = book[RES_COUNTRY]
+    res_values = book[RES_VALUES]
+    pool_members = book[POOL_MEMBERS]
+    pool_count = book[POOL_COUNT]
+    pool_values = book[POOL_VALUES]
+    pool_ints = book[POOL_INTS]
+    shares = book[SHARES]
+    owed = book[OWED]
+    rule_ints = book[RULE_STATE]
+    tr_members = book[TR_MEMBERS]
+    tr_count = book[TR_COUNT]
+    tr_ints = book[TR_INTS]
+    loans = book[LOANS]
+    target = state[kernel.REPLENISH_TARGET]
+    target[:] = 0.0
+    n_reserves = res_country.shape[0]
+    for s in range(n_reserves):
+        v = res_values[s]
+        if not _armed(s, rule_ints) and v[REPLENISH] > 0:
+            target[res_country[s]] += min(v[SIZE] - v[LEVEL], v[REPLENISH] * tau)
+    for p in range(pool_count.shape[0]):
+        v = pool_values[p]
+        if not _armed(n_reserves + p, rule_ints) and v[REPLENISH] > 0:
+            k = pool_count[p]
+            part = _payers(p, k, pool_ints, shares, owed)
+            step = min(v[SIZE] - v[LEVEL], v[REPLENISH] * tau)
+            for a in range(k):
+                target[pool_members[p, a]] += part[a] * step
+    for t in range(tr_count.shape[0]):
+        if tr_ints[t, LOAN]:
+            k = tr_count[t]
+            for b in range(k):
+                owed_b = 0.0
+                for lender in range(k):
+                    owed_b += loans[t, lender, b]
+                target[tr_members[t, b]] += owed_b
+
+
+@njit(cache=True, error_model="numpy")
+def delays_needed(book: Book) -> bool:
+    """Whether a rule with a random decision delay has none drawn ahead (see PolicyBook)."""
+    rule_ints = book[RULE_STATE]
+    delays = book[DELAYS]
+    for r in range(rule_ints.shape[0]):
+        if rule_ints[r, FIXED_DELAY] < 0 and rule_ints[r, NEXT] >= delays.shape[1]:
+            return True
+    return False
