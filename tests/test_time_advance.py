@@ -26,7 +26,7 @@ from strategies import market_parameters, shocked, with_policies
 
 import simulator.engine.day as day_module
 from simulator import load_scenario
-from simulator.engine import RunResult, policy_kernel, simulate
+from simulator.engine import RunResult, policy_layout, simulate
 from simulator.engine.events import DayClock, at_day_start
 from simulator.engine.market import Market
 from simulator.engine.policy_book import DELAYS_AHEAD, PolicyBook
@@ -193,7 +193,7 @@ def test_decision_delays_drawn_ahead_are_the_rules_own_draws() -> None:
     reserve = NationalStockpile(market, "reserve", 1, 10.0, 0.0, None, 0.0, rule)
     book = PolicyBook(market, record, [reserve], [], [])
     drawn = [*book.delays[0]]
-    book.rule_ints[0, policy_kernel.NEXT] = DELAYS_AHEAD  # all used: the next ones
+    book.rule_ints[0, policy_layout.NEXT] = DELAYS_AHEAD  # all used: the next ones
     book.draw_delays()
     drawn += [*book.delays[0]]
     one_by_one = Streams(3, 5).generator(Stream.POLICY_DELAYS, "reserve")

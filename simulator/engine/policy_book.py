@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from simulator.engine import policy_kernel as pk
+from simulator.engine import policy_kernel
+from simulator.engine import policy_layout as pk
 from simulator.engine.coalitions import JointPool, TransferAgreement
 from simulator.engine.market import Market
 from simulator.engine.records import CommodityRecords
@@ -141,15 +142,17 @@ class PolicyBook:
     def set_targets(self) -> None:
         """Each country's replenishment target (refills, loans to buy back), before trade."""
         m = self.market
-        pk.policy_targets(m.state, m.tau, self.book)
+        policy_kernel.policy_targets(m.state, m.tau, self.book)
 
     def release(self, day: int) -> None:
         """Step 6: reserves, joint stockpiles, transfers."""
         m = self.market
         self.draw_delays()
-        pk.policy_release(day, m.state, m.has_demand, self.book, m.policy_calendar, self.records)
+        policy_kernel.policy_release(
+            day, m.state, m.has_demand, self.book, m.policy_calendar, self.records
+        )
 
     def replenish(self, day: int) -> None:
         """Step 8 and the policies' records of step 9."""
         m = self.market
-        pk.policy_replenish(day, m.state, self.book, m.policy_calendar, self.records)
+        policy_kernel.policy_replenish(day, m.state, self.book, m.policy_calendar, self.records)

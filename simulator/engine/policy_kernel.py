@@ -1,11 +1,13 @@
-"""Steps 6 and 8 of the stock policies, compiled: national reserves, joint stockpiles, transfers.
+"""Steps 6 and 8 of the stock policies, compiled: national reserves and joint stockpiles.
 
 The rules are those of ``docs/model.md`` ("Policies") and of the classes in
 :mod:`simulator.engine.stockpiles` and :mod:`simulator.engine.coalitions`,
 which set them up; the state of every policy of a commodity lives in the
-arrays of a :class:`~simulator.engine.policy_book.PolicyBook`, so that a day
-of policies is one compiled call — from Python, day by day, or inside a span
-of days (:mod:`simulator.engine.span`).
+arrays of a :class:`~simulator.engine.policy_book.PolicyBook` (laid out in
+:mod:`simulator.engine.policy_layout`), so that a day of policies is one
+compiled call — from Python, day by day, or inside a span of days
+(:mod:`simulator.engine.span`).  Transfer agreements are in
+:mod:`simulator.engine.transfer_kernel`.
 
 Division follows IEEE (``error_model="numpy"``), as the NumPy expressions it
 replaces did: a country whose demand the market has taken to zero has an
@@ -14,84 +16,64 @@ infinite coverage, not an error.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
-import numpy.typing as npt
 from numba import njit
 
 from simulator.engine import kernel
-
-__all__ = ["policy_release", "policy_replenish", "policy_targets"]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
-Book = tuple[npt.NDArray[Any], ...]
-"""A policy book's arrays (see ``RES_COUNTRY`` … ``LOANS``)."""
-Records = tuple[FloatArray, ...]
-"""The daily records the policies write, in the order of ``RECORDS``."""
-
-_EPS = 1e-12
-
-# The arrays of a policy book, in this order (simulator.engine.policy_book.PolicyBook.book).
-(
+from simulator.engine.policy_layout import (
+    ACCOUNTS,
+    BY_SHARES,
+    BY_SHORTFALL,
+    DECISION_DAY,
+    DELAYS,
+    DRAWER_PAYS,
+    EPS,
+    FIXED_DELAY,
+    FLOOR,
+    HONOURS,
+    HOST_HONOURS,
+    LEAD,
+    LEVEL,
+    LOAN,
+    LOANS,
+    LOCATION,
+    MAX_RELEASE,
+    NEXT,
+    OWED,
+    POOL_COUNT,
+    POOL_INTS,
+    POOL_MEMBERS,
+    POOL_VALUES,
+    R_POOL,
+    R_POOL_DRAWN,
+    R_POOL_PAID,
+    R_RELEASED,
+    R_STOCKED,
+    R_STRATEGIC,
+    RELEASING,
+    REPLENISH,
     RES_COUNTRY,
     RES_VALUES,
-    POOL_MEMBERS,
-    POOL_COUNT,
-    POOL_VALUES,
-    POOL_INTS,
-    SHARES,
-    ACCOUNTS,
-    OWED,
-    RULE_STATE,
     RULE_COVERAGE,
-    DELAYS,
-    TR_MEMBERS,
+    RULE_STATE,
+    SHARES,
+    SIZE,
+    SPELL_START,
     TR_COUNT,
-    HONOURS,
-    TR_VALUES,
     TR_INTS,
-    LOANS,
-) = range(18)
-# Rows of a rule's integers (one rule per national reserve, then one per joint stockpile).
-BY_SHORTFALL, SPELL_START, DECISION_DAY, RELEASING, NEXT, FIXED_DELAY = range(6)
-RULE_INTS = 6
-# Columns of a national reserve's and of a joint stockpile's floats.
-SIZE, LEVEL, FLOOR, MAX_RELEASE, REPLENISH = range(5)
-STOCK_VALUES = 5
-# Columns of a joint stockpile's integers.
-LOCATION, BY_SHARES, LEAD, HOST_HONOURS, DRAWER_PAYS = range(5)
-POOL_INTS = 5
-# Columns of a transfer agreement's floats and integers.
-TRIGGER, DONOR_FLOOR = range(2)
-TRANSFER_VALUES = 2
-T_LEAD, SPARE_STOCK, LOAN, RECIPROCAL = range(4)
-TRANSFER_INTS = 4
-# Daily records the policies write, a tuple of arrays in this order (see simulator.engine.records).
-RECORDS = (
-    "released",
-    "pool_drawn",
-    "strategic",
-    "pool",
-    "stocked",
-    "pool_paid",
-    "transfers_in",
-    "transfers_out",
-    "loans_outstanding",
+    TR_MEMBERS,
+    TR_VALUES,
+    Book,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Records,
+    np_minimum,
+    send,
 )
-(
-    R_RELEASED,
-    R_POOL_DRAWN,
-    R_STRATEGIC,
-    R_POOL,
-    R_STOCKED,
-    R_POOL_PAID,
-    R_TRANSFERS_IN,
-    R_TRANSFERS_OUT,
-    R_LOANS,
-) = range(9)
+from simulator.engine.transfer_kernel import repay, transfer
+
+__all__ = ["delays_needed", "policy_release", "policy_replenish", "policy_targets"]
 
 
 @njit(cache=True, error_model="numpy")
@@ -120,23 +102,6 @@ def _armed(r: int, rule_ints: IntArray) -> bool:
 
 
 @njit(cache=True, error_model="numpy")
-def _send(
-    day: int,
-    delay: int,
-    country: int,
-    quantity: float,
-    state: FloatArray,
-    policy_calendar: FloatArray,
-) -> None:
-    """A policy movement leaves today and arrives in ``delay`` days (at once if 0)."""
-    if delay <= 0:
-        state[kernel.STOCK, country] += quantity
-        return
-    policy_calendar[day + delay, country] += quantity
-    state[kernel.POLICY_TRANSIT, country] += quantity
-
-
-@njit(cache=True, error_model="numpy")
 def _reserve_release(
     s: int, day: int, state: FloatArray, country: IntArray, values: FloatArray,
     rule_ints: IntArray, rule_coverage: FloatArray, delays: IntArray, records: Records,
@@ -149,7 +114,7 @@ def _reserve_release(
     stock = state[kernel.STOCK]
     target = state[kernel.INVENTORY_TARGET, i]
     if rule_ints[s, BY_SHORTFALL]:
-        triggered = state[kernel.LAST_SHORTFALL, i] > _EPS
+        triggered = state[kernel.LAST_SHORTFALL, i] > EPS
     else:
         triggered = stock[i] / demand < rule_coverage[s]  # NaN (no trigger): false
     _observe(s, day, triggered, rule_ints, delays)
@@ -185,7 +150,7 @@ def _pool_release(
         demand = state[kernel.DEMAND, j] if has_demand[j] else 1.0
         coverage = stock[j] / demand if has_demand[j] else np.inf
         if rule_ints[r, BY_SHORTFALL]:
-            in_need[a] = state[kernel.LAST_SHORTFALL, j] > _EPS
+            in_need[a] = state[kernel.LAST_SHORTFALL, j] > EPS
         else:
             threshold = 0.0 if np.isnan(rule_coverage[r]) else rule_coverage[r]
             in_need[a] = coverage < threshold
@@ -196,7 +161,7 @@ def _pool_release(
     if rule_ints[r, RELEASING] and not any_need and settled:
         rule_ints[r, SPELL_START] = -1
         rule_ints[r, RELEASING] = 0
-    if not rule_ints[r, RELEASING] or values[p, LEVEL] - values[p, FLOOR] <= _EPS:
+    if not rule_ints[r, RELEASING] or values[p, LEVEL] - values[p, FLOOR] <= EPS:
         return
     # Needs: what brings each eligible member back to the trigger level after today's use.
     days = 1.0 if rule_ints[r, BY_SHORTFALL] else rule_coverage[r]
@@ -216,7 +181,7 @@ def _pool_release(
             )
             needs[a] = max(gap, 0.0)
         total_need += needs[a]
-    if total_need <= _EPS:
+    if total_need <= EPS:
         return
     available = values[p, LEVEL] - values[p, FLOOR]
     given = np.zeros(k)
@@ -227,31 +192,23 @@ def _pool_release(
     else:
         for a in range(k):
             own = max(accounts[p, a] - shares[p, a] * values[p, FLOOR], 0.0)
-            given[a] = _minimum(needs[a], _minimum(own, shares[p, a] * values[p, MAX_RELEASE]))
+            given[a] = np_minimum(needs[a], np_minimum(own, shares[p, a] * values[p, MAX_RELEASE]))
             accounts[p, a] -= given[a]
     given_total = 0.0
     for a in range(k):
         j = members[p, a]
         q = given[a]
         given_total += q
-        if q <= _EPS:
+        if q <= EPS:
             continue
         delay = 0 if j == ints[p, LOCATION] else ints[p, LEAD]
-        _send(day, delay, j, q, state, policy_calendar)
+        send(day, delay, j, q, state, policy_calendar)
         records[R_RELEASED][day, j] += q
         records[R_POOL_DRAWN][day, j] += q
     values[p, LEVEL] -= given_total
     if ints[p, DRAWER_PAYS]:
         for a in range(k):
             owed[p, a] += given[a]
-
-
-@njit(cache=True, error_model="numpy")
-def _minimum(a: float, b: float) -> float:
-    """``numpy.minimum`` of two numbers: NaN if either is NaN."""
-    if np.isnan(a) or np.isnan(b):
-        return np.nan
-    return a if a <= b else b
 
 
 @njit(cache=True, error_model="numpy")
@@ -262,66 +219,8 @@ def _payers(p: int, k: int, ints: IntArray, shares: FloatArray, owed: FloatArray
         total += owed[p, a]
     part = np.empty(k)
     for a in range(k):
-        part[a] = owed[p, a] / total if ints[p, DRAWER_PAYS] and total > _EPS else shares[p, a]
+        part[a] = owed[p, a] / total if ints[p, DRAWER_PAYS] and total > EPS else shares[p, a]
     return part
-
-
-@njit(cache=True, error_model="numpy")
-def _transfer(
-    t: int, day: int, state: FloatArray, has_demand: BoolArray, members: IntArray,
-    count: IntArray, honours: BoolArray, values: FloatArray, ints: IntArray,
-    loans: FloatArray, policy_calendar: FloatArray, records: Records,
-) -> None:  # fmt: skip
-    """Step 6 of transfer agreement ``t``: members below the trigger receive from the others."""
-    k = count[t]
-    stock = state[kernel.STOCK]
-    demand = state[kernel.DEMAND]
-    receivers = np.zeros(k, dtype=np.bool_)
-    for a in range(k):
-        j = members[t, a]
-        coverage = stock[j] / demand[j] if has_demand[j] else np.inf
-        receivers[a] = coverage < values[t, TRIGGER]
-        if ints[t, RECIPROCAL]:
-            receivers[a] = receivers[a] and honours[t, a]
-    available = np.zeros(k)
-    weight = np.zeros(k)
-    for r in range(k):
-        if not receivers[r]:
-            continue
-        country = members[t, r]
-        need = state[kernel.INVENTORY_TARGET, country] + demand[country] - stock[country]
-        need -= state[kernel.POLICY_TRANSIT, country]
-        if need <= _EPS:
-            continue
-        total_available = 0.0
-        for d in range(k):
-            j = members[t, d]
-            available[d] = 0.0
-            if honours[t, d] and d != r:
-                available[d] = max(stock[j] - demand[j] * (1 + values[t, DONOR_FLOOR]), 0.0)
-            total_available += available[d]
-        if total_available <= _EPS:
-            continue
-        total_weight = 0.0
-        for d in range(k):
-            if ints[t, SPARE_STOCK]:
-                weight[d] = available[d]
-            else:
-                weight[d] = demand[members[t, d]] if available[d] > 0 else 0.0
-            total_weight += weight[d]
-        if total_weight <= _EPS:
-            continue
-        for d in range(k):
-            q = _minimum(available[d], need * weight[d] / total_weight)
-            if not q > _EPS:
-                continue
-            j = members[t, d]
-            stock[j] -= q
-            _send(day, ints[t, T_LEAD], country, q, state, policy_calendar)
-            records[R_TRANSFERS_OUT][day, j] += q
-            records[R_TRANSFERS_IN][day, country] += q
-            if ints[t, LOAN]:
-                loans[t, d, r] += q
 
 
 @njit(cache=True, error_model="numpy")
@@ -360,7 +259,7 @@ def policy_release(
             records,
         )  # fmt: skip
     for t in range(tr_count.shape[0]):
-        _transfer(
+        transfer(
             t, day, state, has_demand, tr_members, tr_count, honours, tr_values, tr_ints, loans,
             policy_calendar, records,
         )  # fmt: skip
@@ -409,7 +308,7 @@ def policy_replenish(
             for a in range(k):
                 j = pool_members[p, a]
                 surplus = max(stock[j] - target[j], 0.0)
-                moved = _minimum(part[a] * step, surplus)
+                moved = np_minimum(part[a] * step, surplus)
                 stock[j] -= moved
                 moved_total += moved
                 accounts[p, a] += moved
@@ -421,48 +320,7 @@ def policy_replenish(
     for j in range(stock.shape[0]):
         records[R_STOCKED][day, j] = before[j] - stock[j]
     for t in range(tr_count.shape[0]):
-        _repay(t, day, state, tr_members, tr_count, tr_ints, loans, policy_calendar, records)
-
-
-@njit(cache=True, error_model="numpy")
-def _repay(
-    t: int, day: int, state: FloatArray, members: IntArray, count: IntArray, ints: IntArray,
-    loans: FloatArray, policy_calendar: FloatArray, records: Records,
-) -> None:  # fmt: skip
-    """Borrowers back above target repay their lenders from the surplus; loans recorded."""
-    if not ints[t, LOAN]:
-        return
-    k = count[t]
-    stock = state[kernel.STOCK]
-    owed = np.zeros(k)
-    for b in range(k):
-        for lender in range(k):
-            owed[b] += loans[t, lender, b]
-    for b in range(k):
-        if not owed[b] > _EPS:
-            continue
-        country = members[t, b]
-        surplus = stock[country] - state[kernel.INVENTORY_TARGET, country]
-        if surplus <= _EPS:
-            continue
-        pay = min(surplus, owed[b])
-        stock[country] -= pay
-        for lender in range(k):
-            part = loans[t, lender, b] * (pay / owed[b])
-            loans[t, lender, b] -= part
-            if loans[t, lender, b] < 1e-9:
-                loans[t, lender, b] = 0.0
-            if part > _EPS:
-                _send(day, ints[t, T_LEAD], members[t, lender], part, state, policy_calendar)
-                records[R_TRANSFERS_OUT][day, country] += part
-                records[R_TRANSFERS_IN][day, members[t, lender]] += part
-    for a in range(k):  # owed to the member (+), owed by it (-)
-        lent = 0.0
-        borrowed = 0.0
-        for b in range(k):
-            lent += loans[t, a, b]
-            borrowed += loans[t, b, a]
-        records[R_LOANS][day, members[t, a]] += lent - borrowed
+        repay(t, day, state, tr_members, tr_count, tr_ints, loans, policy_calendar, records)
 
 
 @njit(cache=True, error_model="numpy")

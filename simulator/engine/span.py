@@ -29,7 +29,7 @@ import numpy.typing as npt
 from numba import njit
 
 from simulator.engine import kernel, policy_kernel, pricing
-from simulator.engine.policy_kernel import Book, Records
+from simulator.engine.policy_layout import Book, Records
 
 __all__ = ["advance_span"]
 

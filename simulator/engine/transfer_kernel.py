@@ -1,0 +1,133 @@
+"""Step 6 and step 8 of mutual transfer agreements, compiled: transfers, loans, repayments.
+
+The rules are those of ``docs/model.md`` ("Mutual transfer") and of
+:class:`~simulator.engine.coalitions.TransferAgreement`, which sets them up;
+:mod:`simulator.engine.policy_kernel` calls them for every agreement of a
+commodity, after its reserves and joint stockpiles.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from simulator.engine import kernel
+from simulator.engine.policy_layout import (
+    DONOR_FLOOR,
+    EPS,
+    LOAN,
+    R_LOANS,
+    R_TRANSFERS_IN,
+    R_TRANSFERS_OUT,
+    RECIPROCAL,
+    SPARE_STOCK,
+    T_LEAD,
+    TRIGGER,
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Records,
+    np_minimum,
+    send,
+)
+
+__all__ = ["repay", "transfer"]
+
+
+@njit(cache=True, error_model="numpy")
+def transfer(
+    t: int, day: int, state: FloatArray, has_demand: BoolArray, members: IntArray,
+    count: IntArray, honours: BoolArray, values: FloatArray, ints: IntArray,
+    loans: FloatArray, policy_calendar: FloatArray, records: Records,
+) -> None:  # fmt: skip
+    """Step 6 of transfer agreement ``t``: members below the trigger receive from the others."""
+    k = count[t]
+    stock = state[kernel.STOCK]
+    demand = state[kernel.DEMAND]
+    receivers = np.zeros(k, dtype=np.bool_)
+    for a in range(k):
+        j = members[t, a]
+        coverage = stock[j] / demand[j] if has_demand[j] else np.inf
+        receivers[a] = coverage < values[t, TRIGGER]
+        if ints[t, RECIPROCAL]:
+            receivers[a] = receivers[a] and honours[t, a]
+    available = np.zeros(k)
+    weight = np.zeros(k)
+    for r in range(k):
+        if not receivers[r]:
+            continue
+        country = members[t, r]
+        need = state[kernel.INVENTORY_TARGET, country] + demand[country] - stock[country]
+        need -= state[kernel.POLICY_TRANSIT, country]
+        if need <= EPS:
+            continue
+        total_available = 0.0
+        for d in range(k):
+            j = members[t, d]
+            available[d] = 0.0
+            if honours[t, d] and d != r:
+                available[d] = max(stock[j] - demand[j] * (1 + values[t, DONOR_FLOOR]), 0.0)
+            total_available += available[d]
+        if total_available <= EPS:
+            continue
+        total_weight = 0.0
+        for d in range(k):
+            if ints[t, SPARE_STOCK]:
+                weight[d] = available[d]
+            else:
+                weight[d] = demand[members[t, d]] if available[d] > 0 else 0.0
+            total_weight += weight[d]
+        if total_weight <= EPS:
+            continue
+        for d in range(k):
+            q = np_minimum(available[d], need * weight[d] / total_weight)
+            if not q > EPS:
+                continue
+            j = members[t, d]
+            stock[j] -= q
+            send(day, ints[t, T_LEAD], country, q, state, policy_calendar)
+            records[R_TRANSFERS_OUT][day, j] += q
+            records[R_TRANSFERS_IN][day, country] += q
+            if ints[t, LOAN]:
+                loans[t, d, r] += q
+
+
+@njit(cache=True, error_model="numpy")
+def repay(
+    t: int, day: int, state: FloatArray, members: IntArray, count: IntArray, ints: IntArray,
+    loans: FloatArray, policy_calendar: FloatArray, records: Records,
+) -> None:  # fmt: skip
+    """Borrowers back above target repay their lenders from the surplus; loans recorded."""
+    if not ints[t, LOAN]:
+        return
+    k = count[t]
+    stock = state[kernel.STOCK]
+    owed = np.zeros(k)
+    for b in range(k):
+        for lender in range(k):
+            owed[b] += loans[t, lender, b]
+    for b in range(k):
+        if not owed[b] > EPS:
+            continue
+        country = members[t, b]
+        surplus = stock[country] - state[kernel.INVENTORY_TARGET, country]
+        if surplus <= EPS:
+            continue
+        pay = min(surplus, owed[b])
+        stock[country] -= pay
+        for lender in range(k):
+            part = loans[t, lender, b] * (pay / owed[b])
+            loans[t, lender, b] -= part
+            if loans[t, lender, b] < 1e-9:
+                loans[t, lender, b] = 0.0
+            if part > EPS:
+                send(day, ints[t, T_LEAD], members[t, lender], part, state, policy_calendar)
+                records[R_TRANSFERS_OUT][day, country] += part
+                records[R_TRANSFERS_IN][day, members[t, lender]] += part
+    for a in range(k):  # owed to the member (+), owed by it (-)
+        lent = 0.0
+        borrowed = 0.0
+        for b in range(k):
+            lent += loans[t, a, b]
+            borrowed += loans[t, b, a]
+        records[R_LOANS][day, members[t, a]] += lent - borrowed
