@@ -132,6 +132,23 @@ def _reserve_release(
 
 
 @njit(cache=True, error_model="numpy")
+def _in_need(
+    r: int,
+    j: int,
+    state: FloatArray,
+    has_demand: BoolArray,
+    rule_ints: IntArray,
+    rule_coverage: FloatArray,
+) -> bool:
+    """Whether member ``j`` of a joint stockpile (rule ``r``) is below its trigger today."""
+    if rule_ints[r, BY_SHORTFALL]:
+        return bool(state[kernel.LAST_SHORTFALL, j] > EPS)
+    coverage = state[kernel.STOCK, j] / state[kernel.DEMAND, j] if has_demand[j] else np.inf
+    threshold = 0.0 if np.isnan(rule_coverage[r]) else rule_coverage[r]
+    return bool(coverage < threshold)
+
+
+@njit(cache=True, error_model="numpy")
 def _pool_release(
     p: int, r: int, day: int, state: FloatArray, has_demand: BoolArray,
     members: IntArray, count: IntArray, values: FloatArray, ints: IntArray,
@@ -142,19 +159,13 @@ def _pool_release(
     """Step 6 of joint stockpile ``p`` (rule ``r``): release to the members in need."""
     k = count[p]
     stock = state[kernel.STOCK]
-    in_need = np.zeros(k, dtype=np.bool_)
     any_need = False
     settled = True  # every member back at its target
     for a in range(k):
         j = members[p, a]
+        any_need = any_need or _in_need(r, j, state, has_demand, rule_ints, rule_coverage)
         demand = state[kernel.DEMAND, j] if has_demand[j] else 1.0
         coverage = stock[j] / demand if has_demand[j] else np.inf
-        if rule_ints[r, BY_SHORTFALL]:
-            in_need[a] = state[kernel.LAST_SHORTFALL, j] > EPS
-        else:
-            threshold = 0.0 if np.isnan(rule_coverage[r]) else rule_coverage[r]
-            in_need[a] = coverage < threshold
-        any_need = any_need or in_need[a]
         if not coverage >= state[kernel.INVENTORY_TARGET, j] / demand:
             settled = False
     _observe(r, day, any_need, rule_ints, delays)
@@ -163,6 +174,9 @@ def _pool_release(
         rule_ints[r, RELEASING] = 0
     if not rule_ints[r, RELEASING] or values[p, LEVEL] - values[p, FLOOR] <= EPS:
         return
+    in_need = np.zeros(k, dtype=np.bool_)
+    for a in range(k):
+        in_need[a] = _in_need(r, members[p, a], state, has_demand, rule_ints, rule_coverage)
     # Needs: what brings each eligible member back to the trigger level after today's use.
     days = 1.0 if rule_ints[r, BY_SHORTFALL] else rule_coverage[r]
     if np.isnan(days) or days == 0.0:
@@ -286,8 +300,13 @@ def policy_replenish(
     loans = book[LOANS]
     stock = state[kernel.STOCK]
     target = state[kernel.INVENTORY_TARGET]
-    before = stock.copy()
     n_reserves = res_country.shape[0]
+    refilling = False  # else nothing moves into reserves or pools: ``stocked`` stays 0
+    for r in range(rule_ints.shape[0]):
+        v = res_values[r] if r < n_reserves else pool_values[r - n_reserves]
+        if not _armed(r, rule_ints) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
+            refilling = True
+    before = stock.copy() if refilling else stock
     for s in range(n_reserves):  # move bought stock above the commercial target into the reserve
         i = res_country[s]
         v = res_values[s]
@@ -317,8 +336,9 @@ def policy_replenish(
             v[LEVEL] += moved_total
         for a in range(k):
             records[R_POOL][day, pool_members[p, a]] += shares[p, a] * v[LEVEL]
-    for j in range(stock.shape[0]):
-        records[R_STOCKED][day, j] = before[j] - stock[j]
+    if refilling:
+        for j in range(stock.shape[0]):
+            records[R_STOCKED][day, j] = before[j] - stock[j]
     for t in range(tr_count.shape[0]):
         repay(t, day, state, tr_members, tr_count, tr_ints, loans, policy_calendar, records)
 

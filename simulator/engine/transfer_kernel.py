@@ -45,12 +45,16 @@ def transfer(
     stock = state[kernel.STOCK]
     demand = state[kernel.DEMAND]
     receivers = np.zeros(k, dtype=np.bool_)
+    any_receiver = False
     for a in range(k):
         j = members[t, a]
         coverage = stock[j] / demand[j] if has_demand[j] else np.inf
         receivers[a] = coverage < values[t, TRIGGER]
         if ints[t, RECIPROCAL]:
             receivers[a] = receivers[a] and honours[t, a]
+        any_receiver = any_receiver or receivers[a]
+    if not any_receiver:
+        return
     available = np.zeros(k)
     weight = np.zeros(k)
     for r in range(k):
@@ -93,6 +97,16 @@ def transfer(
 
 
 @njit(cache=True, error_model="numpy")
+def _owes(loans: FloatArray) -> bool:
+    """Whether any loan of an agreement is outstanding."""
+    for lender in range(loans.shape[0]):
+        for borrower in range(loans.shape[1]):
+            if loans[lender, borrower] != 0.0:
+                return True
+    return False
+
+
+@njit(cache=True, error_model="numpy")
 def repay(
     t: int, day: int, state: FloatArray, members: IntArray, count: IntArray, ints: IntArray,
     loans: FloatArray, policy_calendar: FloatArray, records: Records,
@@ -101,6 +115,8 @@ def repay(
     if not ints[t, LOAN]:
         return
     k = count[t]
+    if not _owes(loans[t]):
+        return  # nothing owed: nothing to repay, every balance 0
     stock = state[kernel.STOCK]
     owed = np.zeros(k)
     for b in range(k):
