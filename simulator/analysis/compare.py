@@ -9,10 +9,12 @@ country (or coalition) × commodity, the paired differences are
 
 - ``mean_diff = D̄ = (1/n) Σ_r D_r``;
 - the paired-t interval ``D̄ ± t_{n-1, 1-α/2} · s_D / √n``;
-- the BCa bootstrap interval of the mean of ``D`` (``scipy.stats.bootstrap``,
-  resampling replications, seeded from the experiment's root seed through a
-  ``SeedSequence`` keyed by the comparison, so a number does not depend on
-  which other comparisons were asked for);
+- the BCa bootstrap interval of the mean of ``D`` (that of
+  ``scipy.stats.bootstrap``, computed in NumPy by
+  :mod:`simulator.analysis.bootstrap`; resampling replications, seeded from
+  the experiment's root seed through a ``SeedSequence`` keyed by the
+  comparison, so a number does not depend on which other comparisons were
+  asked for);
 - the Bonferroni-adjusted paired-t interval at level ``1 - α/m``, where ``m``
   is the number of variants compared with the same baseline (the family: the
   ``m`` comparisons of one metric, country and commodity), so that all ``m``

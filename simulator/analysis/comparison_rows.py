@@ -228,15 +228,19 @@ def metric_rows(
     wide: pd.DataFrame,
 ) -> None:
     direction = METRIC_DIRECTIONS.get(metric, Direction.NONE)
-    for variant in wide.columns:
-        described = describe(values_of(wide, variant), metric)
+    # One array for the table: pandas' selections cost more than the statistics.
+    matrix = wide.to_numpy(dtype=np.float64, na_value=np.nan)
+    column = {variant: j for j, variant in enumerate(wide.columns)}
+    for variant, j in column.items():
+        described = describe(matrix[:, j], metric)
         tables.statistics.append({"variant": variant, "metric": metric, **key, **described})
-    for variant in wide.columns:
+    for variant, j in column.items():
         base = setup.baselines[variant]
-        if variant == base or base not in wide.columns:
+        if variant == base or base not in column:
             continue
-        pairs = wide[[variant, base]].dropna()
-        v, b = values_of(pairs, variant), values_of(pairs, base)
+        both = matrix[:, [j, column[base]]]
+        both = both[~np.isnan(both).any(axis=1)]  # the replications with both values
+        v, b = np.ascontiguousarray(both[:, 0]), np.ascontiguousarray(both[:, 1])
         diff = v - b
         rng = comparison_rng(
             setup.results.seed, "bootstrap", variant, metric, key["country"], key["commodity"]
@@ -277,9 +281,9 @@ def metric_rows(
         )
     if direction is Direction.NONE or wide.shape[1] < 2 or not setup.n_resamples:
         return
-    complete = wide.dropna()
+    complete = matrix[~np.isnan(matrix).any(axis=1)]
     shares = probability_best(
-        complete.to_numpy(dtype=np.float64),
+        complete,
         direction,
         rng=comparison_rng(setup.results.seed, "p_best", metric, key["country"], key["commodity"]),
         n_resamples=setup.n_resamples,

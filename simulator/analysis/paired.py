@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import enum
 import math
-import warnings
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from simulator.analysis.bootstrap import bca_mean_interval
 from simulator.analysis.sweep import mean_interval
 
 __all__ = [
@@ -100,34 +99,19 @@ def bootstrap_interval(
 ) -> tuple[float, float]:
     """BCa bootstrap interval of the mean of the paired differences ``D_r``.
 
-    Resamples replications (whole pairs), ``scipy.stats.bootstrap(method="BCa")``.
-    All-equal differences give the degenerate interval ``(D, D)``; ``(nan, nan)``
-    with fewer than two pairs or when BCa is undefined.
+    Resamples replications (whole pairs): the interval of
+    ``scipy.stats.bootstrap(method="BCa")``, computed by
+    :func:`~simulator.analysis.bootstrap.bca_mean_interval` without importing
+    :mod:`scipy.stats`.  All-equal differences give the degenerate interval
+    ``(D, D)``; ``(nan, nan)`` with fewer than two pairs, and NaN for an end
+    where BCa is undefined.
     """
     d = np.asarray(diff, dtype=np.float64)
     if d.size < 2:
         return (math.nan, math.nan)
     if float(np.ptp(d)) == 0.0:
         return (float(d[0]), float(d[0]))
-    import inspect
-
-    from scipy import stats  # imported here: it costs about half a second at start-up
-
-    has_rng = "rng" in inspect.signature(stats.bootstrap).parameters
-    seeding: dict[str, Any] = {"rng": rng} if has_rng else {"random_state": rng}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", stats.DegenerateDataWarning)
-        result = stats.bootstrap(
-            (d,),
-            np.mean,
-            confidence_level=confidence,
-            n_resamples=n_resamples,
-            method="BCa",
-            vectorized=True,
-            axis=-1,
-            **seeding,
-        )
-    return (float(result.confidence_interval.low), float(result.confidence_interval.high))
+    return bca_mean_interval(d, confidence, rng=rng, n_resamples=n_resamples)
 
 
 def p_better(diff: npt.ArrayLike, direction: Direction) -> float | None:
@@ -212,8 +196,28 @@ def probability_best(
     if x.ndim != 2 or x.shape[0] == 0 or direction is Direction.NONE:
         return np.full(x.shape[-1] if x.ndim == 2 else 0, np.nan)
     index = rng.integers(0, x.shape[0], size=(n_resamples, x.shape[0]))
-    means = x[index].mean(axis=1)
+    means = _resample_means(x, index)
     score = means if direction is Direction.HIGHER else -means
     winners = score == score.max(axis=1, keepdims=True)
     shares = winners / winners.sum(axis=1, keepdims=True)
     return np.asarray(shares.mean(axis=0), dtype=np.float64)
+
+
+def _resample_means(x: FloatArray, index: npt.NDArray[np.int64]) -> FloatArray:
+    """``B × V``: per resample (a row of ``index``) and column of ``x``, the mean of the
+    drawn rows.
+
+    Each sum is taken in the order of the draws, ``x[i₁] + x[i₂] + …`` — the
+    order in which ``x[index].mean(axis=1)`` adds for two or more columns, so
+    the means are the same to the last bit — one column at a time, which is
+    several times faster than gathering whole rows of ``x``.
+    """
+    drawn = np.ascontiguousarray(index.T)  # row k: the k-th draw of every resample
+    sums = np.empty((index.shape[0], x.shape[1]), dtype=np.float64)
+    for column in range(x.shape[1]):
+        values = x[:, column][drawn]
+        total = values[0].copy()
+        for row in values[1:]:
+            total += row
+        sums[:, column] = total
+    return np.asarray(sums / x.shape[0], dtype=np.float64)
