@@ -154,3 +154,46 @@ def test_empty_selection_is_a_clear_error(folder: ResultsFolder) -> None:
         plots.fan_chart(daily, "fill_rate", "JPN", "gallium", ["national"])
     with pytest.raises(ValueError, match="no sweep rows"):
         plots.sweep_response(pd.DataFrame(columns=["parameter", "metric"]), PATH, "fill_rate")
+
+
+@pytest.mark.parametrize(("count", "rows", "columns"), [(1, 1, 1), (2, 1, 2), (4, 2, 2), (5, 2, 3)])
+def test_small_multiples_have_a_panel_per_pair_and_one_legend(
+    folder: ResultsFolder, count: int, rows: int, columns: int
+) -> None:
+    pairs = [("KOR", "gallium"), ("JPN", "gallium"), ("KJ", "gallium")] * 2
+    pairs = pairs[:count]
+    figure = plots.loss_ecdfs(folder.summary, pairs, "shortfall", folder.variants)
+    assert len(figure.axes) == count  # the cells a last row leaves over are removed
+    assert {ax.get_subplotspec().get_geometry()[:2] for ax in figure.axes} == {(rows, columns)}
+    assert [ax.get_title() for ax in figure.axes] == [f"{c} · {k}" for c, k in pairs]
+    # One curve per variant in each panel, the legend once for the figure.
+    for ax in figure.axes:
+        assert len([line for line in ax.lines if len(line.get_ydata()) > 2]) == 3
+        assert ax.get_legend() is None
+    (legend,) = figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == list(folder.variants)
+    if count > 1:  # one y scale for every panel
+        assert len({ax.get_ylim() for ax in figure.axes}) == 1
+
+
+def test_survival_small_multiples_share_axes_and_end_at_each_horizon(
+    folder: ResultsFolder,
+) -> None:
+    report = compare_results(folder, metrics=["tts_days"], n_resamples=50)
+    pairs = [("KOR", "gallium"), ("JPN", "gallium"), ("KJ", "gallium")]
+    figure = plots.survival_plots(
+        report.survival, pairs, variants=folder.variants, censor_days={"gallium": 100}
+    )
+    assert len(figure.axes) == 3
+    assert len({ax.get_xlim() for ax in figure.axes}) == 1
+    for ax in figure.axes:
+        for line in ax.lines:
+            x, y = np.asarray(line.get_xdata()), np.asarray(line.get_ydata())
+            assert (x[0], y[0], x[-1]) == (0, 1.0, 100)
+            assert np.all(np.diff(y) <= 0)
+    # Five panels on a grid of six: the panel above the empty cell keeps its day labels.
+    five = plots.survival_plots(report.survival, [*pairs, *pairs[:2]], variants=folder.variants)
+    labelled = [any(t.get_visible() for t in ax.get_xticklabels()) for ax in five.axes]
+    assert labelled == [False, False, True, True, True]
+    with pytest.raises(ValueError, match="no \\(country, commodity\\) pair"):
+        plots.survival_plots(report.survival, [])

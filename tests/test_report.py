@@ -118,6 +118,20 @@ def test_the_page_has_its_sections_tables_and_figures(page: str) -> None:
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;/td&gt;" in page
 
 
+def _section(page: str, anchor: str) -> str:
+    return page.split(f'<h2 id="{anchor}">')[1].split("<h2 ")[0]
+
+
+def test_survival_and_losses_are_one_figure_of_small_multiples_each(page: str) -> None:
+    # KJ, KOR and JPN are all short in some replications: one figure, a panel each.
+    for anchor, what in (("events", "without shortfall"), ("losses", "Distribution of")):
+        section = _section(page, anchor)
+        assert section.count("<figure>") == 1, anchor
+        (caption,) = re.findall(r"<figcaption>(.*?)</figcaption>", section)
+        assert what in caption
+        assert caption.endswith("KJ · gallium, KOR · gallium, JPN · gallium")
+
+
 def test_focus_is_the_coalition_and_its_members(xss_results: Path) -> None:
     assert focus_countries(open_results(xss_results)) == ["KJ", "KOR", "JPN"]
 

@@ -12,15 +12,26 @@ from __future__ import annotations
 
 import functools
 import io
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
-__all__ = ["STYLE", "axis_label", "metric_axis", "new_figure", "style", "variant_colours"]
+__all__ = [
+    "STYLE",
+    "axis_label",
+    "metric_axis",
+    "new_figure",
+    "panel_grid",
+    "style",
+    "variant_colours",
+    "variants_legend",
+]
 
 STYLE: dict[Any, Any] = {
     "text.parse_math": False,
@@ -102,6 +113,45 @@ def new_figure(width: float, height: float) -> Figure:
     figure = _notebook_figure()(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(figure)
     return figure
+
+
+def panel_grid(
+    count: int, *, sharex: bool = False, sharey: bool = False
+) -> tuple[Figure, list[Axes]]:
+    """A figure of ``count`` small panels (small multiples), for use inside :func:`style`.
+
+    One panel is 5 × 3 inches, as a figure of its own; more fill a 10-inch row
+    two or three to a row (two for 2 and 4 panels), 2.7 inches high per row,
+    with room above for one legend.  Cells left over in the last row are
+    removed; with ``sharex``, the panel above a removed cell keeps its x tick
+    labels.
+    """
+    if count < 1:
+        raise ValueError("a grid needs at least one panel")
+    if count == 1:
+        figure = new_figure(5.0, 3.0)
+        return figure, [figure.subplots()]
+    columns = 2 if count in (2, 4) else 3
+    rows = math.ceil(count / columns)
+    figure = new_figure(10.0, 2.7 * rows + 0.5)
+    grid = figure.subplots(rows, columns, sharex=sharex, sharey=sharey, squeeze=False)
+    axes = list(grid.ravel())
+    for ax in axes[count:]:
+        figure.delaxes(ax)
+    if sharex:
+        for index in range(max(0, count - columns), count):
+            axes[index].xaxis.set_tick_params(labelbottom=True)
+    return figure, axes[:count]
+
+
+def variants_legend(figure: Figure, colours: dict[str, str]) -> None:
+    """One legend of the variants' colours for the whole figure, above its panels."""
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color=colour, label=name) for name, colour in colours.items()]
+    figure.legend(
+        handles=handles, loc="outside upper center", ncols=min(len(handles), 6), fontsize=8
+    )
 
 
 def metric_axis(axis: Axis, metric: str, difference: bool = False) -> None:

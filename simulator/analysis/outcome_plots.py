@@ -1,6 +1,10 @@
 """Figures of outcomes over replications: loss distributions, paired differences,
 survival curves and a metric against a swept parameter.
 
+Loss distributions and survival curves come one pair (country, commodity) to a
+figure, or several pairs as small multiples in one figure (:func:`loss_ecdfs`,
+:func:`survival_plots`: a panel per pair, one legend), as the report draws them.
+
 Each function returns a :class:`matplotlib.figure.Figure` on its own Agg
 canvas (:func:`~simulator.analysis.figures.new_figure`), drawn in the house
 style; a variant keeps the colour of its position in ``variants``, and a
@@ -12,24 +16,35 @@ better, red worse, grey no clear difference).  Re-exported by
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from simulator.analysis.figures import axis_label, metric_axis, new_figure, style, variant_colours
+from simulator.analysis.figures import (
+    axis_label,
+    metric_axis,
+    new_figure,
+    panel_grid,
+    style,
+    variant_colours,
+    variants_legend,
+)
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 __all__ = [
     "OUTCOME_COLOURS",
     "difference_bars",
     "loss_ecdf",
+    "loss_ecdfs",
     "outcome",
     "survival_plot",
+    "survival_plots",
     "sweep_response",
 ]
 
@@ -48,31 +63,58 @@ def loss_ecdf(
     ``F(x) = #{r : X_r <= x} / n``; the dotted line at 0.95 reads off each
     variant's 95th percentile (its CVaR95 is the mean beyond it).
     """
-    rows = summary[(summary["country"] == country) & (summary["commodity"] == commodity)]
+    rows = _rows_of(summary, country, commodity)
     names = list(variants) if variants is not None else list(pd.unique(rows["variant"]))
-    colours = variant_colours(names)
     with style():
         figure = new_figure(5.0, 3.0)
         ax = figure.subplots()
-        for variant in names:
-            x = rows.loc[rows["variant"] == variant, metric].to_numpy(
-                dtype=np.float64, na_value=np.nan
-            )
-            x = np.sort(x[~np.isnan(x)])
-            if x.size == 0:
-                continue
-            y = np.arange(1, x.size + 1) / x.size
-            ax.step(
-                np.r_[x[0], x], np.r_[0.0, y], where="post", color=colours[variant], label=variant
-            )
-        ax.axhline(0.95, color="0.5", linestyle=":", linewidth=0.8)
-        ax.set_ylim(0, 1.02)
+        _ecdf_panel(ax, rows, metric, variant_colours(names))
         ax.set_xlabel(axis_label(metric))
-        metric_axis(ax.xaxis, metric)
         ax.set_ylabel("share of replications ≤ x")
         ax.set_title(f"{axis_label(metric)} — {country} · {commodity}")
         ax.legend(loc="lower right", fontsize=8)
     return figure
+
+
+def loss_ecdfs(
+    summary: pd.DataFrame,
+    pairs: Sequence[tuple[str, str]],
+    metric: str = "economic_loss_usd",
+    variants: Sequence[str] | None = None,
+) -> Figure:
+    """:func:`loss_ecdf` for several ``(country, commodity)`` pairs: one figure of small
+    multiples, a panel per pair (each its own x scale, one y scale), one legend."""
+    if not pairs:
+        raise ValueError("no (country, commodity) pair to draw")
+    names = list(variants) if variants is not None else list(pd.unique(summary["variant"]))
+    colours = variant_colours(names)
+    with style():
+        figure, axes = panel_grid(len(pairs), sharey=True)
+        for ax, (country, commodity) in zip(axes, pairs, strict=True):
+            _ecdf_panel(ax, _rows_of(summary, country, commodity), metric, colours)
+            ax.set_title(f"{country} · {commodity}")
+        figure.supxlabel(axis_label(metric), fontsize=9)
+        figure.supylabel("share of replications ≤ x", fontsize=9)
+        variants_legend(figure, colours)
+    return figure
+
+
+def _rows_of(frame: pd.DataFrame, country: str, commodity: str) -> pd.DataFrame:
+    return frame[(frame["country"] == country) & (frame["commodity"] == commodity)]
+
+
+def _ecdf_panel(ax: Axes, rows: pd.DataFrame, metric: str, colours: dict[str, str]) -> None:
+    """One step curve per variant of ``colours`` and the dotted line at 0.95."""
+    for variant, colour in colours.items():
+        x = rows.loc[rows["variant"] == variant, metric].to_numpy(dtype=np.float64, na_value=np.nan)
+        x = np.sort(x[~np.isnan(x)])
+        if x.size == 0:
+            continue
+        y = np.arange(1, x.size + 1) / x.size
+        ax.step(np.r_[x[0], x], np.r_[0.0, y], where="post", color=colour, label=variant)
+    ax.axhline(0.95, color="0.5", linestyle=":", linewidth=0.8)
+    ax.set_ylim(0, 1.02)
+    metric_axis(ax.xaxis, metric)
 
 
 OUTCOME_COLOURS: dict[str, str] = {"better": "#1a9850", "worse": "#d73027", "": "#999999"}
@@ -174,33 +216,66 @@ def survival_plot(
     after the shock; for TTR, the share not yet recovered.  Curves end at the
     horizon (``censor_day`` days after the shock) when it is known.
     """
-    rows = survival[
-        (survival["metric"] == metric)
-        & (survival["country"] == country)
-        & (survival["commodity"] == commodity)
-    ]
+    rows = _rows_of(survival[survival["metric"] == metric], country, commodity)
     names = list(variants) if variants is not None else list(pd.unique(rows["variant"]))
-    colours = variant_colours(names)
-    end = censor_day
-    if end is None and not rows.empty:
-        end = float(rows["day"].max()) * 1.05 + 1
-    ylabel = {"tts_days": "share without shortfall", "ttr_days": "share not yet recovered"}
     with style():
         figure = new_figure(5.0, 3.0)
         ax = figure.subplots()
-        for variant in names:
-            part = rows[rows["variant"] == variant].sort_values("day")
-            days = part["day"].to_numpy(dtype=np.float64)
-            s = part["survival"].to_numpy(dtype=np.float64)
-            x = np.r_[0.0, days, end if end is not None else (days[-1] if days.size else 1.0)]
-            y = np.r_[1.0, s, s[-1] if s.size else 1.0]
-            ax.step(x, y, where="post", color=colours[variant], label=variant)
-        ax.set_ylim(-0.02, 1.02)
-        ax.set_xlabel("days since the shock took effect")
-        ax.set_ylabel(ylabel.get(metric, "survival"))
+        _survival_panel(ax, rows, variant_colours(names), censor_day)
+        ax.set_xlabel(_DAYS_AFTER)
+        ax.set_ylabel(_SURVIVING.get(metric, "survival"))
         ax.set_title(f"{axis_label(metric)} — {country} · {commodity}")
         ax.legend(loc="best", fontsize=8)
     return figure
+
+
+def survival_plots(
+    survival: pd.DataFrame,
+    pairs: Sequence[tuple[str, str]],
+    metric: str = "tts_days",
+    variants: Sequence[str] | None = None,
+    *,
+    censor_days: Mapping[str, float | None] | None = None,
+) -> Figure:
+    """:func:`survival_plot` for several ``(country, commodity)`` pairs: one figure of
+    small multiples on shared axes, a panel per pair, one legend; ``censor_days``
+    gives each commodity's horizon in days after its shock."""
+    if not pairs:
+        raise ValueError("no (country, commodity) pair to draw")
+    rows = survival[survival["metric"] == metric]
+    names = list(variants) if variants is not None else list(pd.unique(rows["variant"]))
+    colours = variant_colours(names)
+    ends = censor_days or {}
+    with style():
+        figure, axes = panel_grid(len(pairs), sharex=True, sharey=True)
+        for ax, (country, commodity) in zip(axes, pairs, strict=True):
+            _survival_panel(ax, _rows_of(rows, country, commodity), colours, ends.get(commodity))
+            ax.set_title(f"{country} · {commodity}")
+        figure.supxlabel(_DAYS_AFTER, fontsize=9)
+        figure.supylabel(_SURVIVING.get(metric, "survival"), fontsize=9)
+        variants_legend(figure, colours)
+    return figure
+
+
+_DAYS_AFTER = "days since the shock took effect"
+_SURVIVING = {"tts_days": "share without shortfall", "ttr_days": "share not yet recovered"}
+
+
+def _survival_panel(
+    ax: Axes, rows: pd.DataFrame, colours: dict[str, str], censor_day: float | None
+) -> None:
+    """One Kaplan–Meier step curve per variant of ``colours``, to the horizon when known."""
+    end = censor_day
+    if end is None and not rows.empty:
+        end = float(rows["day"].max()) * 1.05 + 1
+    for variant, colour in colours.items():
+        part = rows[rows["variant"] == variant].sort_values("day")
+        days = part["day"].to_numpy(dtype=np.float64)
+        s = part["survival"].to_numpy(dtype=np.float64)
+        x = np.r_[0.0, days, end if end is not None else (days[-1] if days.size else 1.0)]
+        y = np.r_[1.0, s, s[-1] if s.size else 1.0]
+        ax.step(x, y, where="post", color=colour, label=variant)
+    ax.set_ylim(-0.02, 1.02)
 
 
 def sweep_response(

@@ -12,7 +12,8 @@ Each variant keeps the colour of its position in ``variants`` across figures.
 
 The functions live in :mod:`simulator.analysis.trajectory_plots` (fan charts,
 resilience triangles), :mod:`simulator.analysis.outcome_plots` (loss ECDFs,
-paired differences, survival curves, sweep responses) and
+paired differences, survival curves, sweep responses; ECDFs and survival
+curves also as small multiples) and
 :mod:`simulator.analysis.figure_export` (SVG, PNG, inline); this module gathers
 them under one name.
 """
@@ -25,8 +26,10 @@ from simulator.analysis.outcome_plots import (
     OUTCOME_COLOURS,
     difference_bars,
     loss_ecdf,
+    loss_ecdfs,
     outcome,
     survival_plot,
+    survival_plots,
     sweep_response,
 )
 from simulator.analysis.trajectory_plots import fan_chart, resilience_triangle, resilience_triangles
@@ -38,11 +41,13 @@ __all__ = [
     "figure_png_data_uri",
     "figure_svg",
     "loss_ecdf",
+    "loss_ecdfs",
     "outcome",
     "resilience_triangle",
     "resilience_triangles",
     "save_figure",
     "survival_plot",
+    "survival_plots",
     "sweep_response",
     "variant_colours",
 ]

@@ -10,13 +10,14 @@ figures carry no user text either: they are drawn with text as paths and
 their SVG comments are removed.
 
 Sections: the experiment, notes, the paired comparisons of every metric
-(tables and interval plots), the probability of being best, time to survive
-and to recover (event table and survival curves), the sweep and targets when
-present (a sweep that is zero everywhere is left out, with a note saying so),
-daily trajectories (fan charts and resilience triangles) and loss
-distributions for the focus countries, the comparison with history when the
-scenario is a historical replay (:mod:`simulator.analysis.report_backtest`),
-and the resolved scenario.
+(tables, and interval plots for shortfall and economic loss), the probability
+of being best, time to survive and to recover (event table, and the survival
+curves of the focus countries as one figure of small multiples), the sweep and
+targets when present (a sweep that is zero everywhere is left out, with a note
+saying so), daily trajectories (fan charts and resilience triangles) and loss
+distributions for the focus countries (one figure of small multiples), the
+comparison with history when the scenario is a historical replay
+(:mod:`simulator.analysis.report_backtest`), and the resolved scenario.
 
 :func:`write_report` writes the file atomically (a temporary file in the same
 folder, then :func:`os.replace`).

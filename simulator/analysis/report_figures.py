@@ -3,7 +3,8 @@
 :class:`Figures` renders each figure to inline SVG (or a base64 PNG ``data:``
 URI), captioned and escaped, and can also save it to a folder.  The daily
 trajectories (fan charts and resilience triangles) and the loss distributions
-of the focus countries are sections of figures alone.
+of the focus countries (one figure, a panel per country and commodity with a
+loss) are sections of figures alone.
 """
 
 from __future__ import annotations
@@ -135,7 +136,7 @@ def losses_section(
 ) -> str:
     metric = "economic_loss_usd" if "economic_loss_usd" in results.summary else "shortfall"
     summary = results.summary
-    grid: list[str] = []
+    drawn: list[tuple[str, str]] = []
     without: list[str] = []
     for country, commodity in focus_pairs(summary, focus):
         values = summary.loc[
@@ -144,21 +145,18 @@ def losses_section(
         if not (values.fillna(0) != 0).any():
             without.append(f"{country} · {commodity}")  # nothing to draw: no loss anywhere
             continue
-        grid.append(
-            figures.maybe(
-                partial(plots.loss_ecdf, summary, country, commodity, metric, report.variants),
-                f"Distribution of {metric.replace('_', ' ')} over replications,"
-                f" {country} · {commodity}",
-            )
-        )
+        drawn.append((country, commodity))
     nobody = escape(", ".join(without))
     note = (
         f'<p class="note">No loss in any variant or replication: {nobody}.</p>' if without else ""
     )
-    return (
-        '<h2 id="losses">Loss distributions</h2>'
-        + note
-        + '<div class="grid">'
-        + "".join(grid)
-        + "</div>"
-    )
+    figure = ""
+    if drawn:
+        figure = figures.maybe(
+            partial(plots.loss_ecdfs, summary, drawn, metric, report.variants),
+            f"Distribution of {metric.replace('_', ' ')} over replications (share of"
+            " replications at or below each loss; dotted: 95 %):"
+            f" {', '.join(f'{c} · {k}' for c, k in drawn)}",
+            narrow=len(drawn) == 1,
+        )
+    return '<h2 id="losses">Loss distributions</h2>' + note + figure

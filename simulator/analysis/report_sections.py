@@ -199,29 +199,27 @@ def events_section(
         " variant does better than the baseline (a missing time ranks after every day).</p>",
         html_table(header, body),
     ]
-    grid = []
-    events = report.events
-    tts = events[events["metric"] == "tts_days"]
-    for country, commodity in focus_pairs(report.events, focus):
-        mine = tts[(tts["country"] == country) & (tts["commodity"] == commodity)]
-        if not (mine["n_events"] > 0).any():
-            continue  # no shortfall in any variant: a flat line (the table says so)
-        censor = results.days_after_shock(report.baseline, commodity)
-        grid.append(
+    # A pair without shortfall in any variant would draw flat lines (the table says so).
+    tts = report.events[(report.events["metric"] == "tts_days") & (report.events["n_events"] > 0)]
+    short = set(zip(tts["country"].astype(str), tts["commodity"].astype(str), strict=True))
+    pairs = [pair for pair in focus_pairs(report.events, focus) if pair in short]
+    if pairs:
+        censor = {c: results.days_after_shock(report.baseline, c) for _, c in pairs}
+        parts.append(
             figures.maybe(
                 partial(
-                    plots.survival_plot,
+                    plots.survival_plots,
                     report.survival,
-                    country,
-                    commodity,
+                    pairs,
                     "tts_days",
                     report.variants,
-                    censor_day=censor,
+                    censor_days=censor,
                 ),
-                f"Share of replications without shortfall, {country} · {commodity}",
+                "Share of replications without shortfall (Kaplan–Meier), by days since the"
+                f" shock took effect: {', '.join(f'{c} · {k}' for c, k in pairs)}",
+                narrow=len(pairs) == 1,
             )
         )
-    parts.append('<div class="grid">' + "".join(grid) + "</div>")
     return "\n".join(parts)
 
 
