@@ -145,12 +145,14 @@ def panel_grid(
 
 
 def variants_legend(figure: Figure, colours: dict[str, str]) -> None:
-    """One legend of the variants' colours for the whole figure, above its panels."""
+    """One legend of the variants' colours for the whole figure, above its panels (in
+    rows of three to a 5-inch figure, six to a 10-inch one)."""
     from matplotlib.lines import Line2D
 
     handles = [Line2D([], [], color=colour, label=name) for name, colour in colours.items()]
+    per_row = 3 if figure.get_figwidth() < 6 else 6
     figure.legend(
-        handles=handles, loc="outside upper center", ncols=min(len(handles), 6), fontsize=8
+        handles=handles, loc="outside upper center", ncols=min(len(handles), per_row), fontsize=8
     )
 
 
