@@ -66,7 +66,11 @@ def test_real_batch_report(batch_dir: Path, tmp_path: Path) -> None:
     assert main(["report", str(batch_dir), "-o", str(output), "--resamples", "500"]) == 0
     page = output.read_text(encoding="utf-8")
     assert "kj-pooling" in page
-    assert page.count("<svg") >= 15
+    # Paired differences (shortfall and loss), the survival curves and the loss distributions
+    # of KJ and KOR (one figure of small multiples each), three daily figures per country.
+    assert page.count("<svg") >= 13
+    assert "by days since the shock took effect: KJ · widget, KOR · widget</figcaption>" in page
+    assert "dotted: 95 %): KJ · widget, KOR · widget</figcaption>" in page
     assert "Resilience triangles" in page
 
 
