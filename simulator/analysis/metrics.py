@@ -338,6 +338,8 @@ def _country_rows(
         "loans_outstanding": x["loans_outstanding"][:, last].tolist(),
         "pool_level": x["pool"][:, last].tolist(),
         "pool_drawn": x["pool_drawn"].sum(axis=1).tolist(),
+        "stocked": x["stocked"].sum(axis=1).tolist(),
+        "pool_paid": x["pool_paid"].sum(axis=1).tolist(),
     }
     rows: list[dict[str, Any]] = []
     for k, i in enumerate(importers.tolist()):
@@ -365,8 +367,8 @@ def _country_rows(
                 "shortage_days": columns["shortage_days"][k],
                 "lost_days": columns["lost_days"][k],
                 "min_coverage_days": columns["min_inventory"][k] / demand_per_day,
-                "stockpile_cost_usd": calc_committed_cost_usd(
-                    reserve_size + pool_size, x["stocked"][k], price, carrying, rec.days
+                "stockpile_cost_usd": _committed_cost(
+                    reserve_size + pool_size, columns["stocked"][k], price, carrying, rec.days
                 ),
                 "released": columns["released"][k],
                 "transfers_in": columns["transfers_in"][k],
@@ -374,12 +376,17 @@ def _country_rows(
                 "loans_outstanding": columns["loans_outstanding"][k],
                 "pool_level": columns["pool_level"][k],
                 "pool_drawn": columns["pool_drawn"][k],
-                "pool_paid": calc_committed_cost_usd(
-                    pool_size, x["pool_paid"][k], price, carrying, rec.days
+                "pool_paid": _committed_cost(
+                    pool_size, columns["pool_paid"][k], price, carrying, rec.days
                 ),
             }
         )
     return rows
+
+
+def _committed_cost(size: float, bought: float, price: float, carrying: float, days: int) -> float:
+    """:func:`calc_committed_cost_usd` from the units bought, summed (the same operations)."""
+    return size * price * carrying * days / 365.0 + (size + bought) * price
 
 
 def _sizes(rec: CommodityRecords, i: int | np.integer[Any]) -> tuple[float, float]:
