@@ -97,7 +97,9 @@ def commodity_days(
         day += 1
 
 
-def tier_days(env: simpy.Environment, horizon: int, commodities: list[Commodity]):  # type: ignore[no-untyped-def]
+def tier_days(
+    env: simpy.Environment, horizon: int, commodities: list[Commodity]
+) -> Generator[simpy.Event]:
     """The daily process with recipes: steps 0–6 in recipe order (inputs first), then 7–9."""
     for day in range(horizon):
         for c in commodities:
