@@ -50,13 +50,6 @@ class Commodity:
     licensed: list[ActiveControl] = field(default_factory=list)
     price: WorldPrice | None = None
     tier: CommodityTier | None = None
-    _no_policies: PolicyBook | None = field(default=None, repr=False)
-
-    def no_policies(self) -> PolicyBook:
-        """An empty policy book (the span kernel's arguments for a commodity without policies)."""
-        if self._no_policies is None:
-            self._no_policies = PolicyBook(self.market, self.record, [], [], [])
-        return self._no_policies
 
     def no_expansion(self) -> tuple[BoolArray, npt.NDArray[np.int64], FloatArray]:
         """Expansion arguments of the span kernel for a commodity without expansions."""
@@ -213,7 +206,9 @@ def _advance(c: Commodity, first: int, end: int) -> int:
     if c.licensed:
         licence_target(m, c.licensed, first)
     price, watch, policies = c.price, c.expansion, c.policies
-    book = c.no_policies() if policies is None else policies
+    book, policy_records = (
+        PolicyBook.no_policies() if policies is None else (policies.book, policies.records)
+    )
     parameters, price_state, base_demand, base_output, ceiling, grows, world_output = (
         _NO_PRICE if price is None else price.kernel_arguments()
     )
@@ -266,8 +261,8 @@ def _advance(c: Commodity, first: int, end: int) -> int:
         m.capacity_ceiling,
         policies is not None,
         m.has_demand,
-        book.book,
-        book.records,
+        book,
+        policy_records,
     )
     m.produced_total, m.consumed_total = float(totals[0]), float(totals[1])
     m.approvals_waiting = False

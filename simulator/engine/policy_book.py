@@ -118,6 +118,11 @@ class PolicyBook:
         self.empty = not (s or p or t)
         self.draw_delays()
 
+    @staticmethod
+    def no_policies() -> tuple[pk.Book, pk.Records]:
+        """The book and records of a commodity without policies (not read: shapes and types)."""
+        return _NO_POLICIES
+
     def stock_held(self) -> tuple[float, float]:
         """Units held in national reserves, and in joint stockpiles (each added in order)."""
         return (
@@ -156,3 +161,20 @@ class PolicyBook:
         """Step 8 and the policies' records of step 9."""
         m = self.market
         policy_kernel.policy_replenish(day, m.state, self.book, m.policy_calendar, self.records)
+
+
+def _empty() -> tuple[pk.Book, pk.Records]:
+    ints, floats = np.zeros((0, 1), dtype=np.int64), np.zeros((0, 1))
+    book = (
+        np.zeros(0, dtype=np.int64), np.zeros((0, pk.STOCK_VALUES)), ints,
+        np.zeros(0, dtype=np.int64), np.zeros((0, pk.STOCK_VALUES)),
+        np.zeros((0, pk.POOL_INTS), dtype=np.int64), floats, floats, floats,
+        np.zeros((0, pk.RULE_INTS), dtype=np.int64), np.zeros(0),
+        np.zeros((0, DELAYS_AHEAD), dtype=np.int64), ints, np.zeros(0, dtype=np.int64),
+        np.zeros((0, 1), dtype=np.bool_), np.zeros((0, pk.TRANSFER_VALUES)),
+        np.zeros((0, pk.TRANSFER_INTS), dtype=np.int64), np.zeros((0, 1, 1)),
+    )  # fmt: skip
+    return book, tuple(np.zeros((0, 0)) for _ in pk.RECORDS)
+
+
+_NO_POLICIES = _empty()
