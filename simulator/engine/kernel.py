@@ -157,50 +157,48 @@ def trade_day(
         o = demand[j] + (target - position) / tau
         floor = demand[j] if stock[j] < state[INVENTORY_TARGET, j] else 0.0
         order[j] = o if o > floor else floor
-    request = line_work[REQUEST]
-    for k in range(lines):
-        request[k] = line_values[SHARE, k] * order[destination[k]]
 
-    # Step 3: controls on links: cut requests, the licence queue, leakage.
+    # Step 3: controls on links cut requests (the licence queue, leakage); step 4 takes each
+    # line's committed request (up to baseline) first, its extra request after.
+    request = line_work[REQUEST]
     cut_by_importer = country_work[CUT]
     cut_by_importer[:] = 0.0
     leak = line_work[LEAK]
-    leak[:] = 0.0
     any_cut = False
     any_leak = False
-    for k in range(m):
-        line_values[LICENCE_REQUESTS, k] = 0.0
-        if mode[k] == 0:
-            request[k] += approved[k]
-            continue
-        asked = request[k]
-        if mode[k] == _BAN:
-            allowed = 0.0
-        elif mode[k] == _QUOTA:
-            allowed = min(asked, line_values[QUOTA, k])
-        elif line_ints[LICENCE_TODAY, k] == LICENCE_APPROVED_NOW:
-            allowed = asked
-        else:  # licensing: the whole request waits for a decision (or is denied at once)
-            if line_ints[LICENCE_TODAY, k] == LICENCE_QUEUED:
-                line_values[LICENCE_REQUESTS, k] = asked
-            allowed = 0.0
-            asked = 0.0
-        cut = asked - allowed
-        if line_values[LEAK_SHARE, k] > 0.0 and cut > 0.0:
-            leak[k] = min(cut, base[k]) * line_values[LEAK_SHARE, k]
-            cut -= leak[k]
-            any_leak = True
-        if cut > 0.0:
-            cut_by_importer[destination[k]] += cut
-            any_cut = True
-        request[k] = allowed + approved[k]
-
-    # Step 4: committed requests (up to baseline) first; pro rata when over capacity.
     committed = line_work[COMMITTED]
     extra = line_work[EXTRA]
     committed_by_source = country_work[COMMITTED_OUT]
     committed_by_source[:] = 0.0
     for k in range(lines):
+        request[k] = line_values[SHARE, k] * order[destination[k]]
+        if k < m:
+            leak[k] = 0.0
+            line_values[LICENCE_REQUESTS, k] = 0.0
+            if mode[k] == 0:
+                request[k] += approved[k]
+            else:
+                asked = request[k]
+                if mode[k] == _BAN:
+                    allowed = 0.0
+                elif mode[k] == _QUOTA:
+                    allowed = min(asked, line_values[QUOTA, k])
+                elif line_ints[LICENCE_TODAY, k] == LICENCE_APPROVED_NOW:
+                    allowed = asked
+                else:  # licensing: the whole request waits for a decision (or is denied)
+                    if line_ints[LICENCE_TODAY, k] == LICENCE_QUEUED:
+                        line_values[LICENCE_REQUESTS, k] = asked
+                    allowed = 0.0
+                    asked = 0.0
+                cut = asked - allowed
+                if line_values[LEAK_SHARE, k] > 0.0 and cut > 0.0:
+                    leak[k] = min(cut, base[k]) * line_values[LEAK_SHARE, k]
+                    cut -= leak[k]
+                    any_leak = True
+                if cut > 0.0:
+                    cut_by_importer[destination[k]] += cut
+                    any_cut = True
+                request[k] = allowed + approved[k]
         c = min(request[k], base[k])
         committed[k] = c
         extra[k] = request[k] - c
@@ -246,35 +244,34 @@ def trade_day(
         sharing,
     )
     served_extra = line_work[SERVED_EXTRA]
-    for k in range(lines):
-        served_extra[k] = extra[k] * ratio[k]
     unmet_by_importer = country_work[UNMET_IN]
     unmet_by_importer[:] = 0.0
     any_unmet = False
     for i in range(n):
         state[UNMET_EXTRA, i] = 0.0
     for k in range(lines):
+        served_extra[k] = extra[k] * ratio[k]
         unmet = extra[k] - served_extra[k]
         if unmet > 1e-12:
             state[UNMET_EXTRA, source[k]] += unmet
             unmet_by_importer[destination[k]] += unmet
             any_unmet = True
-    for k in range(lines):
         spare[source[k]] -= served_extra[k]
     for i in range(n):
         if spare[i] < 0.0:
             spare[i] = 0.0
-    restock = line_work[RESTOCK]  # served by the second rerouting
-    restock[:] = 0.0
+    restock = line_work[RESTOCK]  # served by the second rerouting (read only if restocked)
+    restocked = False
     second = line_work[SECOND]
-    second[:] = 0.0
     if any_unmet:
+        second[:] = 0.0
         open_contracts(
             day, unmet_by_importer, destination, mode, contract_delay, contract_day, m, open_line
         )
     if any_unmet and reroute(
         unmet_by_importer, spare, source, destination, open_line, second, total, count
     ):
+        restocked = True
         share_spare(
             second,
             spare,
@@ -298,15 +295,11 @@ def trade_day(
             running = day - line_ints[CONTRACT_DAY, k] + 1
             if running < ramp:
                 served_extra[k] *= running / ramp
-                restock[k] *= running / ramp
+                if restocked:
+                    restock[k] *= running / ramp
 
     # Step 5: production and shipping; own supply enters inventory at once.
-    for i in range(n):
-        production_record[day, i] = 0.0
-        shipped_record[day, i] = 0.0
-        exported_record[day, i] = 0.0
-    for k in range(m):
-        link_record[day, k] = 0.0
+    # (The day's rows of the records are still 0: each day is traded once.)
     carried = country_work[CARRIED]  # shipped for the importer's own orders (not restocking
     carried[:] = 0.0  # passed on)
     carried_days = country_work[CARRIED_DAYS]  # Σ carried × days on the way
@@ -323,8 +316,9 @@ def trade_day(
             shipped_record[day, j] += served
             exported_record[day, i] += served
             link_record[day, k] += served
-            carried[j] += served - restock[k]
-            carried_days[j] += (served - restock[k]) * line_ints[LEAD, k]
+            own = served - restock[k] if restocked else served
+            carried[j] += own
+            carried_days[j] += own * line_ints[LEAD, k]
     if any_leak:
         for k in range(m):
             if leak[k] > 0.0:
