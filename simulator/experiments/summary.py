@@ -123,6 +123,8 @@ def summarise_results(out: str | Path, variants: Sequence[str]) -> list[dict[str
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from simulator.io.arrow import array, to_numpy
+
     root = Path(out) / "summary"
     if not root.is_dir():
         raise FileNotFoundError(f"{out}: no summary chunks (summary/variant=*/chunk-*.parquet)")
@@ -134,26 +136,27 @@ def summarise_results(out: str | Path, variants: Sequence[str]) -> list[dict[str
             continue
         files = [f for f in sorted(folder.glob("*.parquet")) if not f.name.startswith((".", "_"))]
         for file in files:
-            table = pq.read_table(file, columns=needed)
-            code = pa.array(np.full(table.num_rows, len(names), dtype=np.int64))
+            with pq.ParquetFile(file) as parquet:  # not read_table: pyarrow.dataset imports pandas
+                table = parquet.read(columns=needed)
+            code = array(np.full(table.num_rows, len(names), dtype=np.int64), pa.int64())
             tables.append(table.append_column("variant", code))
         names.append(unquote(folder.name.split("=", 1)[1]))
     table = pa.concat_tables(tables) if tables else None
     if table is None or table.num_rows == 0:
         return []
-    variant = table.column("variant").to_numpy()
+    variant = to_numpy(table.column("variant"))
     country, countries = _encoded(table.column("country"))
     commodity, commodities = _encoded(table.column("commodity"))
-    group = table.column("group").to_numpy().astype(np.int64)
+    group = to_numpy(table.column("group")).astype(np.int64)
     rank = {name: i for i, name in enumerate(variants)}
     by_rank = np.array([rank.get(v, len(rank)) for v in names], dtype=np.int64)
     by_name = np.argsort(np.argsort(np.array(names, dtype=object), kind="stable"), kind="stable")
-    replication = table.column("replication").to_numpy()
+    replication = to_numpy(table.column("replication"))
     order = np.lexsort((replication, by_name[variant], by_rank[variant]))  # a stable sort
     key = ((variant * len(countries) + country) * len(commodities) + commodity) * 2 + group
     _, first, inverse = np.unique(key[order], return_index=True, return_inverse=True)
     members = np.split(order[np.argsort(inverse, kind="stable")], np.cumsum(np.bincount(inverse)))
-    values = {m: table.column(m).to_numpy() for m in (*SUMMARY_METRICS, "shortage_days")}
+    values = {m: to_numpy(table.column(m)) for m in (*SUMMARY_METRICS, "shortage_days")}
     rows: list[dict[str, Any]] = []
     for g in np.argsort(first, kind="stable"):
         part = members[g]
@@ -178,6 +181,8 @@ def summarise_results(out: str | Path, variants: Sequence[str]) -> list[dict[str
 
 def _encoded(column: pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], list[str]]:
     """A string column as integer codes and the strings they stand for."""
+    from simulator.io.arrow import to_numpy
+
     encoded = column.combine_chunks().dictionary_encode()
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = to_numpy(encoded.indices).astype(np.int64)
     return codes, [str(v) for v in encoded.dictionary.to_pylist()]

@@ -26,6 +26,7 @@ from simulator.errors import InputError
 from simulator.experiments.plan import Uncertainty, validate_scenario_data
 from simulator.experiments.seeding import draw_uncertainties
 from simulator.experiments.shared import SharedScenario
+from simulator.io.arrow import record_batch
 from simulator.io.paths import set_path
 from simulator.model.network import TradeNetwork
 from simulator.model.scenario import Scenario
@@ -315,9 +316,9 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
             days.append(day)
         rows += [{"replication": r, "seed": task.seed, **row, **drawn} for row in metrics]
         if len(rows) >= ROWS_PER_BATCH:
-            batches.append(pa.RecordBatch.from_pylist(rows, schema=schema))
+            batches.append(record_batch(rows, schema))
             rows = []
-    batches.append(pa.RecordBatch.from_pylist(rows, schema=schema))
+    batches.append(record_batch(rows, schema))
     summary = pa.Table.from_batches(batches, schema=schema)
     daily = None
     if task.daily_every is not None:

@@ -37,6 +37,7 @@ from simulator.experiments.tasks import (
     daily_schema,
     summary_schema,
 )
+from simulator.io.arrow import array
 from simulator.io.paths import set_path
 from simulator.io.resolved import dump_scenario_yaml
 from simulator.model.scenario import Scenario
@@ -236,11 +237,11 @@ def _with_constants(
     columns: list[pa.Array | pa.ChunkedArray] = []
     for f in schema:
         if f.name == "experiment":
-            columns.append(pa.array([experiment] * n, f.type))
+            columns.append(array([experiment] * n, f.type))
         elif f.name == "variant":
-            columns.append(pa.array([variant] * n, f.type))
+            columns.append(array([variant] * n, f.type))
         elif f.name in params:
-            columns.append(pa.array([params[f.name]] * n, f.type))
+            columns.append(array([params[f.name]] * n, f.type))
         else:
             columns.append(rows.column(f.name).cast(f.type))
     return pa.Table.from_arrays(columns, schema=schema)
