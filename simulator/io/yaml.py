@@ -30,7 +30,7 @@ from ruamel.yaml.scalarbool import ScalarBoolean
 
 from simulator.errors import InputError, Issue, Location, PathPart
 from simulator.io.files import read_input_file
-from simulator.io.yaml_bounds import check_expansion, check_nesting
+from simulator.io.yaml_bounds import check_expansion, load_bounded
 
 __all__ = ["DocPath", "SourceMap", "YamlDocument", "parse_yaml", "read_yaml"]
 
@@ -169,10 +169,8 @@ def parse_yaml(text: str, file: str = "<string>") -> YamlDocument:
     >>> str(doc.positions.values[("flow",)])
     'x.yaml:2:7'
     """
-    yaml = YAML(typ="rt")
     try:
-        first_alias = check_nesting(yaml, text, file)
-        loaded = yaml.load(text)
+        loaded, first_alias = load_bounded(text, file)
     except DuplicateKeyError as error:
         raise InputError([_duplicate_key_issue(text, file, error)]) from None
     except MarkedYAMLError as error:
