@@ -29,6 +29,7 @@ __all__ = [
     "EXIT_INVALID",
     "EXIT_USAGE",
     "app",
+    "entry",
     "json_safe",
     "json_text",
     "main",
@@ -159,6 +160,20 @@ def _entry(argv: list[str] | None) -> None:
             command.main(args=args[1:], prog_name=f"supplyshock {args[0]}", standalone_mode=True)
             return
     app(args=argv, standalone_mode=True)
+
+
+def entry() -> None:
+    """The process's entry point (the ``supplyshock`` script, ``python -m simulator``).
+
+    :func:`main`, then the exit, sparing shutdown the collector's passes over
+    what the command left alive (:func:`simulator.cli.collector.freeze_for_exit`).
+    """
+    from simulator.cli.collector import freeze_for_exit, own_process
+
+    own_process()
+    code = main()
+    freeze_for_exit()
+    sys.exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

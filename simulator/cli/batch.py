@@ -226,129 +226,134 @@ def batch(
     country: CountryOption = None,
 ) -> None:
     """Run every replication of FILE (variants × sweep points) and store them as Parquet."""
-    from simulator.analysis.headline import default_focus
-    from simulator.api import results_folder_name
-    from simulator.experiments.design import load_plan
-    from simulator.experiments.executors import (
-        ExecutorUnavailableError,
-        available_cores,
-        make_backend,
-    )
-    from simulator.experiments.integrity import FolderBusyError
-    from simulator.experiments.runner import run_batch
-    from simulator.experiments.store import ResultsConflictError
-    from simulator.experiments.summary import summarise_results
+    from simulator.cli.collector import startup
 
-    every = parse_daily(daily)
-    cores = available_cores()
-    if workers is not None and workers > cores and not force:
-        raise typer.BadParameter(
-            f"expected at most {cores} (the CPU cores available), found {workers};"
-            " add --force to run more workers than cores",
-            param_hint="--workers",
+    with startup() as started:  # the collector paused while the command starts
+        from simulator.analysis.headline import default_focus
+        from simulator.api import results_folder_name
+        from simulator.experiments.design import load_plan
+        from simulator.experiments.executors import (
+            ExecutorUnavailableError,
+            available_cores,
+            make_backend,
         )
-    if dask is not None and dask != "local" and workers is not None:
-        raise typer.BadParameter(
-            "--workers sets the size of a local cluster only; a cluster at an address has its own",
-            param_hint="--workers",
-        )
-    plan = load_plan(file, replications=replications)
-    report_warnings(plan.warnings)
-    folder = out if out is not None else _RESULTS / results_folder_name(plan.name)
-    backend = make_backend(workers, dask)
-    errors = Console(stderr=True)
-    show = not quiet and errors.is_terminal
-    bar = _Bar(errors) if show else None
+        from simulator.experiments.integrity import FolderBusyError
+        from simulator.experiments.runner import run_batch
+        from simulator.experiments.store import ResultsConflictError
+        from simulator.experiments.summary import summarise_results
 
-    def log(message: str) -> None:
-        if not quiet:
-            print(message, file=sys.stderr)
+        every = parse_daily(daily)
+        cores = available_cores()
+        if workers is not None and workers > cores and not force:
+            raise typer.BadParameter(
+                f"expected at most {cores} (the CPU cores available), found {workers};"
+                " add --force to run more workers than cores",
+                param_hint="--workers",
+            )
+        if dask is not None and dask != "local" and workers is not None:
+            raise typer.BadParameter(
+                "--workers sets the size of a local cluster only;"
+                " a cluster at an address has its own",
+                param_hint="--workers",
+            )
+        plan = load_plan(file, replications=replications)
+        report_warnings(plan.warnings)
+        folder = out if out is not None else _RESULTS / results_folder_name(plan.name)
+        backend = make_backend(workers, dask)
+        errors = Console(stderr=True)
+        show = not quiet and errors.is_terminal
+        bar = _Bar(errors) if show else None
 
-    try:
-        result = run_batch(
-            plan,
-            folder,
-            backend=backend,
-            daily_every=every,
-            overwrite=overwrite,
-            chunk_size=chunk_size,
-            progress=bar,
-            log=log,
-        )
-    except (ResultsConflictError, FolderBusyError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        raise typer.Exit(EXIT_INVALID) from None
-    except ExecutorUnavailableError as error:
-        print(f"error: --dask: {error}", file=sys.stderr)
-        raise typer.Exit(EXIT_USAGE) from None
-    except OSError as error:
-        reason = error.strerror or str(error)
-        where = f" ({error.filename})" if error.filename else ""
-        print(
-            f"error: cannot write the results: {reason}{where}. The chunks written so far are"
-            f" kept in {folder}; free space (or fix the folder) and run the same command again"
-            " to resume",
-            file=sys.stderr,
-        )
-        raise typer.Exit(EXIT_FAILED) from None
-    except KeyboardInterrupt:
-        print(
-            f"\ninterrupted: the chunks written so far are kept in {folder};"
-            " run the same command again to resume",
-            file=sys.stderr,
-        )
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    finally:
-        if bar is not None:
-            bar.stop()
+        def log(message: str) -> None:
+            if not quiet:
+                print(message, file=sys.stderr)
 
-    try:
-        rows = summarise_results(folder, [v.name for v in plan.variants])
-        present = list(dict.fromkeys(str(row["country"]) for row in rows))
-        shown = country or default_focus(plan.variants[0].data, present)
-        shown_only = [] if country or as_json else shown
-        if country or not as_json:
-            rows = [row for row in rows if row["country"] in shown]
-    except FileNotFoundError:
-        rows, shown_only = [], []
-    failed: dict[str, int] = {}
-    for f in result.failures:
-        failed[f["variant"]] = failed.get(f["variant"], 0) + 1
-    if as_json:
-        payload = {
-            "experiment": plan.name,
-            "out": str(folder),
-            "variants": [
-                {
-                    "name": v.name,
-                    "variant": v.named,
-                    "point": v.point,
-                    "baseline": v.baseline,
-                    "params": v.params,
-                    "replications": plan.replications - failed.get(v.name, 0),
-                    "failed": failed.get(v.name, 0),
-                }
-                for v in plan.variants
-            ],
-            "summary": rows,
-            "failures": result.failures,
-        }
-        typer.echo(json_text(payload))
-    else:
-        console = stdout_console()
-        title = f"{plan.name}: {plan.replications} replications per variant, seed {plan.seed}"
-        first = plan.variants[0].scenario
-        units = {name: c.unit for name, c in first.commodities.items()}
-        _print_summary(console, rows, title, units)
-        if shown_only:
-            listed = escape(", ".join(shown_only))
-            console.print(f"rows for {listed} (--country for others)", style="dim")
-        console.print(f"results: {escape(str(folder))}", style="dim")
-        if compare and not result.failures and len(plan.variants) > 1:
-            _print_comparison(console, folder, country, detail)
-    if result.failures:
-        _report_failures(result.failures, folder)
-        raise typer.Exit(EXIT_FAILED)
+        started()  # the objects of the start-up live as long as the command
+        try:
+            result = run_batch(
+                plan,
+                folder,
+                backend=backend,
+                daily_every=every,
+                overwrite=overwrite,
+                chunk_size=chunk_size,
+                progress=bar,
+                log=log,
+            )
+        except (ResultsConflictError, FolderBusyError) as error:
+            print(f"error: {error}", file=sys.stderr)
+            raise typer.Exit(EXIT_INVALID) from None
+        except ExecutorUnavailableError as error:
+            print(f"error: --dask: {error}", file=sys.stderr)
+            raise typer.Exit(EXIT_USAGE) from None
+        except OSError as error:
+            reason = error.strerror or str(error)
+            where = f" ({error.filename})" if error.filename else ""
+            print(
+                f"error: cannot write the results: {reason}{where}. The chunks written so far are"
+                f" kept in {folder}; free space (or fix the folder) and run the same command again"
+                " to resume",
+                file=sys.stderr,
+            )
+            raise typer.Exit(EXIT_FAILED) from None
+        except KeyboardInterrupt:
+            print(
+                f"\ninterrupted: the chunks written so far are kept in {folder};"
+                " run the same command again to resume",
+                file=sys.stderr,
+            )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        finally:
+            if bar is not None:
+                bar.stop()
+
+        try:
+            rows = summarise_results(folder, [v.name for v in plan.variants])
+            present = list(dict.fromkeys(str(row["country"]) for row in rows))
+            shown = country or default_focus(plan.variants[0].data, present)
+            shown_only = [] if country or as_json else shown
+            if country or not as_json:
+                rows = [row for row in rows if row["country"] in shown]
+        except FileNotFoundError:
+            rows, shown_only = [], []
+        failed: dict[str, int] = {}
+        for f in result.failures:
+            failed[f["variant"]] = failed.get(f["variant"], 0) + 1
+        if as_json:
+            payload = {
+                "experiment": plan.name,
+                "out": str(folder),
+                "variants": [
+                    {
+                        "name": v.name,
+                        "variant": v.named,
+                        "point": v.point,
+                        "baseline": v.baseline,
+                        "params": v.params,
+                        "replications": plan.replications - failed.get(v.name, 0),
+                        "failed": failed.get(v.name, 0),
+                    }
+                    for v in plan.variants
+                ],
+                "summary": rows,
+                "failures": result.failures,
+            }
+            typer.echo(json_text(payload))
+        else:
+            console = stdout_console()
+            title = f"{plan.name}: {plan.replications} replications per variant, seed {plan.seed}"
+            first = plan.variants[0].scenario
+            units = {name: c.unit for name, c in first.commodities.items()}
+            _print_summary(console, rows, title, units)
+            if shown_only:
+                listed = escape(", ".join(shown_only))
+                console.print(f"rows for {listed} (--country for others)", style="dim")
+            console.print(f"results: {escape(str(folder))}", style="dim")
+            if compare and not result.failures and len(plan.variants) > 1:
+                _print_comparison(console, folder, country, detail)
+        if result.failures:
+            _report_failures(result.failures, folder)
+            raise typer.Exit(EXIT_FAILED)
 
 
 def _print_comparison(
