@@ -15,6 +15,7 @@ raises as it always does.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -46,7 +47,7 @@ def array(values: Sequence[Any] | npt.NDArray[Any], type: pa.DataType) -> pa.Arr
         return pa.nulls(0, type)
     mask: npt.NDArray[np.bool_] | None = None
     present = values
-    if not isinstance(values, np.ndarray):
+    if not isinstance(values, np.ndarray) and None in values:
         missing = [i for i, v in enumerate(values) if v is None]
         if missing:
             mask = np.zeros(n, dtype=np.bool_)
@@ -65,14 +66,14 @@ def _from_values(
     validity = None if mask is None else pa.py_buffer(np.packbits(~mask, bitorder="little"))
     nulls = 0 if mask is None else int(mask.sum())
     if type == pa.string():
-        if isinstance(values, np.ndarray) or not all(isinstance(v, str) for v in values):
+        if isinstance(values, np.ndarray):
             return None
         try:
             encoded = [v.encode("utf-8") for v in values]
-        except UnicodeEncodeError:  # a lone surrogate: pa.array says so
+        except (AttributeError, UnicodeEncodeError):  # not a str, or a lone surrogate
             return None
         offsets = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        np.cumsum(np.fromiter(map(len, encoded), np.int64, n), out=offsets[1:])
         if offsets[-1] >= 2**31:  # beyond a string array's 32-bit offsets
             return None
         data = pa.py_buffer(b"".join(encoded))
@@ -98,7 +99,16 @@ def record_batch(rows: Sequence[Mapping[str, Any]], schema: pa.Schema) -> pa.Rec
 
     A key missing from a row is a null, as in ``from_pylist``.
     """
-    columns = [array([row.get(f.name) for row in rows], f.type) for f in schema]
+    names = schema.names
+    values: list[Sequence[Any]] | None = None
+    if len(names) > 1:
+        try:  # one C call per row while every row has every column
+            values = list(zip(*map(operator.itemgetter(*names), rows), strict=True))
+        except KeyError:
+            values = None
+    if values is None or not rows:
+        values = [[row.get(name) for row in rows] for name in names]
+    columns = [array(v, f.type) for v, f in zip(values, schema, strict=True)]
     return pa.RecordBatch.from_arrays(columns, schema=schema)
 
 
