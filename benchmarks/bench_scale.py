@@ -292,15 +292,14 @@ def batch(args: argparse.Namespace) -> None:
 
 _PARTS = (
     ("simulation.py", "simulate", "simulate (all)"),
-    ("simulation.py", "_link_days", "  set-up: a random stream per link (lead times, contracting)"),
+    ("simulation.py", "_link_days", "  set-up: link days (random ones drawn per link)"),
     ("market.py", "__init__", "  set-up: market state"),
-    ("core.py", "step", "  SimPy event loop (steps, with the daily step inside)"),
-    ("simulation.py", "_one_day", "    Python daily step (with the kernel calls inside)"),
-    ("market.py", "receive_and_trade", "      compiled kernel: arrivals, orders, shipping"),
-    ("market.py", "consume", "      compiled kernel: consumption"),
-    ("market.py", "record_end_of_day", "      end-of-day records"),
+    ("core.py", "step", "  SimPy event loop (spans and days inside)"),
+    ("day.py", "_advance", "    compiled spans of days (next-event time advance)"),
+    ("day.py", "_one_day", "    Python days (licences being drawn, recipes)"),
     ("metrics.py", "metrics_table", "metrics_table"),
-    ("table.pxi", "from_pylist", "Arrow table of the chunk"),
+    ("table.pxi", "from_pylist", "Arrow table of the chunk (pyarrow from rows)"),
+    ("arrow.py", "record_batch", "Arrow record batch of the chunk (simulator.io.arrow)"),
     ("core.py", "write_table", "Parquet write of the chunk"),
 )
 
