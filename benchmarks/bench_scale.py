@@ -62,10 +62,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from world_network import world_data, world_scenario
 
 from simulator.analysis.metrics import metrics_table
 from simulator.engine import simulate
+from simulator.model.distributions import expected
 from simulator.model.network import TradeNetwork
 from simulator.model.scenario import Scenario
 
@@ -285,7 +287,32 @@ def batch(args: argparse.Namespace) -> None:
         f" {med(args.large, 1, 0) / med(args.large, 2, 0):.2f}"
         f" (each round: {[round(one[0] / two[0], 2) for one, two in pairs]})"
     )
+    naive = naive_ms(scenario, args.naive_repeats)
+    for w in (1, 2):
+        whole = 1000 * med(args.large, w, 0) / args.large
+        print(
+            f"naive SimPy model {naive:.0f} ms/rep (wall, median of {args.naive_repeats}) against"
+            f" batch --workers {w}, whole process at {args.large}: {whole:.2f} ms/rep,"
+            f" {naive / whole:.0f} times"
+        )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+def naive_ms(scenario: Scenario, repeats: int) -> float:
+    """Wall ms per replication of ``naive_simpy.py``'s model on ``scenario`` (its first ban)."""
+    from naive_simpy import run_naive
+
+    network = TradeNetwork.from_scenario(scenario)
+    net = network[network.commodities[0]]
+    leads = np.rint([expected(q) for q in net.lead_time_days]).astype(np.int64)
+    shock = scenario.shocks[0]
+    effective = int(expected(shock.effective_day))
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run_naive(net, leads, scenario.horizon_days, shock.exporter, effective)
+        times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times)
 
 
 # -- profile -----------------------------------------------------------------
@@ -436,6 +463,7 @@ def main() -> None:
     p.add_argument("--large", type=int, default=1000)
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--in-process", type=int, default=30)
+    p.add_argument("--naive-repeats", type=int, default=3)
     p = sub.add_parser("profile", help="where a replication's time goes in a chunk")
     p.add_argument("--chunk", type=int, default=50)
     p.add_argument("--chunks", type=int, default=4)

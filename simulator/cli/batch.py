@@ -229,18 +229,11 @@ def batch(
     from simulator.cli.collector import startup
 
     with startup() as started:  # the collector paused while the command starts
-        from simulator.analysis.headline import default_focus
-        from simulator.api import results_folder_name
-        from simulator.experiments.design import load_plan
         from simulator.experiments.executors import (
             ExecutorUnavailableError,
             available_cores,
             make_backend,
         )
-        from simulator.experiments.integrity import FolderBusyError
-        from simulator.experiments.runner import run_batch
-        from simulator.experiments.store import ResultsConflictError
-        from simulator.experiments.summary import summarise_results
 
         every = parse_daily(daily)
         cores = available_cores()
@@ -256,10 +249,19 @@ def batch(
                 " a cluster at an address has its own",
                 param_hint="--workers",
             )
+        backend = make_backend(workers, dask)
+        backend.start()  # a pool's fork server imports the simulator while this process does
+        from simulator.analysis.headline import default_focus
+        from simulator.api import results_folder_name
+        from simulator.experiments.design import load_plan
+        from simulator.experiments.integrity import FolderBusyError
+        from simulator.experiments.runner import run_batch
+        from simulator.experiments.store import ResultsConflictError
+        from simulator.experiments.summary import summarise_results
+
         plan = load_plan(file, replications=replications)
         report_warnings(plan.warnings)
         folder = out if out is not None else _RESULTS / results_folder_name(plan.name)
-        backend = make_backend(workers, dask)
         errors = Console(stderr=True)
         show = not quiet and errors.is_terminal
         bar = _Bar(errors) if show else None

@@ -23,6 +23,7 @@ breaks (a worker died), so the runner can resubmit the chunks it lost.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import threading
@@ -98,6 +99,9 @@ class Backend:
     workers: int = 1
     description: str = ""
 
+    def start(self) -> None:
+        """Start what can start before the batch is planned (nothing, unless overridden)."""
+
     def open(self) -> Executor:
         """A ready executor (the same one until it is closed)."""
         raise NotImplementedError
@@ -164,6 +168,18 @@ class ProcessPoolBackend(Backend):
         self.workers = workers
         self.method = start_method()
         self.description = f"process pool ({workers} workers, {self.method})"
+
+    def start(self) -> None:
+        """Start the fork server now: it imports the simulator while this process plans.
+
+        The server's imports (about a second) then overlap with reading and
+        validating the scenario instead of following them; ``open`` finds the
+        server running.
+        """
+        context = multiprocessing.get_context(self.method)
+        if isinstance(context, multiprocessing.context.ForkServerContext):
+            context.set_forkserver_preload([TASK_MODULE])
+            multiprocessing.forkserver.ensure_running()
 
     def open(self) -> Executor:
         context = multiprocessing.get_context(self.method)
