@@ -265,20 +265,17 @@ def _values_at_risk(scenario: Scenario, rec: CommodityRecords) -> FloatArray:
     return values
 
 
-_COUNTRY_SERIES = (
-    "demand",
-    "shortfall",
-    "inventory",
-    "strategic",
-    "pool",
+_COUNTRY_SERIES = ("demand", "shortfall", "inventory")
+"""Series :func:`_country_rows` reads day by day (as ``countries × days`` matrices)."""
+_SUMMED_SERIES = (
     "released",
     "transfers_in",
     "transfers_out",
-    "loans_outstanding",
-    "stocked",
     "pool_drawn",
+    "stocked",
     "pool_paid",
 )
+"""Series it sums over the days (0 without a policy: nothing to copy)."""
 
 
 def _country_rows(
@@ -316,6 +313,14 @@ def _country_rows(
             for i in importers
         ]
     x = {name: np.ascontiguousarray(rec.arrays[name][:, importers].T) for name in _COUNTRY_SERIES}
+    totals = {  # each row summed as the one-country version sums a column
+        name: (
+            np.ascontiguousarray(rec.arrays[name][:, importers].T).sum(axis=1)
+            if rec.arrays[name].any()
+            else np.zeros(importers.size)
+        ).tolist()
+        for name in _SUMMED_SERIES
+    }
     d, s = x["demand"], x["shortfall"]
     last = rec.days - 1
     short = _short_days(d, s)
@@ -332,14 +337,9 @@ def _country_rows(
         "shortage_days": short.sum(axis=1).tolist(),
         "lost_days": rate.sum(axis=1).tolist(),
         "min_inventory": np.min(x["inventory"], axis=1, initial=np.inf).tolist(),
-        "released": x["released"].sum(axis=1).tolist(),
-        "transfers_in": x["transfers_in"].sum(axis=1).tolist(),
-        "transfers_out": x["transfers_out"].sum(axis=1).tolist(),
-        "loans_outstanding": x["loans_outstanding"][:, last].tolist(),
-        "pool_level": x["pool"][:, last].tolist(),
-        "pool_drawn": x["pool_drawn"].sum(axis=1).tolist(),
-        "stocked": x["stocked"].sum(axis=1).tolist(),
-        "pool_paid": x["pool_paid"].sum(axis=1).tolist(),
+        **totals,
+        "loans_outstanding": rec.arrays["loans_outstanding"][last, importers].tolist(),
+        "pool_level": rec.arrays["pool"][last, importers].tolist(),
     }
     rows: list[dict[str, Any]] = []
     for k, i in enumerate(importers.tolist()):
