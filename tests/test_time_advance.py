@@ -114,20 +114,7 @@ def test_shipped_scenarios_same_records(path: str) -> None:
 
 def test_a_quiet_run_steps_no_day_in_python(monkeypatch: pytest.MonkeyPatch) -> None:
     """Two countries, a ban from day 20, no policy: two spans, not one Python day."""
-    python_days: list[int] = []
-    spans: list[tuple[int, int]] = []
-    one_day, advance = day_module._one_day, day_module._advance
-
-    def counted_day(day: int, c: day_module.Commodity) -> None:
-        python_days.append(day)
-        one_day(day, c)
-
-    def counted_span(c: day_module.Commodity, first: int, end: int) -> int:
-        spans.append((first, end))
-        return advance(c, first, end)
-
-    monkeypatch.setattr(day_module, "_one_day", counted_day)
-    monkeypatch.setattr(day_module, "_advance", counted_span)
+    python_days, spans = _count_days(monkeypatch)
     scenario = base_dict(horizon_days=100)
     scenario["shocks"] = [ban(effective_day=20)]
     simulate(build(scenario))
@@ -146,20 +133,7 @@ def test_a_reserve_releases_inside_the_span(monkeypatch: pytest.MonkeyPatch) -> 
     30 + 1 - 30 = 1.  All of it inside the span from day 20: no day runs in
     Python.
     """
-    python_days: list[int] = []
-    spans: list[tuple[int, int]] = []
-    one_day, advance = day_module._one_day, day_module._advance
-
-    def counted_day(day: int, c: day_module.Commodity) -> None:
-        python_days.append(day)
-        one_day(day, c)
-
-    def counted_span(c: day_module.Commodity, first: int, end: int) -> int:
-        spans.append((first, end))
-        return advance(c, first, end)
-
-    monkeypatch.setattr(day_module, "_one_day", counted_day)
-    monkeypatch.setattr(day_module, "_advance", counted_span)
+    python_days, spans = _count_days(monkeypatch)
     scenario = base_dict(horizon_days=60)
     scenario["shocks"] = [ban(effective_day=20)]
     scenario["policies"] = {
@@ -200,6 +174,25 @@ def test_decision_delays_drawn_ahead_are_the_rules_own_draws() -> None:
     expected = [draw_days(delay, one_by_one, DELAY_DAYS) for _ in range(2 * DELAYS_AHEAD)]
     assert drawn == expected
     assert len(set(expected)) > 1
+
+
+def _count_days(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[tuple[int, int]]]:
+    """Lists that fill, as a run goes, with the days run in Python and the spans run at once."""
+    python_days: list[int] = []
+    spans: list[tuple[int, int]] = []
+    one_day, advance = day_module._one_day, day_module._advance
+
+    def counted_day(day: int, c: day_module.Commodity) -> None:
+        python_days.append(day)
+        one_day(day, c)
+
+    def counted_span(c: day_module.Commodity, first: int, end: int) -> int:
+        spans.append((first, end))
+        return advance(c, first, end)
+
+    monkeypatch.setattr(day_module, "_one_day", counted_day)
+    monkeypatch.setattr(day_module, "_advance", counted_span)
+    return python_days, spans
 
 
 def test_next_moment_is_the_first_moment_after_a_day() -> None:

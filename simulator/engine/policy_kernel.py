@@ -243,39 +243,22 @@ def policy_release(
     records: Records,
 ) -> None:  # fmt: skip
     """Step 6 of every policy of a commodity: reserves, then joint stockpiles, then transfers."""
-    res_country = book[RES_COUNTRY]
-    res_values = book[RES_VALUES]
-    pool_members = book[POOL_MEMBERS]
-    pool_count = book[POOL_COUNT]
-    pool_values = book[POOL_VALUES]
-    pool_ints = book[POOL_INTS]
-    shares = book[SHARES]
-    accounts = book[ACCOUNTS]
-    owed = book[OWED]
-    rule_ints = book[RULE_STATE]
-    rule_coverage = book[RULE_COVERAGE]
-    delays = book[DELAYS]
-    tr_members = book[TR_MEMBERS]
-    tr_count = book[TR_COUNT]
-    honours = book[HONOURS]
-    tr_values = book[TR_VALUES]
-    tr_ints = book[TR_INTS]
-    loans = book[LOANS]
-    n_reserves = res_country.shape[0]
+    n_reserves = book[RES_COUNTRY].shape[0]
     for s in range(n_reserves):
         _reserve_release(
-            s, day, state, res_country, res_values, rule_ints, rule_coverage, delays, records
-        )
-    for p in range(pool_count.shape[0]):
-        _pool_release(
-            p, n_reserves + p, day, state, has_demand, pool_members, pool_count, pool_values,
-            pool_ints, shares, accounts, owed, rule_ints, rule_coverage, delays, policy_calendar,
-            records,
+            s, day, state, book[RES_COUNTRY], book[RES_VALUES], book[RULE_STATE],
+            book[RULE_COVERAGE], book[DELAYS], records,
         )  # fmt: skip
-    for t in range(tr_count.shape[0]):
+    for p in range(book[POOL_COUNT].shape[0]):
+        _pool_release(
+            p, n_reserves + p, day, state, has_demand, book[POOL_MEMBERS], book[POOL_COUNT],
+            book[POOL_VALUES], book[POOL_INTS], book[SHARES], book[ACCOUNTS], book[OWED],
+            book[RULE_STATE], book[RULE_COVERAGE], book[DELAYS], policy_calendar, records,
+        )  # fmt: skip
+    for t in range(book[TR_COUNT].shape[0]):
         transfer(
-            t, day, state, has_demand, tr_members, tr_count, honours, tr_values, tr_ints, loans,
-            policy_calendar, records,
+            t, day, state, has_demand, book[TR_MEMBERS], book[TR_COUNT], book[HONOURS],
+            book[TR_VALUES], book[TR_INTS], book[LOANS], policy_calendar, records,
         )  # fmt: skip
 
 
@@ -284,32 +267,42 @@ def policy_replenish(
     day: int, state: FloatArray, book: Book, policy_calendar: FloatArray, records: Records
 ) -> None:
     """Step 8 and the policies' part of step 9: refills, repayments, stock held, loans."""
-    res_country = book[RES_COUNTRY]
-    res_values = book[RES_VALUES]
-    pool_members = book[POOL_MEMBERS]
-    pool_count = book[POOL_COUNT]
-    pool_values = book[POOL_VALUES]
-    pool_ints = book[POOL_INTS]
-    shares = book[SHARES]
-    accounts = book[ACCOUNTS]
-    owed = book[OWED]
+    stock = state[kernel.STOCK]
+    refilling = _refilling(book)  # else nothing moves into reserves or pools: ``stocked`` is 0
+    before = stock.copy() if refilling else stock
+    _refill_reserves(day, state, book, records)
+    _refill_pools(day, state, book, records)
+    if refilling:
+        for j in range(stock.shape[0]):
+            records[R_STOCKED][day, j] = before[j] - stock[j]
+    for t in range(book[TR_COUNT].shape[0]):
+        repay(
+            t, day, state, book[TR_MEMBERS], book[TR_COUNT], book[TR_INTS], book[LOANS],
+            policy_calendar, records,
+        )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def _refilling(book: Book) -> bool:
+    """Whether a reserve or pool out of a crisis has room to refill and buys to refill it."""
+    n_reserves = book[RES_COUNTRY].shape[0]
     rule_ints = book[RULE_STATE]
-    tr_members = book[TR_MEMBERS]
-    tr_count = book[TR_COUNT]
-    tr_ints = book[TR_INTS]
-    loans = book[LOANS]
+    for r in range(rule_ints.shape[0]):
+        v = book[RES_VALUES][r] if r < n_reserves else book[POOL_VALUES][r - n_reserves]
+        if not _armed(r, rule_ints) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
+            return True
+    return False
+
+
+@njit(cache=True, error_model="numpy")
+def _refill_reserves(day: int, state: FloatArray, book: Book, records: Records) -> None:
+    """Move bought stock above the commercial target into each national reserve."""
     stock = state[kernel.STOCK]
     target = state[kernel.INVENTORY_TARGET]
-    n_reserves = res_country.shape[0]
-    refilling = False  # else nothing moves into reserves or pools: ``stocked`` stays 0
-    for r in range(rule_ints.shape[0]):
-        v = res_values[r] if r < n_reserves else pool_values[r - n_reserves]
-        if not _armed(r, rule_ints) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
-            refilling = True
-    before = stock.copy() if refilling else stock
-    for s in range(n_reserves):  # move bought stock above the commercial target into the reserve
-        i = res_country[s]
-        v = res_values[s]
+    country, values, rule_ints = book[RES_COUNTRY], book[RES_VALUES], book[RULE_STATE]
+    for s in range(country.shape[0]):
+        i = country[s]
+        v = values[s]
         if not _armed(s, rule_ints) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
             surplus = stock[i] - target[i]
             quantity = min(v[REPLENISH], v[SIZE] - v[LEVEL], max(surplus, 0.0))
@@ -317,15 +310,25 @@ def policy_replenish(
                 stock[i] -= quantity
                 v[LEVEL] += quantity
         records[R_STRATEGIC][day, i] += v[LEVEL]
-    for p in range(pool_count.shape[0]):
-        k = pool_count[p]
-        v = pool_values[p]
-        if not _armed(n_reserves + p, rule_ints) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
-            part = _payers(p, k, pool_ints, shares, owed)
+
+
+@njit(cache=True, error_model="numpy")
+def _refill_pools(day: int, state: FloatArray, book: Book, records: Records) -> None:
+    """Members move bought stock above their target into each joint stockpile, as they owe."""
+    stock = state[kernel.STOCK]
+    target = state[kernel.INVENTORY_TARGET]
+    members, count, values = book[POOL_MEMBERS], book[POOL_COUNT], book[POOL_VALUES]
+    shares, accounts, owed = book[SHARES], book[ACCOUNTS], book[OWED]
+    n_reserves = book[RES_COUNTRY].shape[0]
+    for p in range(count.shape[0]):
+        k = count[p]
+        v = values[p]
+        if not _armed(n_reserves + p, book[RULE_STATE]) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
+            part = _payers(p, k, book[POOL_INTS], shares, owed)
             step = min(v[REPLENISH], v[SIZE] - v[LEVEL])
             moved_total = 0.0
             for a in range(k):
-                j = pool_members[p, a]
+                j = members[p, a]
                 surplus = max(stock[j] - target[j], 0.0)
                 moved = np_minimum(part[a] * step, surplus)
                 stock[j] -= moved
@@ -335,48 +338,33 @@ def policy_replenish(
                 records[R_POOL_PAID][day, j] += moved
             v[LEVEL] += moved_total
         for a in range(k):
-            records[R_POOL][day, pool_members[p, a]] += shares[p, a] * v[LEVEL]
-    if refilling:
-        for j in range(stock.shape[0]):
-            records[R_STOCKED][day, j] = before[j] - stock[j]
-    for t in range(tr_count.shape[0]):
-        repay(t, day, state, tr_members, tr_count, tr_ints, loans, policy_calendar, records)
+            records[R_POOL][day, members[p, a]] += shares[p, a] * v[LEVEL]
 
 
 @njit(cache=True, error_model="numpy")
 def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
     """Each country's replenishment target: reserve and pool refills, loans to buy back."""
-    res_country = book[RES_COUNTRY]
-    res_values = book[RES_VALUES]
-    pool_members = book[POOL_MEMBERS]
-    pool_count = book[POOL_COUNT]
-    pool_values = book[POOL_VALUES]
-    pool_ints = book[POOL_INTS]
-    shares = book[SHARES]
-    owed = book[OWED]
-    rule_ints = book[RULE_STATE]
-    tr_members = book[TR_MEMBERS]
-    tr_count = book[TR_COUNT]
-    tr_ints = book[TR_INTS]
-    loans = book[LOANS]
     target = state[kernel.REPLENISH_TARGET]
     target[:] = 0.0
-    n_reserves = res_country.shape[0]
-    for s in range(n_reserves):
-        v = res_values[s]
+    rule_ints = book[RULE_STATE]
+    country, values = book[RES_COUNTRY], book[RES_VALUES]
+    for s in range(country.shape[0]):
+        v = values[s]
         if not _armed(s, rule_ints) and v[REPLENISH] > 0:
-            target[res_country[s]] += min(v[SIZE] - v[LEVEL], v[REPLENISH] * tau)
-    for p in range(pool_count.shape[0]):
-        v = pool_values[p]
-        if not _armed(n_reserves + p, rule_ints) and v[REPLENISH] > 0:
-            k = pool_count[p]
-            part = _payers(p, k, pool_ints, shares, owed)
+            target[country[s]] += min(v[SIZE] - v[LEVEL], v[REPLENISH] * tau)
+    members, count = book[POOL_MEMBERS], book[POOL_COUNT]
+    for p in range(count.shape[0]):
+        v = book[POOL_VALUES][p]
+        if not _armed(country.shape[0] + p, rule_ints) and v[REPLENISH] > 0:
+            k = count[p]
+            part = _payers(p, k, book[POOL_INTS], book[SHARES], book[OWED])
             step = min(v[SIZE] - v[LEVEL], v[REPLENISH] * tau)
             for a in range(k):
-                target[pool_members[p, a]] += part[a] * step
-    for t in range(tr_count.shape[0]):
+                target[members[p, a]] += part[a] * step
+    loans, tr_members, tr_ints = book[LOANS], book[TR_MEMBERS], book[TR_INTS]
+    for t in range(book[TR_COUNT].shape[0]):
         if tr_ints[t, LOAN]:
-            k = tr_count[t]
+            k = book[TR_COUNT][t]
             for b in range(k):
                 owed_b = 0.0
                 for lender in range(k):
