@@ -6,9 +6,10 @@ day; with recipes (:mod:`simulator.engine.tiers`) every commodity runs steps
 
 Without recipes each commodity has a process of its own, which advances time
 from event to event (``docs/model.md``, "Time advance"): while the commodity
-is *quiet* — its policies dormant, no licence drawn — it runs every day up to
-the next moment in one compiled call (:func:`simulator.engine.span.advance_span`),
-which stops early at a state event; otherwise it runs one day in Python.
+is *quiet* — no licence being drawn — it runs every day up to the next moment
+in one compiled call (:func:`simulator.engine.span.advance_span`), policies
+included, which stops early at a state event; otherwise it runs one day in
+Python.
 Both paths do the same steps in the same order, so the records are identical
 (``tests/test_time_advance.py`` compares them).
 """

@@ -102,9 +102,10 @@ def advance_span(
     (``priced`` false) the price arguments are not read.  ``physical`` is
     the producers' capacity (the capacity row without a market, the
     capacity the price's ceilings follow with one).  ``watching`` marks
-    the suppliers whose expansion watch still counts; ``coverage_watch``
-    (NaN: none) and ``shortfall_watch`` are the dormant policies' triggers
-    per country.
+    the suppliers whose expansion watch still counts.  With ``has_policies``
+    the policies of ``book`` (:class:`~simulator.engine.policy_book.PolicyBook`)
+    act every day and write ``policy_records``; ``has_demand`` marks the
+    countries with a baseline demand.
     """
     n = state.shape[1]
     for day in range(first_day, end_day):
