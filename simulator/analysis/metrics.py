@@ -170,8 +170,9 @@ def calc_committed_cost_usd(
     horizon — it does not fall when the reserve is emptied — plus the
     purchases that fill it (``K p``) and refill it, at the commodity's price.
     """
-    carrying = size * price_usd_per_unit * carrying_cost_per_year * days / 365.0
-    return carrying + (size + float(stocked.sum())) * price_usd_per_unit
+    return _committed_cost(
+        size, float(stocked.sum()), price_usd_per_unit, carrying_cost_per_year, days
+    )
 
 
 def _row(
@@ -385,7 +386,7 @@ def _country_rows(
 
 
 def _committed_cost(size: float, bought: float, price: float, carrying: float, days: int) -> float:
-    """:func:`calc_committed_cost_usd` from the units bought, summed (the same operations)."""
+    """:func:`calc_committed_cost_usd` from the units bought, summed."""
     return size * price * carrying * days / 365.0 + (size + bought) * price
 
 

@@ -1,9 +1,9 @@
 """Coalition policies: joint stockpiles, mutual transfers (with loans), joint procurement.
 
 Joint procurement acts inside the market's sharing of spare capacity
-(:meth:`simulator.engine.market.Market._fill_extra`); this module sets it up and
-holds the set-up of the two stock policies of step 6, whose daily rules run
-compiled (:mod:`simulator.engine.policy_kernel`).
+(:func:`simulator.engine.rerouting.share_spare`); this module sets it up, and
+sets up the two stock policies of step 6, whose daily rules run compiled
+(:mod:`simulator.engine.policy_kernel`, :mod:`simulator.engine.transfer_kernel`).
 """
 
 from __future__ import annotations

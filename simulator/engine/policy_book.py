@@ -46,76 +46,10 @@ class PolicyBook:
     ) -> None:
         self.market = market
         self.rules: list[ReleaseRule] = [sp.rule for sp in stockpiles] + [p.rule for p in pools]
-        s, p, t = len(stockpiles), len(pools), len(transfers)
-        res_country = np.array([sp.country for sp in stockpiles], dtype=np.int64)
-        res_values = np.zeros((s, pk.STOCK_VALUES))
-        for k, sp in enumerate(stockpiles):
-            res_values[k] = (sp.size, sp.level, sp.floor, sp.max_release, sp.replenish_per_day)
-        width = max([len(pool.members) for pool in pools] + [1])
-        pool_members = np.full((p, width), -1, dtype=np.int64)
-        pool_count = np.array([len(pool.members) for pool in pools], dtype=np.int64)
-        pool_values = np.zeros((p, pk.STOCK_VALUES))
-        pool_ints = np.zeros((p, pk.POOL_INTS), dtype=np.int64)
-        shares, accounts, owed = np.zeros((p, width)), np.zeros((p, width)), np.zeros((p, width))
-        for k, pool in enumerate(pools):
-            size = len(pool.members)
-            pool_members[k, :size] = pool.members
-            pool_values[k] = (
-                pool.size,
-                pool.level,
-                pool.floor,
-                pool.max_release,
-                pool.replenish_per_day,
-            )
-            pool_ints[k] = (
-                pool.location,
-                pool.allocation is Allocation.SHARES,
-                pool.lead_time_days,
-                pool.host_honours,
-                pool.debit is Debit.DRAWER,
-            )
-            shares[k, :size] = pool.shares
-            accounts[k, :size] = pool.accounts
-            owed[k, :size] = pool.owed
-        rule_ints = np.zeros((len(self.rules), pk.RULE_INTS), dtype=np.int64)
-        rule_coverage = np.full(len(self.rules), np.nan)
-        for r, rule in enumerate(self.rules):
-            rule_ints[r, pk.BY_SHORTFALL] = rule.trigger is Trigger.ANY_SHORTFALL
-            rule_ints[r, pk.SPELL_START] = -1
-            fixed = rule.decision_delay
-            rule_ints[r, pk.FIXED_DELAY] = (
-                draw_days(fixed, None, DELAY_DAYS) if isinstance(fixed, int | float) else -1
-            )
-            rule_ints[r, pk.NEXT] = DELAYS_AHEAD  # none drawn yet
-            if rule.trigger_coverage_days is not None:
-                rule_coverage[r] = rule.trigger_coverage_days
-        delays = np.zeros((len(self.rules), DELAYS_AHEAD), dtype=np.int64)
-        twidth = max([len(a.members) for a in transfers] + [1])
-        tr_members = np.full((t, twidth), -1, dtype=np.int64)
-        tr_count = np.array([len(a.members) for a in transfers], dtype=np.int64)
-        honours = np.zeros((t, twidth), dtype=np.bool_)
-        tr_values = np.zeros((t, pk.TRANSFER_VALUES))
-        tr_ints = np.zeros((t, pk.TRANSFER_INTS), dtype=np.int64)
-        for k, a in enumerate(transfers):
-            size = len(a.members)
-            tr_members[k, :size] = a.members
-            honours[k, :size] = a.honours
-            tr_values[k] = (a.spec.trigger_coverage_days, a.spec.donor_floor_days)
-            tr_ints[k] = (
-                a.lead_time_days,
-                a.spec.burden is Burden.SPARE_STOCK,
-                a.spec.loan,
-                a.spec.reciprocal,
-            )
-        self.res_values, self.pool_values = res_values, pool_values
-        self.rule_ints, self.delays = rule_ints, delays
-        self.book = (
-            res_country, res_values, pool_members, pool_count, pool_values, pool_ints, shares,
-            accounts, owed, rule_ints, rule_coverage, delays, tr_members, tr_count, honours,
-            tr_values, tr_ints, np.zeros((t, twidth, twidth)),
-        )  # fmt: skip
+        self.book = _book(stockpiles, pools, transfers)
+        self.res_values, self.pool_values = self.book[pk.RES_VALUES], self.book[pk.POOL_VALUES]
+        self.rule_ints, self.delays = self.book[pk.RULE_STATE], self.book[pk.DELAYS]
         self.records = tuple(record.arrays[name] for name in pk.RECORDS)
-        self.empty = not (s or p or t)
         self.draw_delays()
 
     @staticmethod
@@ -129,11 +63,6 @@ class PolicyBook:
             sum(self.res_values[:, pk.LEVEL].tolist()),
             sum(self.pool_values[:, pk.LEVEL].tolist()),
         )
-
-    def delays_needed(self) -> bool:
-        """Whether a rule with a random decision delay has none drawn ahead."""
-        ints = self.rule_ints
-        return bool(np.any((ints[:, pk.FIXED_DELAY] < 0) & (ints[:, pk.NEXT] >= DELAYS_AHEAD)))
 
     def draw_delays(self) -> None:
         """Draw the next decision delays of every rule that has used up its own."""
@@ -163,18 +92,80 @@ class PolicyBook:
         policy_kernel.policy_replenish(day, m.state, self.book, m.policy_calendar, self.records)
 
 
-def _empty() -> tuple[pk.Book, pk.Records]:
-    ints, floats = np.zeros((0, 1), dtype=np.int64), np.zeros((0, 1))
-    book = (
-        np.zeros(0, dtype=np.int64), np.zeros((0, pk.STOCK_VALUES)), ints,
-        np.zeros(0, dtype=np.int64), np.zeros((0, pk.STOCK_VALUES)),
-        np.zeros((0, pk.POOL_INTS), dtype=np.int64), floats, floats, floats,
-        np.zeros((0, pk.RULE_INTS), dtype=np.int64), np.zeros(0),
-        np.zeros((0, DELAYS_AHEAD), dtype=np.int64), ints, np.zeros(0, dtype=np.int64),
-        np.zeros((0, 1), dtype=np.bool_), np.zeros((0, pk.TRANSFER_VALUES)),
-        np.zeros((0, pk.TRANSFER_INTS), dtype=np.int64), np.zeros((0, 1, 1)),
+def _book(
+    stockpiles: list[NationalStockpile], pools: list[JointPool], transfers: list[TransferAgreement]
+) -> pk.Book:
+    """The arrays of a book (``pk.RES_COUNTRY`` … ``pk.LOANS``); empty lists give empty arrays."""
+    s, p, t = len(stockpiles), len(pools), len(transfers)
+    res_country = np.array([sp.country for sp in stockpiles], dtype=np.int64)
+    res_values = np.zeros((s, pk.STOCK_VALUES))
+    for k, sp in enumerate(stockpiles):
+        res_values[k] = (sp.size, sp.level, sp.floor, sp.max_release, sp.replenish_per_day)
+    width = max([len(pool.members) for pool in pools] + [1])
+    pool_members = np.full((p, width), -1, dtype=np.int64)
+    pool_count = np.array([len(pool.members) for pool in pools], dtype=np.int64)
+    pool_values = np.zeros((p, pk.STOCK_VALUES))
+    pool_ints = np.zeros((p, pk.POOL_INTS), dtype=np.int64)
+    shares, accounts, owed = np.zeros((p, width)), np.zeros((p, width)), np.zeros((p, width))
+    for k, pool in enumerate(pools):
+        size = len(pool.members)
+        pool_members[k, :size] = pool.members
+        pool_values[k] = (
+            pool.size,
+            pool.level,
+            pool.floor,
+            pool.max_release,
+            pool.replenish_per_day,
+        )
+        pool_ints[k] = (
+            pool.location,
+            pool.allocation is Allocation.SHARES,
+            pool.lead_time_days,
+            pool.host_honours,
+            pool.debit is Debit.DRAWER,
+        )
+        shares[k, :size] = pool.shares
+        accounts[k, :size] = pool.accounts
+        owed[k, :size] = pool.owed
+    rules = [sp.rule for sp in stockpiles] + [pool.rule for pool in pools]
+    rule_ints = np.zeros((len(rules), pk.RULE_INTS), dtype=np.int64)
+    rule_coverage = np.full(len(rules), np.nan)
+    for r, rule in enumerate(rules):
+        rule_ints[r, pk.BY_SHORTFALL] = rule.trigger is Trigger.ANY_SHORTFALL
+        rule_ints[r, pk.SPELL_START] = -1
+        fixed = rule.decision_delay
+        rule_ints[r, pk.FIXED_DELAY] = (
+            draw_days(fixed, None, DELAY_DAYS) if isinstance(fixed, int | float) else -1
+        )
+        rule_ints[r, pk.NEXT] = DELAYS_AHEAD  # none drawn yet
+        if rule.trigger_coverage_days is not None:
+            rule_coverage[r] = rule.trigger_coverage_days
+    delays = np.zeros((len(rules), DELAYS_AHEAD), dtype=np.int64)
+    twidth = max([len(a.members) for a in transfers] + [1])
+    tr_members = np.full((t, twidth), -1, dtype=np.int64)
+    tr_count = np.array([len(a.members) for a in transfers], dtype=np.int64)
+    honours = np.zeros((t, twidth), dtype=np.bool_)
+    tr_values = np.zeros((t, pk.TRANSFER_VALUES))
+    tr_ints = np.zeros((t, pk.TRANSFER_INTS), dtype=np.int64)
+    for k, a in enumerate(transfers):
+        size = len(a.members)
+        tr_members[k, :size] = a.members
+        honours[k, :size] = a.honours
+        tr_values[k] = (a.spec.trigger_coverage_days, a.spec.donor_floor_days)
+        tr_ints[k] = (
+            a.lead_time_days,
+            a.spec.burden is Burden.SPARE_STOCK,
+            a.spec.loan,
+            a.spec.reciprocal,
+        )
+    return (
+        res_country, res_values, pool_members, pool_count, pool_values, pool_ints, shares,
+        accounts, owed, rule_ints, rule_coverage, delays, tr_members, tr_count, honours,
+        tr_values, tr_ints, np.zeros((t, twidth, twidth)),
     )  # fmt: skip
-    return book, tuple(np.zeros((0, 0)) for _ in pk.RECORDS)
 
 
-_NO_POLICIES = _empty()
+_NO_POLICIES: tuple[pk.Book, pk.Records] = (
+    _book([], [], []),
+    tuple(np.zeros((0, 0)) for _ in pk.RECORDS),
+)
