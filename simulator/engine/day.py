@@ -227,6 +227,7 @@ def _advance(c: Commodity, first: int, end: int) -> int:
         m.priority_importers,
         m.joint_procurement,
         -1.0 if m.priority_share is None else m.priority_share,
+        m.approvals_waiting,
         m.trade_calendar,
         m.policy_calendar,
         totals,

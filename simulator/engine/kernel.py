@@ -17,7 +17,13 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from simulator.engine.rerouting import open_contracts, reroute, share_spare
+from simulator.engine.rerouting import (
+    MEMBER_RATIO,
+    OTHER_RATIO,
+    open_lines,
+    reroute_and_sum,
+    sharing_ratios,
+)
 
 __all__ = ["consume_day", "trade_day"]
 
@@ -54,8 +60,8 @@ LINE_INT_ROWS = 8
 
 # Work space, overwritten every day (so the daily step allocates nothing): rows of a
 # per-line float matrix and of a per-country float matrix.
-REQUEST, COMMITTED, EXTRA, SERVED_EXTRA, RESTOCK, SECOND, RATIO, LEAK = range(8)
-LINE_WORK_ROWS = 8
+REQUEST, COMMITTED, EXTRA, SERVED_EXTRA, RESTOCK, SECOND, LEAK = range(7)
+LINE_WORK_ROWS = 7
 (
     APPROVED_IN,
     ORDER,
@@ -68,7 +74,7 @@ LINE_WORK_ROWS = 8
     CARRIED_DAYS,
     TOTAL,
     COUNT,
-    SHARING,  # four rows: see simulator.engine.rerouting.share_spare
+    SHARING,  # four rows: see simulator.engine.rerouting
 ) = range(12)
 COUNTRY_WORK_ROWS = SHARING + 4
 
@@ -77,8 +83,14 @@ _BAN, _QUOTA = 1, 2
 # decided at once (0 processing days): approved, it ships today; denied, it is lost.
 LICENCE_QUEUED, LICENCE_APPROVED_NOW, LICENCE_DENIED_NOW = 0, 1, 2
 
+# _RUNS: links are usually listed exporter by exporter, so a sum per source (``x[source[k]]
+# += …``) adds to one address many times in a row, and each addition waits for the store
+# of the one before.  The loops below keep the sum of the current run of lines from one
+# source in a local variable and store it when the source changes: the same additions in
+# the same order (the result is identical for any order of the links), without the wait.
 
-@njit(cache=True)
+
+@njit(cache=True, error_model="numpy")
 def trade_day(
     day: int,
     tau: float,
@@ -88,6 +100,7 @@ def trade_day(
     priority_importers: BoolArray,
     priority: bool,
     priority_share: float,
+    approvals: bool,
     trade_calendar: FloatArray,
     policy_calendar: FloatArray,
     arrivals_record: FloatArray,
@@ -108,7 +121,9 @@ def trade_day(
 
     ``priority_share`` is negative when members of a joint-procurement
     coalition (``priority_importers``) have full priority rather than a
-    reserved share of spare capacity.
+    reserved share of spare capacity.  ``approvals`` says whether licences
+    approved for today (row ``APPROVED``) are waiting to ship; when false the
+    row is all zero and is not read.
 
     ``line_work`` (``LINE_WORK_ROWS`` × lines), ``country_work``
     (``COUNTRY_WORK_ROWS`` × countries) and ``open_line`` are work space.
@@ -121,6 +136,8 @@ def trade_day(
     source = line_ints[SOURCE]
     destination = line_ints[DESTINATION]
     mode = line_ints[MODE]
+    lead = line_ints[LEAD]
+    share = line_values[SHARE]
     base = line_values[BASE]
     approved = line_values[APPROVED]
 
@@ -137,8 +154,9 @@ def trade_day(
     # position counts licences approved today (shipped in step 5), so they are not asked again.
     approved_by_importer = country_work[APPROVED_IN]
     approved_by_importer[:] = 0.0
-    for k in range(m):
-        approved_by_importer[destination[k]] += approved[k]
+    if approvals:
+        for k in range(m):
+            approved_by_importer[destination[k]] += approved[k]
     order = country_work[ORDER]
     for j in range(n):
         target = (
@@ -170,8 +188,16 @@ def trade_day(
     extra = line_work[EXTRA]
     committed_by_source = country_work[COMMITTED_OUT]
     committed_by_source[:] = 0.0
+    run = -1  # runs of lines from one source: see _RUNS
+    run_committed = 0.0
     for k in range(lines):
-        request[k] = line_values[SHARE, k] * order[destination[k]]
+        i = source[k]
+        if i != run:
+            if run >= 0:
+                committed_by_source[run] = run_committed
+            run = i
+            run_committed = committed_by_source[i]
+        request[k] = share[k] * order[destination[k]]
         if k < m:
             leak[k] = 0.0
             line_values[LICENCE_REQUESTS, k] = 0.0
@@ -202,123 +228,186 @@ def trade_day(
         c = min(request[k], base[k])
         committed[k] = c
         extra[k] = request[k] - c
-        committed_by_source[source[k]] += c
+        run_committed += c
+    if run >= 0:
+        committed_by_source[run] = run_committed
     if any_leak:
         for k in range(m):
             committed_by_source[source[k]] += leak[k]
     scale = country_work[SCALE]
-    scale[:] = 1.0
     spare = country_work[SPARE]
     for i in range(n):
         if committed_by_source[i] > state[CAPACITY, i]:
             scale[i] = state[CAPACITY, i] / committed_by_source[i]
             spare[i] = 0.0
         else:
+            scale[i] = 1.0
             spare[i] = state[CAPACITY, i] - committed_by_source[i]
 
     # Rerouting: cut requests go to the importer's open lines, by their source's spare
-    # capacity; a link is open to them once its contract runs (see rerouting.open_contracts).
+    # capacity; a link is open to them once its contract runs (see rerouting.open_lines).
+    # Spare capacity is then shared among extra requests; what stays unmet is rerouted once
+    # more to open lines whose source still has spare capacity.
     total = country_work[TOTAL]
     count = country_work[COUNT]
     sharing = country_work[SHARING:]
+    member_ratio = sharing[MEMBER_RATIO]  # each source's share of extra requests served
+    other_ratio = sharing[OTHER_RATIO]
     contract_delay = line_ints[CONTRACT_DELAY]
     contract_day = line_ints[CONTRACT_DAY]
     if any_cut:
-        open_contracts(
-            day, cut_by_importer, destination, mode, contract_delay, contract_day, m, open_line
+        open_lines(
+            day,
+            cut_by_importer,
+            spare,
+            source,
+            destination,
+            mode,
+            contract_delay,
+            contract_day,
+            m,
+            open_line,
+            total,
+            count,
         )
-        reroute(cut_by_importer, spare, source, destination, open_line, extra, total, count)
-
-    # Spare capacity shared among extra requests; what stays unmet is rerouted once more to
-    # open lines whose source still has spare capacity.
-    ratio = line_work[RATIO]
-    share_spare(
-        extra,
+    reroute_and_sum(
+        any_cut,
+        cut_by_importer,
         spare,
         source,
         destination,
+        open_line,
+        extra,
+        total,
+        count,
         priority_importers,
         priority,
-        priority_share,
-        ratio,
         sharing,
     )
+    sharing_ratios(spare, priority, priority_share, sharing)
     served_extra = line_work[SERVED_EXTRA]
     unmet_by_importer = country_work[UNMET_IN]
     unmet_by_importer[:] = 0.0
+    unmet_extra = state[UNMET_EXTRA]
+    unmet_extra[:] = 0.0
     any_unmet = False
-    for i in range(n):
-        state[UNMET_EXTRA, i] = 0.0
+    run = -1
+    run_unmet = 0.0
+    run_spare = 0.0
     for k in range(lines):
-        served_extra[k] = extra[k] * ratio[k]
+        i = source[k]
+        j = destination[k]
+        if i != run:
+            if run >= 0:
+                unmet_extra[run] = run_unmet
+                spare[run] = run_spare
+            run = i
+            run_unmet = unmet_extra[i]
+            run_spare = spare[i]
+        ratio = member_ratio[i] if priority and priority_importers[j] else other_ratio[i]
+        served_extra[k] = extra[k] * ratio
         unmet = extra[k] - served_extra[k]
         if unmet > 1e-12:
-            state[UNMET_EXTRA, source[k]] += unmet
-            unmet_by_importer[destination[k]] += unmet
+            run_unmet += unmet
+            unmet_by_importer[j] += unmet
             any_unmet = True
-        spare[source[k]] -= served_extra[k]
+        run_spare -= served_extra[k]
+    if run >= 0:
+        unmet_extra[run] = run_unmet
+        spare[run] = run_spare
     for i in range(n):
         if spare[i] < 0.0:
             spare[i] = 0.0
     restock = line_work[RESTOCK]  # served by the second rerouting (read only if restocked)
     restocked = False
-    second = line_work[SECOND]
     if any_unmet:
+        second = line_work[SECOND]
         second[:] = 0.0
-        open_contracts(
-            day, unmet_by_importer, destination, mode, contract_delay, contract_day, m, open_line
-        )
-    if any_unmet and reroute(
-        unmet_by_importer, spare, source, destination, open_line, second, total, count
-    ):
-        restocked = True
-        share_spare(
-            second,
+        open_lines(
+            day,
+            unmet_by_importer,
             spare,
             source,
             destination,
+            mode,
+            contract_delay,
+            contract_day,
+            m,
+            open_line,
+            total,
+            count,
+        )
+        restocked = reroute_and_sum(
+            True,
+            unmet_by_importer,
+            spare,
+            source,
+            destination,
+            open_line,
+            second,
+            total,
+            count,
             priority_importers,
             priority,
-            priority_share,
-            ratio,
             sharing,
         )
-        for k in range(lines):
-            restock[k] = second[k] * ratio[k]
-            served_extra[k] += restock[k]
+        if restocked:
+            sharing_ratios(spare, priority, priority_share, sharing)
+            for k in range(lines):
+                i = source[k]
+                ratio = (
+                    member_ratio[i]
+                    if priority and priority_importers[destination[k]]
+                    else other_ratio[i]
+                )
+                restock[k] = second[k] * ratio
+                served_extra[k] += restock[k]
 
-    # A new route (no baseline flow) carries (d + 1) / R of what it would on day d of its
-    # contract, for its first R = RAMP_DAYS days.
-    for k in range(m):
-        ramp = line_values[RAMP_DAYS, k]
-        if ramp > 0.0 and served_extra[k] > 0.0:
-            running = day - line_ints[CONTRACT_DAY, k] + 1
-            if running < ramp:
-                served_extra[k] *= running / ramp
-                if restocked:
-                    restock[k] *= running / ramp
-
-    # Step 5: production and shipping; own supply enters inventory at once.
+    # Step 5: production and shipping; own supply enters inventory at once.  A new route
+    # (no baseline flow) carries (d + 1) / R of what it would on day d of its contract,
+    # for its first R = RAMP_DAYS days.
     # (The day's rows of the records are still 0: each day is traded once.)
+    ramp_days = line_values[RAMP_DAYS]
     carried = country_work[CARRIED]  # shipped for the importer's own orders (not restocking
     carried[:] = 0.0  # passed on)
     carried_days = country_work[CARRIED_DAYS]  # Σ carried × days on the way
     carried_days[:] = 0.0
+    run = -1
+    run_made = 0.0
+    run_exported = 0.0
     for k in range(lines):
         i = source[k]
         j = destination[k]
+        if i != run:
+            if run >= 0:
+                production_record[day, run] = run_made
+                exported_record[day, run] = run_exported
+            run = i
+            run_made = production_record[day, i]
+            run_exported = exported_record[day, i]
+        if k < m:
+            ramp = ramp_days[k]
+            if ramp > 0.0 and served_extra[k] > 0.0:
+                running = day - contract_day[k] + 1
+                if running < ramp:
+                    served_extra[k] *= running / ramp
+                    if restocked:
+                        restock[k] *= running / ramp
         served = committed[k] * scale[i] + served_extra[k]
-        production_record[day, i] += served
+        run_made += served
         if k >= m:
             stock[j] += served
         else:
-            trade_calendar[day + line_ints[LEAD, k], j] += served
+            trade_calendar[day + lead[k], j] += served
             shipped_record[day, j] += served
-            exported_record[day, i] += served
+            run_exported += served
             link_record[day, k] += served
             own = served - restock[k] if restocked else served
             carried[j] += own
-            carried_days[j] += own * line_ints[LEAD, k]
+            carried_days[j] += own * lead[k]
+    if run >= 0:
+        production_record[day, run] = run_made
+        exported_record[day, run] = run_exported
     if any_leak:
         for k in range(m):
             if leak[k] > 0.0:
@@ -349,7 +438,7 @@ def trade_day(
     return total_production
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def consume_day(day: int, state: FloatArray, consumption_record: FloatArray) -> float:
     """Step 7: each country consumes ``min(demand, inventory)``; returns the total consumed."""
     n = state.shape[1]

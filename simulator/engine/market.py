@@ -223,6 +223,7 @@ class Market:
             self.priority_importers,
             self.joint_procurement,
             -1.0 if self.priority_share is None else self.priority_share,
+            self.approvals_waiting,
             self.trade_calendar,
             self.policy_calendar,
             arrays["arrivals"],

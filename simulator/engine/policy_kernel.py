@@ -12,6 +12,13 @@ compiled call — from Python, day by day, or inside a span of days
 Division follows IEEE (``error_model="numpy"``), as the NumPy expressions it
 replaces did: a country whose demand the market has taken to zero has an
 infinite coverage, not an error.
+
+Every function that takes the book or the records (tuples of arrays) is
+inlined into its caller (``inline="always"``): a compiled call with a tuple
+argument takes and releases a reference to each of its arrays, a few dozen
+atomic operations, which made an idle day of policies cost more than a day
+of trade.  Transfer agreements take their record arrays one by one for the
+same reason.
 """
 
 from __future__ import annotations
@@ -44,12 +51,15 @@ from simulator.engine.policy_layout import (
     POOL_INTS,
     POOL_MEMBERS,
     POOL_VALUES,
+    R_LOANS,
     R_POOL,
     R_POOL_DRAWN,
     R_POOL_PAID,
     R_RELEASED,
     R_STOCKED,
     R_STRATEGIC,
+    R_TRANSFERS_IN,
+    R_TRANSFERS_OUT,
     RELEASING,
     REPLENISH,
     RES_COUNTRY,
@@ -76,7 +86,7 @@ from simulator.engine.transfer_kernel import repay, transfer
 __all__ = ["delays_needed", "policy_release", "policy_replenish", "policy_targets"]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _observe(r: int, day: int, triggered: bool, rule_ints: IntArray, delays: IntArray) -> None:
     """Follow rule ``r``'s spell; take the decision to release when its delay is up."""
     if rule_ints[r, RELEASING]:
@@ -95,13 +105,13 @@ def _observe(r: int, day: int, triggered: bool, rule_ints: IntArray, delays: Int
         rule_ints[r, RELEASING] = 1
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _armed(r: int, rule_ints: IntArray) -> bool:
     """In a crisis: a spell below the trigger is under way, or the rule is releasing."""
     return bool(rule_ints[r, RELEASING] == 1 or rule_ints[r, SPELL_START] >= 0)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _reserve_release(
     s: int, day: int, state: FloatArray, country: IntArray, values: FloatArray,
     rule_ints: IntArray, rule_coverage: FloatArray, delays: IntArray, records: Records,
@@ -131,7 +141,7 @@ def _reserve_release(
         records[R_RELEASED][day, i] += quantity
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _in_need(
     r: int,
     j: int,
@@ -148,7 +158,7 @@ def _in_need(
     return bool(coverage < threshold)
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _pool_release(
     p: int, r: int, day: int, state: FloatArray, has_demand: BoolArray,
     members: IntArray, count: IntArray, values: FloatArray, ints: IntArray,
@@ -225,19 +235,24 @@ def _pool_release(
             owed[p, a] += given[a]
 
 
-@njit(cache=True, error_model="numpy")
-def _payers(p: int, k: int, ints: IntArray, shares: FloatArray, owed: FloatArray) -> FloatArray:
-    """Each member's part of a refill: what it owes (drawer), else its share."""
+@njit(cache=True, error_model="numpy", inline="always")
+def _owed_total(p: int, k: int, owed: FloatArray) -> float:
+    """What the members of joint stockpile ``p`` owe it, together."""
     total = 0.0
     for a in range(k):
         total += owed[p, a]
-    part = np.empty(k)
-    for a in range(k):
-        part[a] = owed[p, a] / total if ints[p, DRAWER_PAYS] and total > EPS else shares[p, a]
-    return part
+    return total
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
+def _payer_part(
+    p: int, a: int, total: float, ints: IntArray, shares: FloatArray, owed: FloatArray
+) -> float:
+    """Member ``a``'s part of a refill: what it owes (drawer), else its share."""
+    return float(owed[p, a] / total if ints[p, DRAWER_PAYS] and total > EPS else shares[p, a])
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def policy_release(
     day: int, state: FloatArray, has_demand: BoolArray, book: Book, policy_calendar: FloatArray,
     records: Records,
@@ -258,11 +273,12 @@ def policy_release(
     for t in range(book[TR_COUNT].shape[0]):
         transfer(
             t, day, state, has_demand, book[TR_MEMBERS], book[TR_COUNT], book[HONOURS],
-            book[TR_VALUES], book[TR_INTS], book[LOANS], policy_calendar, records,
+            book[TR_VALUES], book[TR_INTS], book[LOANS], policy_calendar,
+            records[R_TRANSFERS_OUT], records[R_TRANSFERS_IN],
         )  # fmt: skip
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def policy_replenish(
     day: int, state: FloatArray, book: Book, policy_calendar: FloatArray, records: Records
 ) -> None:
@@ -278,11 +294,11 @@ def policy_replenish(
     for t in range(book[TR_COUNT].shape[0]):
         repay(
             t, day, state, book[TR_MEMBERS], book[TR_COUNT], book[TR_INTS], book[LOANS],
-            policy_calendar, records,
+            policy_calendar, records[R_TRANSFERS_OUT], records[R_TRANSFERS_IN], records[R_LOANS],
         )  # fmt: skip
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _refilling(book: Book) -> bool:
     """Whether a reserve or pool out of a crisis has room to refill and buys to refill it."""
     n_reserves = book[RES_COUNTRY].shape[0]
@@ -294,7 +310,7 @@ def _refilling(book: Book) -> bool:
     return False
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _refill_reserves(day: int, state: FloatArray, book: Book, records: Records) -> None:
     """Move bought stock above the commercial target into each national reserve."""
     stock = state[kernel.STOCK]
@@ -312,7 +328,7 @@ def _refill_reserves(day: int, state: FloatArray, book: Book, records: Records) 
         records[R_STRATEGIC][day, i] += v[LEVEL]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def _refill_pools(day: int, state: FloatArray, book: Book, records: Records) -> None:
     """Members move bought stock above their target into each joint stockpile, as they owe."""
     stock = state[kernel.STOCK]
@@ -324,13 +340,14 @@ def _refill_pools(day: int, state: FloatArray, book: Book, records: Records) -> 
         k = count[p]
         v = values[p]
         if not _armed(n_reserves + p, book[RULE_STATE]) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
-            part = _payers(p, k, book[POOL_INTS], shares, owed)
+            owed_total = _owed_total(p, k, owed)
             step = min(v[REPLENISH], v[SIZE] - v[LEVEL])
             moved_total = 0.0
             for a in range(k):
                 j = members[p, a]
                 surplus = max(stock[j] - target[j], 0.0)
-                moved = np_minimum(part[a] * step, surplus)
+                part = _payer_part(p, a, owed_total, book[POOL_INTS], shares, owed)
+                moved = np_minimum(part * step, surplus)
                 stock[j] -= moved
                 moved_total += moved
                 accounts[p, a] += moved
@@ -341,7 +358,7 @@ def _refill_pools(day: int, state: FloatArray, book: Book, records: Records) -> 
             records[R_POOL][day, members[p, a]] += shares[p, a] * v[LEVEL]
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
     """Each country's replenishment target: reserve and pool refills, loans to buy back."""
     target = state[kernel.REPLENISH_TARGET]
@@ -357,10 +374,11 @@ def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
         v = book[POOL_VALUES][p]
         if not _armed(country.shape[0] + p, rule_ints) and v[REPLENISH] > 0:
             k = count[p]
-            part = _payers(p, k, book[POOL_INTS], book[SHARES], book[OWED])
+            owed_total = _owed_total(p, k, book[OWED])
             step = min(v[SIZE] - v[LEVEL], v[REPLENISH] * tau)
             for a in range(k):
-                target[members[p, a]] += part[a] * step
+                part = _payer_part(p, a, owed_total, book[POOL_INTS], book[SHARES], book[OWED])
+                target[members[p, a]] += part * step
     loans, tr_members, tr_ints = book[LOANS], book[TR_MEMBERS], book[TR_INTS]
     for t in range(book[TR_COUNT].shape[0]):
         if tr_ints[t, LOAN]:
@@ -372,7 +390,7 @@ def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
                 target[tr_members[t, b]] += owed_b
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy", inline="always")
 def delays_needed(book: Book) -> bool:
     """Whether a rule with a random decision delay has none drawn ahead (see PolicyBook)."""
     rule_ints = book[RULE_STATE]

@@ -51,6 +51,7 @@ def advance_span(
     priority_importers: BoolArray,
     priority: bool,
     priority_share: float,
+    approvals: bool,
     trade_calendar: FloatArray,
     policy_calendar: FloatArray,
     totals: FloatArray,
@@ -95,6 +96,8 @@ def advance_span(
     and the price's after-trade measure of day ``s`` are done and nothing
     after them: the caller runs the rest of that day.
 
+    ``approvals`` says whether licences approved for ``first_day`` wait to
+    ship (:attr:`~simulator.engine.market.Market.approvals_waiting`).
     ``totals`` holds the production and consumption totals (added to day by
     day, as the day-by-day path does); the arrays after it are the
     commodity's daily records of those names, and the daily step's work
@@ -136,6 +139,7 @@ def advance_span(
             priority_importers,
             priority,
             priority_share,
+            approvals,
             trade_calendar,
             policy_calendar,
             arrivals,
@@ -147,7 +151,9 @@ def advance_span(
             country_work,
             open_line,
         )
-        line_values[kernel.APPROVED, :] = 0.0  # licences approved today have shipped
+        if approvals:  # licences approved for the first day have shipped
+            line_values[kernel.APPROVED, :] = 0.0
+            approvals = False
         if priced:
             price_state[pricing.UNSERVED] = pricing.unserved_share(
                 day, state, production, imports_shipped, exports_shipped

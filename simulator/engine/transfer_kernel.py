@@ -16,9 +16,6 @@ from simulator.engine.policy_layout import (
     DONOR_FLOOR,
     EPS,
     LOAN,
-    R_LOANS,
-    R_TRANSFERS_IN,
-    R_TRANSFERS_OUT,
     RECIPROCAL,
     SPARE_STOCK,
     T_LEAD,
@@ -26,7 +23,6 @@ from simulator.engine.policy_layout import (
     BoolArray,
     FloatArray,
     IntArray,
-    Records,
     np_minimum,
     send,
 )
@@ -38,9 +34,15 @@ __all__ = ["repay", "transfer"]
 def transfer(
     t: int, day: int, state: FloatArray, has_demand: BoolArray, members: IntArray,
     count: IntArray, honours: BoolArray, values: FloatArray, ints: IntArray,
-    loans: FloatArray, policy_calendar: FloatArray, records: Records,
+    loans: FloatArray, policy_calendar: FloatArray, transfers_out: FloatArray,
+    transfers_in: FloatArray,
 ) -> None:  # fmt: skip
-    """Step 6 of transfer agreement ``t``: members below the trigger receive from the others."""
+    """Step 6 of transfer agreement ``t``: members below the trigger receive from the others.
+
+    ``transfers_out`` and ``transfers_in`` are the daily records of those names
+    (arrays, not the tuple of records: a tuple argument costs a reference count
+    per array at every call).
+    """
     k = count[t]
     stock = state[kernel.STOCK]
     demand = state[kernel.DEMAND]
@@ -90,8 +92,8 @@ def transfer(
             j = members[t, d]
             stock[j] -= q
             send(day, ints[t, T_LEAD], country, q, state, policy_calendar)
-            records[R_TRANSFERS_OUT][day, j] += q
-            records[R_TRANSFERS_IN][day, country] += q
+            transfers_out[day, j] += q
+            transfers_in[day, country] += q
             if ints[t, LOAN]:
                 loans[t, d, r] += q
 
@@ -109,9 +111,13 @@ def _owes(loans: FloatArray) -> bool:
 @njit(cache=True, error_model="numpy")
 def repay(
     t: int, day: int, state: FloatArray, members: IntArray, count: IntArray, ints: IntArray,
-    loans: FloatArray, policy_calendar: FloatArray, records: Records,
+    loans: FloatArray, policy_calendar: FloatArray, transfers_out: FloatArray,
+    transfers_in: FloatArray, loans_record: FloatArray,
 ) -> None:  # fmt: skip
-    """Borrowers back above target repay their lenders from the surplus; loans recorded."""
+    """Borrowers back above target repay their lenders from the surplus; loans recorded.
+
+    The last three arguments are the daily records of transfers and loans.
+    """
     if not ints[t, LOAN]:
         return
     k = count[t]
@@ -138,12 +144,12 @@ def repay(
                 loans[t, lender, b] = 0.0
             if part > EPS:
                 send(day, ints[t, T_LEAD], members[t, lender], part, state, policy_calendar)
-                records[R_TRANSFERS_OUT][day, country] += part
-                records[R_TRANSFERS_IN][day, members[t, lender]] += part
+                transfers_out[day, country] += part
+                transfers_in[day, members[t, lender]] += part
     for a in range(k):  # owed to the member (+), owed by it (-)
         lent = 0.0
         borrowed = 0.0
         for b in range(k):
             lent += loans[t, a, b]
             borrowed += loans[t, b, a]
-        records[R_LOANS][day, members[t, a]] += lent - borrowed
+        loans_record[day, members[t, a]] += lent - borrowed
