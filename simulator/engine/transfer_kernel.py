@@ -31,6 +31,20 @@ __all__ = ["repay", "transfer"]
 
 
 @njit(cache=True, error_model="numpy")
+def _receives(
+    t: int, a: int, state: FloatArray, has_demand: BoolArray, members: IntArray,
+    honours: BoolArray, values: FloatArray, ints: IntArray,
+) -> bool:  # fmt: skip
+    """Whether member ``a`` of agreement ``t`` is below the trigger (and may receive) today."""
+    j = members[t, a]
+    coverage = state[kernel.STOCK, j] / state[kernel.DEMAND, j] if has_demand[j] else np.inf
+    below = bool(coverage < values[t, TRIGGER])
+    if ints[t, RECIPROCAL]:
+        below = below and bool(honours[t, a])
+    return below
+
+
+@njit(cache=True, error_model="numpy")
 def transfer(
     t: int, day: int, state: FloatArray, has_demand: BoolArray, members: IntArray,
     count: IntArray, honours: BoolArray, values: FloatArray, ints: IntArray,
@@ -46,17 +60,16 @@ def transfer(
     k = count[t]
     stock = state[kernel.STOCK]
     demand = state[kernel.DEMAND]
-    receivers = np.zeros(k, dtype=np.bool_)
     any_receiver = False
     for a in range(k):
-        j = members[t, a]
-        coverage = stock[j] / demand[j] if has_demand[j] else np.inf
-        receivers[a] = coverage < values[t, TRIGGER]
-        if ints[t, RECIPROCAL]:
-            receivers[a] = receivers[a] and honours[t, a]
-        any_receiver = any_receiver or receivers[a]
-    if not any_receiver:
+        any_receiver = any_receiver or _receives(
+            t, a, state, has_demand, members, honours, values, ints
+        )
+    if not any_receiver:  # the usual day: nothing allocated
         return
+    receivers = np.zeros(k, dtype=np.bool_)
+    for a in range(k):
+        receivers[a] = _receives(t, a, state, has_demand, members, honours, values, ints)
     available = np.zeros(k)
     weight = np.zeros(k)
     for r in range(k):
