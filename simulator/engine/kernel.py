@@ -4,8 +4,9 @@ One call per commodity and day does what a few dozen NumPy calls would: each
 of those costs about a microsecond on arrays of a few dozen entries, which
 made the per-day overhead, not the arithmetic, the cost of a replication.
 The loops follow ``docs/model.md`` step by step; :class:`~simulator.engine.market.Market`
-is their only caller and keeps the state in three matrices whose rows are
-named below.
+is their only caller and keeps the state in a few matrices, whose rows are
+named in :mod:`simulator.engine.rows` (and imported here under the same
+names, which the rest of the engine reads as ``kernel.STOCK`` and so on).
 
 Supply lines: indexes ``0 … m-1`` are the trade links, ``m … m+n-1`` each
 country's own producer supplying itself (source = destination = the country).
@@ -17,12 +18,168 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from simulator.engine.rerouting import (
-    MEMBER_RATIO,
-    OTHER_RATIO,
-    open_lines,
-    reroute_and_sum,
-    sharing_ratios,
+from simulator.engine.rerouting import open_lines, reroute_and_sum, sharing_ratios
+from simulator.engine.rows import (
+    APPROVED as APPROVED,
+)
+from simulator.engine.rows import (
+    APPROVED_IN as APPROVED_IN,
+)
+from simulator.engine.rows import (
+    BASE as BASE,
+)
+from simulator.engine.rows import (
+    CAPACITY as CAPACITY,
+)
+from simulator.engine.rows import (
+    CARRIED as CARRIED,
+)
+from simulator.engine.rows import (
+    CARRIED_DAYS as CARRIED_DAYS,
+)
+from simulator.engine.rows import (
+    COMMITTED as COMMITTED,
+)
+from simulator.engine.rows import (
+    COMMITTED_OUT as COMMITTED_OUT,
+)
+from simulator.engine.rows import (
+    CONTRACT_DAY as CONTRACT_DAY,
+)
+from simulator.engine.rows import (
+    CONTRACT_DELAY as CONTRACT_DELAY,
+)
+from simulator.engine.rows import (
+    COUNT as COUNT,
+)
+from simulator.engine.rows import (
+    COUNTRY_ROWS as COUNTRY_ROWS,
+)
+from simulator.engine.rows import (
+    COUNTRY_WORK_ROWS as COUNTRY_WORK_ROWS,
+)
+from simulator.engine.rows import (
+    CUT as CUT,
+)
+from simulator.engine.rows import (
+    DEMAND as DEMAND,
+)
+from simulator.engine.rows import (
+    DESTINATION as DESTINATION,
+)
+from simulator.engine.rows import (
+    EXTRA as EXTRA,
+)
+from simulator.engine.rows import (
+    IMPORT_FLOW as IMPORT_FLOW,
+)
+from simulator.engine.rows import (
+    INVENTORY_TARGET as INVENTORY_TARGET,
+)
+from simulator.engine.rows import (
+    LAST_SHORTFALL as LAST_SHORTFALL,
+)
+from simulator.engine.rows import (
+    LEAD as LEAD,
+)
+from simulator.engine.rows import (
+    LEAK as LEAK,
+)
+from simulator.engine.rows import (
+    LEAK_EXTRA as LEAK_EXTRA,
+)
+from simulator.engine.rows import (
+    LEAK_SHARE as LEAK_SHARE,
+)
+from simulator.engine.rows import (
+    LICENCE_REQUESTS as LICENCE_REQUESTS,
+)
+from simulator.engine.rows import (
+    LICENCE_TARGET as LICENCE_TARGET,
+)
+from simulator.engine.rows import (
+    LICENCE_TODAY as LICENCE_TODAY,
+)
+from simulator.engine.rows import (
+    LINE_FLOAT_ROWS as LINE_FLOAT_ROWS,
+)
+from simulator.engine.rows import (
+    LINE_INT_ROWS as LINE_INT_ROWS,
+)
+from simulator.engine.rows import (
+    LINE_WORK_ROWS as LINE_WORK_ROWS,
+)
+from simulator.engine.rows import (
+    MEMBER_RATIO as MEMBER_RATIO,
+)
+from simulator.engine.rows import (
+    MODE as MODE,
+)
+from simulator.engine.rows import (
+    ORDER as ORDER,
+)
+from simulator.engine.rows import (
+    OTHER_RATIO as OTHER_RATIO,
+)
+from simulator.engine.rows import (
+    PENDING as PENDING,
+)
+from simulator.engine.rows import (
+    PIPELINE_TARGET as PIPELINE_TARGET,
+)
+from simulator.engine.rows import (
+    POLICY_TRANSIT as POLICY_TRANSIT,
+)
+from simulator.engine.rows import (
+    QUOTA as QUOTA,
+)
+from simulator.engine.rows import (
+    RAMP_DAYS as RAMP_DAYS,
+)
+from simulator.engine.rows import (
+    REPLENISH_TARGET as REPLENISH_TARGET,
+)
+from simulator.engine.rows import (
+    REQUEST as REQUEST,
+)
+from simulator.engine.rows import (
+    RESTOCK as RESTOCK,
+)
+from simulator.engine.rows import (
+    SCALE as SCALE,
+)
+from simulator.engine.rows import (
+    SECOND as SECOND,
+)
+from simulator.engine.rows import (
+    SERVED_EXTRA as SERVED_EXTRA,
+)
+from simulator.engine.rows import (
+    SHARE as SHARE,
+)
+from simulator.engine.rows import (
+    SOURCE as SOURCE,
+)
+from simulator.engine.rows import (
+    SPARE as SPARE,
+)
+from simulator.engine.rows import (
+    STOCK as STOCK,
+)
+from simulator.engine.rows import (
+    TOTAL as TOTAL,
+)
+from simulator.engine.rows import (
+    TRADE_TRANSIT as TRADE_TRANSIT,
+)
+from simulator.engine.rows import (
+    UNMET_EXTRA as UNMET_EXTRA,
+)
+from simulator.engine.rows import (
+    UNMET_IN as UNMET_IN,
+)
+from simulator.engine.rows import (
+    clear_row,
 )
 
 __all__ = ["consume_day", "trade_day"]
@@ -30,53 +187,6 @@ __all__ = ["consume_day", "trade_day"]
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-
-# Rows of the per-country state matrix (units, or units/day for flows).
-(
-    DEMAND,
-    CAPACITY,
-    STOCK,
-    TRADE_TRANSIT,
-    POLICY_TRANSIT,
-    PENDING,
-    INVENTORY_TARGET,
-    PIPELINE_TARGET,
-    LICENCE_TARGET,
-    REPLENISH_TARGET,
-    UNMET_EXTRA,
-    LAST_SHORTFALL,
-    IMPORT_FLOW,
-) = range(13)
-COUNTRY_ROWS = 13
-
-# Rows of the per-line float matrix (link-only rows are zero on own-producer lines).
-SHARE, BASE, QUOTA, LEAK_SHARE, APPROVED, LICENCE_REQUESTS, RAMP_DAYS = range(7)
-LINE_FLOAT_ROWS = 7
-
-# Rows of the per-line integer matrix.  CONTRACT_DAY is the first day a link takes
-# rerouted requests (-1: no contract yet); CONTRACT_DELAY the days a contract takes.
-SOURCE, DESTINATION, LEAD, LEAK_EXTRA, MODE, LICENCE_TODAY, CONTRACT_DELAY, CONTRACT_DAY = range(8)
-LINE_INT_ROWS = 8
-
-# Work space, overwritten every day (so the daily step allocates nothing): rows of a
-# per-line float matrix and of a per-country float matrix.
-REQUEST, COMMITTED, EXTRA, SERVED_EXTRA, RESTOCK, SECOND, LEAK = range(7)
-LINE_WORK_ROWS = 7
-(
-    APPROVED_IN,
-    ORDER,
-    CUT,
-    COMMITTED_OUT,
-    SCALE,
-    SPARE,
-    UNMET_IN,
-    CARRIED,
-    CARRIED_DAYS,
-    TOTAL,
-    COUNT,
-    SHARING,  # four rows: see simulator.engine.rerouting
-) = range(12)
-COUNTRY_WORK_ROWS = SHARING + 4
 
 _BAN, _QUOTA = 1, 2
 # LICENCE_TODAY of a licensed link: today's request waits (processing > 0 days), or is
@@ -131,33 +241,22 @@ def trade_day(
     n = state.shape[1]
     lines = line_ints.shape[1]
     m = lines - n
-    demand = state[DEMAND]
-    stock = state[STOCK]
-    source = line_ints[SOURCE]
-    destination = line_ints[DESTINATION]
-    mode = line_ints[MODE]
-    lead = line_ints[LEAD]
-    share = line_values[SHARE]
-    base = line_values[BASE]
-    approved = line_values[APPROVED]
 
     # Step 1: arrivals.
     for j in range(n):
         trade = trade_calendar[day, j]
         policy = policy_calendar[day, j]
-        stock[j] += trade + policy
+        state[STOCK, j] += trade + policy
         state[TRADE_TRANSIT, j] -= trade
         state[POLICY_TRANSIT, j] -= policy
         arrivals_record[day, j] = trade
 
     # Step 2: order-up-to, never less than demand while below the inventory target.  The
     # position counts licences approved today (shipped in step 5), so they are not asked again.
-    approved_by_importer = country_work[APPROVED_IN]
-    approved_by_importer[:] = 0.0
+    clear_row(country_work, APPROVED_IN)
     if approvals:
         for k in range(m):
-            approved_by_importer[destination[k]] += approved[k]
-    order = country_work[ORDER]
+            country_work[APPROVED_IN, line_ints[DESTINATION, k]] += line_values[APPROVED, k]
     for j in range(n):
         target = (
             state[INVENTORY_TARGET, j]
@@ -166,48 +265,44 @@ def trade_day(
             + state[REPLENISH_TARGET, j]
         )
         position = (
-            stock[j]
+            state[STOCK, j]
             + state[TRADE_TRANSIT, j]
             + state[POLICY_TRANSIT, j]
             + state[PENDING, j]
-            + approved_by_importer[j]
+            + country_work[APPROVED_IN, j]
         )
-        o = demand[j] + (target - position) / tau
-        floor = demand[j] if stock[j] < state[INVENTORY_TARGET, j] else 0.0
-        order[j] = o if o > floor else floor
+        o = state[DEMAND, j] + (target - position) / tau
+        floor = state[DEMAND, j] if state[STOCK, j] < state[INVENTORY_TARGET, j] else 0.0
+        country_work[ORDER, j] = o if o > floor else floor
 
     # Step 3: controls on links cut requests (the licence queue, leakage); step 4 takes each
     # line's committed request (up to baseline) first, its extra request after.
-    request = line_work[REQUEST]
-    cut_by_importer = country_work[CUT]
-    cut_by_importer[:] = 0.0
-    leak = line_work[LEAK]
+    clear_row(country_work, CUT)
     any_cut = False
     any_leak = False
-    committed = line_work[COMMITTED]
-    extra = line_work[EXTRA]
-    committed_by_source = country_work[COMMITTED_OUT]
-    committed_by_source[:] = 0.0
+    clear_row(country_work, COMMITTED_OUT)
     run = -1  # runs of lines from one source: see _RUNS
     run_committed = 0.0
     for k in range(lines):
-        i = source[k]
+        i = line_ints[SOURCE, k]
         if i != run:
             if run >= 0:
-                committed_by_source[run] = run_committed
+                country_work[COMMITTED_OUT, run] = run_committed
             run = i
-            run_committed = committed_by_source[i]
-        request[k] = share[k] * order[destination[k]]
+            run_committed = country_work[COMMITTED_OUT, i]
+        line_work[REQUEST, k] = (
+            line_values[SHARE, k] * country_work[ORDER, line_ints[DESTINATION, k]]
+        )
         if k < m:
-            leak[k] = 0.0
+            line_work[LEAK, k] = 0.0
             line_values[LICENCE_REQUESTS, k] = 0.0
-            if mode[k] == 0:
-                request[k] += approved[k]
+            if line_ints[MODE, k] == 0:
+                line_work[REQUEST, k] += line_values[APPROVED, k]
             else:
-                asked = request[k]
-                if mode[k] == _BAN:
+                asked = line_work[REQUEST, k]
+                if line_ints[MODE, k] == _BAN:
                     allowed = 0.0
-                elif mode[k] == _QUOTA:
+                elif line_ints[MODE, k] == _QUOTA:
                     allowed = min(asked, line_values[QUOTA, k])
                 elif line_ints[LICENCE_TODAY, k] == LICENCE_APPROVED_NOW:
                     allowed = asked
@@ -218,166 +313,107 @@ def trade_day(
                     asked = 0.0
                 cut = asked - allowed
                 if line_values[LEAK_SHARE, k] > 0.0 and cut > 0.0:
-                    leak[k] = min(cut, base[k]) * line_values[LEAK_SHARE, k]
-                    cut -= leak[k]
+                    line_work[LEAK, k] = min(cut, line_values[BASE, k]) * line_values[LEAK_SHARE, k]
+                    cut -= line_work[LEAK, k]
                     any_leak = True
                 if cut > 0.0:
-                    cut_by_importer[destination[k]] += cut
+                    country_work[CUT, line_ints[DESTINATION, k]] += cut
                     any_cut = True
-                request[k] = allowed + approved[k]
-        c = min(request[k], base[k])
-        committed[k] = c
-        extra[k] = request[k] - c
+                line_work[REQUEST, k] = allowed + line_values[APPROVED, k]
+        c = min(line_work[REQUEST, k], line_values[BASE, k])
+        line_work[COMMITTED, k] = c
+        line_work[EXTRA, k] = line_work[REQUEST, k] - c
         run_committed += c
     if run >= 0:
-        committed_by_source[run] = run_committed
+        country_work[COMMITTED_OUT, run] = run_committed
     if any_leak:
         for k in range(m):
-            committed_by_source[source[k]] += leak[k]
-    scale = country_work[SCALE]
-    spare = country_work[SPARE]
+            country_work[COMMITTED_OUT, line_ints[SOURCE, k]] += line_work[LEAK, k]
     for i in range(n):
-        if committed_by_source[i] > state[CAPACITY, i]:
-            scale[i] = state[CAPACITY, i] / committed_by_source[i]
-            spare[i] = 0.0
+        if country_work[COMMITTED_OUT, i] > state[CAPACITY, i]:
+            country_work[SCALE, i] = state[CAPACITY, i] / country_work[COMMITTED_OUT, i]
+            country_work[SPARE, i] = 0.0
         else:
-            scale[i] = 1.0
-            spare[i] = state[CAPACITY, i] - committed_by_source[i]
+            country_work[SCALE, i] = 1.0
+            country_work[SPARE, i] = state[CAPACITY, i] - country_work[COMMITTED_OUT, i]
 
     # Rerouting: cut requests go to the importer's open lines, by their source's spare
     # capacity; a link is open to them once its contract runs (see rerouting.open_lines).
     # Spare capacity is then shared among extra requests; what stays unmet is rerouted once
     # more to open lines whose source still has spare capacity.
-    total = country_work[TOTAL]
-    count = country_work[COUNT]
-    sharing = country_work[SHARING:]
-    member_ratio = sharing[MEMBER_RATIO]  # each source's share of extra requests served
-    other_ratio = sharing[OTHER_RATIO]
-    contract_delay = line_ints[CONTRACT_DELAY]
-    contract_day = line_ints[CONTRACT_DAY]
     if any_cut:
-        open_lines(
-            day,
-            cut_by_importer,
-            spare,
-            source,
-            destination,
-            mode,
-            contract_delay,
-            contract_day,
-            m,
-            open_line,
-            total,
-            count,
-        )
+        open_lines(day, CUT, line_ints, country_work, m, open_line)
     reroute_and_sum(
-        any_cut,
-        cut_by_importer,
-        spare,
-        source,
-        destination,
-        open_line,
-        extra,
-        total,
-        count,
-        priority_importers,
+        any_cut, CUT, EXTRA, line_ints, line_work, country_work, open_line, priority_importers,
         priority,
-        sharing,
-    )
-    sharing_ratios(spare, priority, priority_share, sharing)
-    served_extra = line_work[SERVED_EXTRA]
-    unmet_by_importer = country_work[UNMET_IN]
-    unmet_by_importer[:] = 0.0
-    unmet_extra = state[UNMET_EXTRA]
-    unmet_extra[:] = 0.0
+    )  # fmt: skip
+    sharing_ratios(priority, priority_share, country_work)
+    clear_row(country_work, UNMET_IN)
+    clear_row(state, UNMET_EXTRA)
     any_unmet = False
     run = -1
     run_unmet = 0.0
     run_spare = 0.0
     for k in range(lines):
-        i = source[k]
-        j = destination[k]
+        i = line_ints[SOURCE, k]
+        j = line_ints[DESTINATION, k]
         if i != run:
             if run >= 0:
-                unmet_extra[run] = run_unmet
-                spare[run] = run_spare
+                state[UNMET_EXTRA, run] = run_unmet
+                country_work[SPARE, run] = run_spare
             run = i
-            run_unmet = unmet_extra[i]
-            run_spare = spare[i]
-        ratio = member_ratio[i] if priority and priority_importers[j] else other_ratio[i]
-        served_extra[k] = extra[k] * ratio
-        unmet = extra[k] - served_extra[k]
+            run_unmet = state[UNMET_EXTRA, i]
+            run_spare = country_work[SPARE, i]
+        ratio = (
+            country_work[MEMBER_RATIO, i]
+            if priority and priority_importers[j]
+            else country_work[OTHER_RATIO, i]
+        )
+        line_work[SERVED_EXTRA, k] = line_work[EXTRA, k] * ratio
+        unmet = line_work[EXTRA, k] - line_work[SERVED_EXTRA, k]
         if unmet > 1e-12:
             run_unmet += unmet
-            unmet_by_importer[j] += unmet
+            country_work[UNMET_IN, j] += unmet
             any_unmet = True
-        run_spare -= served_extra[k]
+        run_spare -= line_work[SERVED_EXTRA, k]
     if run >= 0:
-        unmet_extra[run] = run_unmet
-        spare[run] = run_spare
+        state[UNMET_EXTRA, run] = run_unmet
+        country_work[SPARE, run] = run_spare
     for i in range(n):
-        if spare[i] < 0.0:
-            spare[i] = 0.0
-    restock = line_work[RESTOCK]  # served by the second rerouting (read only if restocked)
+        if country_work[SPARE, i] < 0.0:
+            country_work[SPARE, i] = 0.0
     restocked = False
     if any_unmet:
-        second = line_work[SECOND]
-        second[:] = 0.0
-        open_lines(
-            day,
-            unmet_by_importer,
-            spare,
-            source,
-            destination,
-            mode,
-            contract_delay,
-            contract_day,
-            m,
-            open_line,
-            total,
-            count,
-        )
+        clear_row(line_work, SECOND)
+        open_lines(day, UNMET_IN, line_ints, country_work, m, open_line)
         restocked = reroute_and_sum(
-            True,
-            unmet_by_importer,
-            spare,
-            source,
-            destination,
-            open_line,
-            second,
-            total,
-            count,
-            priority_importers,
-            priority,
-            sharing,
-        )
+            True, UNMET_IN, SECOND, line_ints, line_work, country_work, open_line,
+            priority_importers, priority,
+        )  # fmt: skip
         if restocked:
-            sharing_ratios(spare, priority, priority_share, sharing)
+            sharing_ratios(priority, priority_share, country_work)
             for k in range(lines):
-                i = source[k]
+                i = line_ints[SOURCE, k]
                 ratio = (
-                    member_ratio[i]
-                    if priority and priority_importers[destination[k]]
-                    else other_ratio[i]
+                    country_work[MEMBER_RATIO, i]
+                    if priority and priority_importers[line_ints[DESTINATION, k]]
+                    else country_work[OTHER_RATIO, i]
                 )
-                restock[k] = second[k] * ratio
-                served_extra[k] += restock[k]
+                line_work[RESTOCK, k] = line_work[SECOND, k] * ratio
+                line_work[SERVED_EXTRA, k] += line_work[RESTOCK, k]
 
     # Step 5: production and shipping; own supply enters inventory at once.  A new route
     # (no baseline flow) carries (d + 1) / R of what it would on day d of its contract,
     # for its first R = RAMP_DAYS days.
     # (The day's rows of the records are still 0: each day is traded once.)
-    ramp_days = line_values[RAMP_DAYS]
-    carried = country_work[CARRIED]  # shipped for the importer's own orders (not restocking
-    carried[:] = 0.0  # passed on)
-    carried_days = country_work[CARRIED_DAYS]  # Σ carried × days on the way
-    carried_days[:] = 0.0
+    clear_row(country_work, CARRIED)  # passed on)
+    clear_row(country_work, CARRIED_DAYS)
     run = -1
     run_made = 0.0
     run_exported = 0.0
     for k in range(lines):
-        i = source[k]
-        j = destination[k]
+        i = line_ints[SOURCE, k]
+        j = line_ints[DESTINATION, k]
         if i != run:
             if run >= 0:
                 production_record[day, run] = run_made
@@ -386,42 +422,42 @@ def trade_day(
             run_made = production_record[day, i]
             run_exported = exported_record[day, i]
         if k < m:
-            ramp = ramp_days[k]
-            if ramp > 0.0 and served_extra[k] > 0.0:
-                running = day - contract_day[k] + 1
+            ramp = line_values[RAMP_DAYS, k]
+            if ramp > 0.0 and line_work[SERVED_EXTRA, k] > 0.0:
+                running = day - line_ints[CONTRACT_DAY, k] + 1
                 if running < ramp:
-                    served_extra[k] *= running / ramp
+                    line_work[SERVED_EXTRA, k] *= running / ramp
                     if restocked:
-                        restock[k] *= running / ramp
-        served = committed[k] * scale[i] + served_extra[k]
+                        line_work[RESTOCK, k] *= running / ramp
+        served = line_work[COMMITTED, k] * country_work[SCALE, i] + line_work[SERVED_EXTRA, k]
         run_made += served
         if k >= m:
-            stock[j] += served
+            state[STOCK, j] += served
         else:
-            trade_calendar[day + lead[k], j] += served
+            trade_calendar[day + line_ints[LEAD, k], j] += served
             shipped_record[day, j] += served
             run_exported += served
             link_record[day, k] += served
-            own = served - restock[k] if restocked else served
-            carried[j] += own
-            carried_days[j] += own * lead[k]
+            own = served - line_work[RESTOCK, k] if restocked else served
+            country_work[CARRIED, j] += own
+            country_work[CARRIED_DAYS, j] += own * line_ints[LEAD, k]
     if run >= 0:
         production_record[day, run] = run_made
         exported_record[day, run] = run_exported
     if any_leak:
         for k in range(m):
-            if leak[k] > 0.0:
-                i = source[k]
-                j = destination[k]
-                served = leak[k] * scale[i]
+            if line_work[LEAK, k] > 0.0:
+                i = line_ints[SOURCE, k]
+                j = line_ints[DESTINATION, k]
+                served = line_work[LEAK, k] * country_work[SCALE, i]
                 production_record[day, i] += served
                 days = line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k]
                 trade_calendar[day + days, j] += served
                 shipped_record[day, j] += served
                 exported_record[day, i] += served
                 link_record[day, k] += served
-                carried[j] += served
-                carried_days[j] += served * days
+                country_work[CARRIED, j] += served
+                country_work[CARRIED_DAYS, j] += served * days
     total_production = 0.0
     for i in range(n):
         state[TRADE_TRANSIT, i] += shipped_record[day, i]
@@ -431,8 +467,10 @@ def trade_day(
         # Restocking that a full supplier passed on to another route (the second
         # rerouting) does not count; the target is kept when only rounding differs,
         # so nothing moves without a shock.
-        if carried[i] > 1e-12:
-            target = state[IMPORT_FLOW, i] * carried_days[i] / carried[i]
+        if country_work[CARRIED, i] > 1e-12:
+            target = (
+                state[IMPORT_FLOW, i] * country_work[CARRIED_DAYS, i] / country_work[CARRIED, i]
+            )
             if abs(target - state[PIPELINE_TARGET, i]) > 1e-9 * (1.0 + target):
                 state[PIPELINE_TARGET, i] = target
     return total_production
