@@ -121,23 +121,22 @@ def _reserve_release(
     demand = state[kernel.DEMAND, i]
     if demand <= 0:
         return
-    stock = state[kernel.STOCK]
     target = state[kernel.INVENTORY_TARGET, i]
     if rule_ints[s, BY_SHORTFALL]:
         triggered = state[kernel.LAST_SHORTFALL, i] > EPS
     else:
-        triggered = stock[i] / demand < rule_coverage[s]  # NaN (no trigger): false
+        triggered = state[kernel.STOCK, i] / demand < rule_coverage[s]  # NaN (no trigger): false
     _observe(s, day, triggered, rule_ints, delays)
-    if rule_ints[s, RELEASING] and stock[i] >= target + demand:
+    if rule_ints[s, RELEASING] and state[kernel.STOCK, i] >= target + demand:
         rule_ints[s, SPELL_START] = -1  # back at target after today's use: stand down
         rule_ints[s, RELEASING] = 0
     if not rule_ints[s, RELEASING]:
         return
-    need = target + demand - stock[i]
+    need = target + demand - state[kernel.STOCK, i]
     quantity = min(values[s, MAX_RELEASE], values[s, LEVEL] - values[s, FLOOR], max(need, 0.0))
     if quantity > 0:
         values[s, LEVEL] -= quantity
-        stock[i] += quantity
+        state[kernel.STOCK, i] += quantity
         records[R_RELEASED][day, i] += quantity
 
 
@@ -168,14 +167,13 @@ def _pool_release(
 ) -> None:  # fmt: skip
     """Step 6 of joint stockpile ``p`` (rule ``r``): release to the members in need."""
     k = count[p]
-    stock = state[kernel.STOCK]
     any_need = False
     settled = True  # every member back at its target
     for a in range(k):
         j = members[p, a]
         any_need = any_need or _in_need(r, j, state, has_demand, rule_ints, rule_coverage)
         demand = state[kernel.DEMAND, j] if has_demand[j] else 1.0
-        coverage = stock[j] / demand if has_demand[j] else np.inf
+        coverage = state[kernel.STOCK, j] / demand if has_demand[j] else np.inf
         if not coverage >= state[kernel.INVENTORY_TARGET, j] / demand:
             settled = False
     _observe(r, day, any_need, rule_ints, delays)
@@ -200,7 +198,7 @@ def _pool_release(
             gap = (
                 days * state[kernel.DEMAND, j]
                 + state[kernel.DEMAND, j]
-                - stock[j]
+                - state[kernel.STOCK, j]
                 - state[kernel.POLICY_TRANSIT, j]
             )
             needs[a] = max(gap, 0.0)
@@ -283,14 +281,17 @@ def policy_replenish(
     day: int, state: FloatArray, book: Book, policy_calendar: FloatArray, records: Records
 ) -> None:
     """Step 8 and the policies' part of step 9: refills, repayments, stock held, loans."""
-    stock = state[kernel.STOCK]
     refilling = _refilling(book)  # else nothing moves into reserves or pools: ``stocked`` is 0
-    before = stock.copy() if refilling else stock
+    stocked = records[R_STOCKED]
+    n = state.shape[1]
+    if refilling:  # the stock before the refills, then what they took from it
+        for j in range(n):
+            stocked[day, j] = state[kernel.STOCK, j]
     _refill_reserves(day, state, book, records)
     _refill_pools(day, state, book, records)
     if refilling:
-        for j in range(stock.shape[0]):
-            records[R_STOCKED][day, j] = before[j] - stock[j]
+        for j in range(n):
+            stocked[day, j] = stocked[day, j] - state[kernel.STOCK, j]
     for t in range(book[TR_COUNT].shape[0]):
         repay(
             t, day, state, book[TR_MEMBERS], book[TR_COUNT], book[TR_INTS], book[LOANS],
@@ -301,11 +302,11 @@ def policy_replenish(
 @njit(cache=True, error_model="numpy", inline="always")
 def _refilling(book: Book) -> bool:
     """Whether a reserve or pool out of a crisis has room to refill and buys to refill it."""
-    n_reserves = book[RES_COUNTRY].shape[0]
-    rule_ints = book[RULE_STATE]
+    reserves, pools, rule_ints = book[RES_VALUES], book[POOL_VALUES], book[RULE_STATE]
+    n_reserves = reserves.shape[0]
     for r in range(rule_ints.shape[0]):
-        v = book[RES_VALUES][r] if r < n_reserves else book[POOL_VALUES][r - n_reserves]
-        if not _armed(r, rule_ints) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
+        v, row = (reserves, r) if r < n_reserves else (pools, r - n_reserves)
+        if not _armed(r, rule_ints) and v[row, REPLENISH] > 0 and v[row, LEVEL] < v[row, SIZE]:
             return True
     return False
 
@@ -313,72 +314,71 @@ def _refilling(book: Book) -> bool:
 @njit(cache=True, error_model="numpy", inline="always")
 def _refill_reserves(day: int, state: FloatArray, book: Book, records: Records) -> None:
     """Move bought stock above the commercial target into each national reserve."""
-    stock = state[kernel.STOCK]
-    target = state[kernel.INVENTORY_TARGET]
-    country, values, rule_ints = book[RES_COUNTRY], book[RES_VALUES], book[RULE_STATE]
+    country, v, rule_ints = book[RES_COUNTRY], book[RES_VALUES], book[RULE_STATE]
+    strategic = records[R_STRATEGIC]
     for s in range(country.shape[0]):
         i = country[s]
-        v = values[s]
-        if not _armed(s, rule_ints) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
-            surplus = stock[i] - target[i]
-            quantity = min(v[REPLENISH], v[SIZE] - v[LEVEL], max(surplus, 0.0))
+        if not _armed(s, rule_ints) and v[s, REPLENISH] > 0 and v[s, LEVEL] < v[s, SIZE]:
+            surplus = state[kernel.STOCK, i] - state[kernel.INVENTORY_TARGET, i]
+            quantity = min(v[s, REPLENISH], v[s, SIZE] - v[s, LEVEL], max(surplus, 0.0))
             if quantity > 0:
-                stock[i] -= quantity
-                v[LEVEL] += quantity
-        records[R_STRATEGIC][day, i] += v[LEVEL]
+                state[kernel.STOCK, i] -= quantity
+                v[s, LEVEL] += quantity
+        strategic[day, i] += v[s, LEVEL]
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _refill_pools(day: int, state: FloatArray, book: Book, records: Records) -> None:
     """Members move bought stock above their target into each joint stockpile, as they owe."""
-    stock = state[kernel.STOCK]
-    target = state[kernel.INVENTORY_TARGET]
-    members, count, values = book[POOL_MEMBERS], book[POOL_COUNT], book[POOL_VALUES]
+    members, count, v = book[POOL_MEMBERS], book[POOL_COUNT], book[POOL_VALUES]
     shares, accounts, owed = book[SHARES], book[ACCOUNTS], book[OWED]
     n_reserves = book[RES_COUNTRY].shape[0]
     for p in range(count.shape[0]):
         k = count[p]
-        v = values[p]
-        if not _armed(n_reserves + p, book[RULE_STATE]) and v[REPLENISH] > 0 and v[LEVEL] < v[SIZE]:
+        if (
+            not _armed(n_reserves + p, book[RULE_STATE])
+            and v[p, REPLENISH] > 0
+            and v[p, LEVEL] < v[p, SIZE]
+        ):
             owed_total = _owed_total(p, k, owed)
-            step = min(v[REPLENISH], v[SIZE] - v[LEVEL])
+            step = min(v[p, REPLENISH], v[p, SIZE] - v[p, LEVEL])
             moved_total = 0.0
             for a in range(k):
                 j = members[p, a]
-                surplus = max(stock[j] - target[j], 0.0)
+                surplus = max(state[kernel.STOCK, j] - state[kernel.INVENTORY_TARGET, j], 0.0)
                 part = _payer_part(p, a, owed_total, book[POOL_INTS], shares, owed)
                 moved = np_minimum(part * step, surplus)
-                stock[j] -= moved
+                state[kernel.STOCK, j] -= moved
                 moved_total += moved
                 accounts[p, a] += moved
                 owed[p, a] = max(owed[p, a] - moved, 0.0)
                 records[R_POOL_PAID][day, j] += moved
-            v[LEVEL] += moved_total
+            v[p, LEVEL] += moved_total
+        pool = records[R_POOL]
         for a in range(k):
-            records[R_POOL][day, members[p, a]] += shares[p, a] * v[LEVEL]
+            pool[day, members[p, a]] += shares[p, a] * v[p, LEVEL]
 
 
 @njit(cache=True, error_model="numpy", inline="always")
 def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
     """Each country's replenishment target: reserve and pool refills, loans to buy back."""
-    target = state[kernel.REPLENISH_TARGET]
-    target[:] = 0.0
+    for j in range(state.shape[1]):
+        state[kernel.REPLENISH_TARGET, j] = 0.0
     rule_ints = book[RULE_STATE]
-    country, values = book[RES_COUNTRY], book[RES_VALUES]
+    country, v = book[RES_COUNTRY], book[RES_VALUES]
     for s in range(country.shape[0]):
-        v = values[s]
-        if not _armed(s, rule_ints) and v[REPLENISH] > 0:
-            target[country[s]] += min(v[SIZE] - v[LEVEL], v[REPLENISH] * tau)
-    members, count = book[POOL_MEMBERS], book[POOL_COUNT]
+        if not _armed(s, rule_ints) and v[s, REPLENISH] > 0:
+            step = min(v[s, SIZE] - v[s, LEVEL], v[s, REPLENISH] * tau)
+            state[kernel.REPLENISH_TARGET, country[s]] += step
+    members, count, pv = book[POOL_MEMBERS], book[POOL_COUNT], book[POOL_VALUES]
     for p in range(count.shape[0]):
-        v = book[POOL_VALUES][p]
-        if not _armed(country.shape[0] + p, rule_ints) and v[REPLENISH] > 0:
+        if not _armed(country.shape[0] + p, rule_ints) and pv[p, REPLENISH] > 0:
             k = count[p]
             owed_total = _owed_total(p, k, book[OWED])
-            step = min(v[SIZE] - v[LEVEL], v[REPLENISH] * tau)
+            step = min(pv[p, SIZE] - pv[p, LEVEL], pv[p, REPLENISH] * tau)
             for a in range(k):
                 part = _payer_part(p, a, owed_total, book[POOL_INTS], book[SHARES], book[OWED])
-                target[members[p, a]] += part * step
+                state[kernel.REPLENISH_TARGET, members[p, a]] += part * step
     loans, tr_members, tr_ints = book[LOANS], book[TR_MEMBERS], book[TR_INTS]
     for t in range(book[TR_COUNT].shape[0]):
         if tr_ints[t, LOAN]:
@@ -387,7 +387,7 @@ def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
                 owed_b = 0.0
                 for lender in range(k):
                     owed_b += loans[t, lender, b]
-                target[tr_members[t, b]] += owed_b
+                state[kernel.REPLENISH_TARGET, tr_members[t, b]] += owed_b
 
 
 @njit(cache=True, error_model="numpy", inline="always")

@@ -58,8 +58,6 @@ def transfer(
     per array at every call).
     """
     k = count[t]
-    stock = state[kernel.STOCK]
-    demand = state[kernel.DEMAND]
     any_receiver = False
     for a in range(k):
         any_receiver = any_receiver or _receives(
@@ -76,7 +74,11 @@ def transfer(
         if not receivers[r]:
             continue
         country = members[t, r]
-        need = state[kernel.INVENTORY_TARGET, country] + demand[country] - stock[country]
+        need = (
+            state[kernel.INVENTORY_TARGET, country]
+            + state[kernel.DEMAND, country]
+            - state[kernel.STOCK, country]
+        )
         need -= state[kernel.POLICY_TRANSIT, country]
         if need <= EPS:
             continue
@@ -85,7 +87,10 @@ def transfer(
             j = members[t, d]
             available[d] = 0.0
             if honours[t, d] and d != r:
-                available[d] = max(stock[j] - demand[j] * (1 + values[t, DONOR_FLOOR]), 0.0)
+                available[d] = max(
+                    state[kernel.STOCK, j] - state[kernel.DEMAND, j] * (1 + values[t, DONOR_FLOOR]),
+                    0.0,
+                )
             total_available += available[d]
         if total_available <= EPS:
             continue
@@ -94,7 +99,7 @@ def transfer(
             if ints[t, SPARE_STOCK]:
                 weight[d] = available[d]
             else:
-                weight[d] = demand[members[t, d]] if available[d] > 0 else 0.0
+                weight[d] = state[kernel.DEMAND, members[t, d]] if available[d] > 0 else 0.0
             total_weight += weight[d]
         if total_weight <= EPS:
             continue
@@ -103,7 +108,7 @@ def transfer(
             if not q > EPS:
                 continue
             j = members[t, d]
-            stock[j] -= q
+            state[kernel.STOCK, j] -= q
             send(day, ints[t, T_LEAD], country, q, state, policy_calendar)
             transfers_out[day, j] += q
             transfers_in[day, country] += q
@@ -112,11 +117,11 @@ def transfer(
 
 
 @njit(cache=True, error_model="numpy")
-def _owes(loans: FloatArray) -> bool:
-    """Whether any loan of an agreement is outstanding."""
-    for lender in range(loans.shape[0]):
-        for borrower in range(loans.shape[1]):
-            if loans[lender, borrower] != 0.0:
+def _owes(t: int, loans: FloatArray) -> bool:
+    """Whether any loan of agreement ``t`` is outstanding."""
+    for lender in range(loans.shape[1]):
+        for borrower in range(loans.shape[2]):
+            if loans[t, lender, borrower] != 0.0:
                 return True
     return False
 
@@ -134,9 +139,8 @@ def repay(
     if not ints[t, LOAN]:
         return
     k = count[t]
-    if not _owes(loans[t]):
+    if not _owes(t, loans):
         return  # nothing owed: nothing to repay, every balance 0
-    stock = state[kernel.STOCK]
     owed = np.zeros(k)
     for b in range(k):
         for lender in range(k):
@@ -145,11 +149,11 @@ def repay(
         if not owed[b] > EPS:
             continue
         country = members[t, b]
-        surplus = stock[country] - state[kernel.INVENTORY_TARGET, country]
+        surplus = state[kernel.STOCK, country] - state[kernel.INVENTORY_TARGET, country]
         if surplus <= EPS:
             continue
         pay = min(surplus, owed[b])
-        stock[country] -= pay
+        state[kernel.STOCK, country] -= pay
         for lender in range(k):
             part = loans[t, lender, b] * (pay / owed[b])
             loans[t, lender, b] -= part
