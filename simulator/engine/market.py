@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.engine import kernel
+from simulator.engine.baseline import baseline_calendar, market_baseline
 from simulator.engine.records import CommodityRecords
 from simulator.model.network import CommodityNetwork
 from simulator.model.scenario import ExportControl
@@ -25,7 +26,6 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 CONTROL_NONE, CONTROL_BAN, CONTROL_QUOTA, CONTROL_LICENSING = 0, 1, 2, 3
-DAYS_PER_YEAR = 365.0
 
 
 class Market:
@@ -58,23 +58,22 @@ class Market:
         max_extra_delay_days: int,
     ) -> None:
         n, m = network.n_countries, network.n_links
+        baseline = market_baseline(network)
         self.commodity = network.commodity
         self.countries = network.countries
         self.n, self.m = n, m
         self.exporter = network.link_exporter
         self.importer = network.link_importer
         self.tau = adjustment_days
-        self.flow = network.flow_per_year / DAYS_PER_YEAR
+        self.flow = baseline.flow
 
         # Per-country state: the rows of one matrix (so the compiled daily step
         # takes one argument); the attributes below are views of its rows and
-        # are only ever updated in place.
-        self.state = np.zeros((kernel.COUNTRY_ROWS, n))
+        # are only ever updated in place.  It starts at the baseline's.
+        self.state = baseline.state.copy()
         rows = self.state
         self.demand: FloatArray = rows[kernel.DEMAND]
-        self.demand[:] = network.demand_per_year / DAYS_PER_YEAR
         self.capacity: FloatArray = rows[kernel.CAPACITY]
-        self.capacity[:] = network.capacity_per_year / DAYS_PER_YEAR
         self.stock: FloatArray = rows[kernel.STOCK]
         self.trade_transit: FloatArray = rows[kernel.TRADE_TRANSIT]
         self.policy_transit: FloatArray = rows[kernel.POLICY_TRANSIT]
@@ -85,40 +84,33 @@ class Market:
         self.unmet_extra: FloatArray = rows[kernel.UNMET_EXTRA]
         self.last_shortfall: FloatArray = rows[kernel.LAST_SHORTFALL]
 
-        self.base_demand = self.demand.copy()
-        self.has_demand = self.demand > 0
-        domestic = np.maximum(network.domestic_supply_per_year / DAYS_PER_YEAR, 0.0)
-        safe_demand = np.where(self.has_demand, self.demand, 1.0)
-        lead = lead_time_days.astype(np.int64)
+        # Per-country vectors that change during a run, but are no rows of the state.
+        vectors = np.zeros((5, n))
+        self.base_demand: FloatArray = vectors[0]
+        self.base_demand[:] = self.demand
+        self.extra_inventory_days: FloatArray = vectors[1]
+        self.ramp_per_day: FloatArray = vectors[2]  # supplier expansion (controls drives it)
+        self.capacity_ceiling: FloatArray = vectors[3]
+        self.capacity_ceiling[:] = self.capacity
+        # Baseline output of each producer (what its lines commit at baseline).
+        self.base_output: FloatArray = vectors[4]
+        self.base_output[:] = baseline.base_output
+        self.has_demand = baseline.has_demand.copy()
         self.inventory_days = network.inventory_days.copy()
-        self.extra_inventory_days = np.zeros(n)
         self.front_loading_active = 0
-        self._inventory_target[:] = self.inventory_days * self.base_demand
-        self.stock[:] = self._inventory_target
-        rows[kernel.IMPORT_FLOW] = np.bincount(self.importer, self.flow, n)
+        lead = lead_time_days.astype(np.int64)
         rows[kernel.PIPELINE_TARGET] = np.bincount(self.importer, self.flow * lead, n)
         self.trade_transit[:] = rows[kernel.PIPELINE_TARGET]
 
         # Supply lines: the m links, then each country's own producer supplying
         # itself (index m + i).  Float and integer attributes, one matrix each.
-        lines = m + n
-        self.line_values = np.zeros((kernel.LINE_FLOAT_ROWS, lines))
-        self.line_ints = np.zeros((kernel.LINE_INT_ROWS, lines), dtype=np.int64)
-        self.line_values[kernel.SHARE] = np.concatenate(
-            [
-                self.flow / safe_demand[self.importer],
-                np.where(self.has_demand, domestic / safe_demand, 0.0),
-            ]
-        )
-        self.line_values[kernel.BASE] = np.concatenate([self.flow, domestic])
-        self.line_ints[kernel.SOURCE] = np.concatenate([self.exporter, np.arange(n)])
-        self.line_ints[kernel.DESTINATION] = np.concatenate([self.importer, np.arange(n)])
+        self.line_values = baseline.line_values.copy()
+        self.line_ints = baseline.line_ints.copy()
         self.line_ints[kernel.LEAD, :m] = lead
         self.line_ints[kernel.CONTRACT_DELAY, :m] = contracting_delay_days
-        self.line_ints[kernel.CONTRACT_DAY] = -1
-        self.line_values[kernel.RAMP_DAYS, :m] = network.ramp_days
         self.lead = self.line_ints[kernel.LEAD, :m]
         # Work space of the compiled daily step (overwritten every day).
+        lines = m + n
         self.line_work = np.zeros((kernel.LINE_WORK_ROWS, lines))
         self.country_work = np.zeros((kernel.COUNTRY_WORK_ROWS, n))
         self.open_line = np.zeros(lines, dtype=np.bool_)
@@ -138,31 +130,19 @@ class Market:
         self.joint_procurement = False
 
         # Arrival calendar: everything scheduled to enter a country's inventory,
-        # trade shipments and policy movements kept apart for the positions.
+        # trade shipments and policy movements kept apart for the positions.  At
+        # first the trade calendar holds what each link has on its way at baseline.
         longest_lead = int(np.max(lead)) if m else 1
         days = horizon_days + longest_lead + max_extra_delay_days + 2
-        self.trade_calendar = np.zeros((days, n))
+        self.trade_calendar = baseline_calendar(self.importer, self.flow, lead, days, n)
         self.policy_calendar = np.zeros((days, n))
-        # What each link has on its way at baseline: its flow on each of its first ``lead``
-        # days, added link by link in link order (np.add.at keeps the order of its indices).
-        on_way = np.repeat(np.arange(m), lead)
-        day = np.arange(on_way.size) - np.repeat(np.cumsum(lead) - lead, lead)
-        np.add.at(self.trade_calendar, (day, self.importer[on_way]), self.flow[on_way])
 
-        # Baseline output of each producer (what its lines commit at baseline).
-        self.base_output = np.bincount(
-            self.line_ints[kernel.SOURCE], self.line_values[kernel.BASE], n
-        )
         # Physical capacity: expansions and investment grow it.  Without a market it
         # is the capacity row the daily step reads; with one (set_price_system) the
         # row holds the output ceiling the price allows, at most this.
         self.physical_capacity: FloatArray = self.capacity
         self.demand_recorded = False
-
-        # Supplier expansion (simulator.engine.controls drives it).
-        self.ramp_per_day = np.zeros(n)
         self.ramping = False
-        self.capacity_ceiling = self.capacity.copy()
 
         # Totals for the ledger.
         self.produced_total = 0.0

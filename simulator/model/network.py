@@ -20,10 +20,10 @@ consumption) and reports each one in :attr:`TradeNetwork.reconciliations`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, cast
 
 import networkx as nx
 import numpy as np
@@ -49,6 +49,7 @@ BALANCE_RTOL = 1e-6
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class CommodityNetwork:
     _fixed_days: dict[str, tuple[IntArray, tuple[int, ...]]] = field(
         init=False, repr=False, default_factory=dict
     )
+    _derived: dict[str, object] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", {c: i for i, c in enumerate(self.countries)})
@@ -118,6 +120,16 @@ class CommodityNetwork:
             days.flags.writeable = False
             self._fixed_days[which] = (days, tuple(random))
         return self._fixed_days[which]
+
+    def derived(self, name: str, build: Callable[[CommodityNetwork], T]) -> T:
+        """``build(self)``, computed once per network and kept under ``name`` (read-only).
+
+        For what the engine derives from the network alone and would otherwise
+        recompute every replication (:mod:`simulator.engine.baseline`).
+        """
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return cast(T, self._derived[name])
 
     @property
     def n_countries(self) -> int:

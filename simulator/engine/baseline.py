@@ -1,0 +1,109 @@
+"""A commodity's market at baseline: the arrays every replication starts from.
+
+Most of a :class:`~simulator.engine.market.Market`'s starting state follows
+from the network alone (demand, capacity, inventory targets, each supply
+line's share and baseline flow); only what depends on the lead times
+(pipeline targets, the arrival calendar) changes between replications.
+:func:`market_baseline` computes the rest once per network and keeps it on
+the network (:meth:`~simulator.model.network.CommodityNetwork.derived`); a
+market copies it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+from simulator.engine import kernel
+from simulator.model.network import CommodityNetwork
+
+__all__ = ["DAYS_PER_YEAR", "MarketBaseline", "baseline_calendar", "market_baseline"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+DAYS_PER_YEAR = 365.0
+
+
+@dataclass(frozen=True, eq=False)
+class MarketBaseline:
+    """The arrays of a market at baseline that do not depend on the lead times (read-only).
+
+    ``state``, ``line_values`` and ``line_ints`` have the shapes of a
+    market's matrices (:mod:`simulator.engine.kernel`): ``state`` holds the
+    rows ``DEMAND``, ``CAPACITY``, ``STOCK``, ``INVENTORY_TARGET`` and
+    ``IMPORT_FLOW`` (units, units/day), the line matrices ``SHARE``,
+    ``BASE``, ``RAMP_DAYS``, ``SOURCE``, ``DESTINATION`` and
+    ``CONTRACT_DAY`` (-1); every other row is zero.  ``flow`` is each link's
+    baseline flow (units/day), ``base_output`` each producer's baseline output
+    (units/day).
+    """
+
+    flow: FloatArray
+    state: FloatArray
+    line_values: FloatArray
+    line_ints: IntArray
+    has_demand: BoolArray
+    base_output: FloatArray
+
+
+def market_baseline(network: CommodityNetwork) -> MarketBaseline:
+    """The baseline of ``network``'s market, computed once per network."""
+    return network.derived("engine.market_baseline", _baseline)
+
+
+def _baseline(network: CommodityNetwork) -> MarketBaseline:
+    n, m = network.n_countries, network.n_links
+    importer = network.link_importer
+    flow = network.flow_per_year / DAYS_PER_YEAR
+    state = np.zeros((kernel.COUNTRY_ROWS, n))
+    demand = state[kernel.DEMAND]
+    demand[:] = network.demand_per_year / DAYS_PER_YEAR
+    state[kernel.CAPACITY] = network.capacity_per_year / DAYS_PER_YEAR
+    state[kernel.INVENTORY_TARGET] = network.inventory_days * demand
+    state[kernel.STOCK] = state[kernel.INVENTORY_TARGET]
+    state[kernel.IMPORT_FLOW] = np.bincount(importer, flow, n)
+    has_demand = demand > 0
+    domestic = np.maximum(network.domestic_supply_per_year / DAYS_PER_YEAR, 0.0)
+    safe_demand = np.where(has_demand, demand, 1.0)
+
+    # Supply lines: the m links, then each country's own producer supplying itself.
+    line_values = np.zeros((kernel.LINE_FLOAT_ROWS, m + n))
+    line_ints = np.zeros((kernel.LINE_INT_ROWS, m + n), dtype=np.int64)
+    line_values[kernel.SHARE] = np.concatenate(
+        [flow / safe_demand[importer], np.where(has_demand, domestic / safe_demand, 0.0)]
+    )
+    line_values[kernel.BASE] = np.concatenate([flow, domestic])
+    line_values[kernel.RAMP_DAYS, :m] = network.ramp_days
+    line_ints[kernel.SOURCE] = np.concatenate([network.link_exporter, np.arange(n)])
+    line_ints[kernel.DESTINATION] = np.concatenate([importer, np.arange(n)])
+    line_ints[kernel.CONTRACT_DAY] = -1
+    base_output = np.bincount(line_ints[kernel.SOURCE], line_values[kernel.BASE], n)
+    for a in (flow, state, line_values, line_ints, has_demand, base_output):
+        a.flags.writeable = False
+    return MarketBaseline(flow, state, line_values, line_ints, has_demand, base_output)
+
+
+def baseline_calendar(
+    importer: IntArray, flow: FloatArray, lead: IntArray, days: int, n: int
+) -> FloatArray:
+    """The arrival calendar at baseline, ``days`` × ``n``: what each link has on its way.
+
+    A link arrives with its flow on each of its first ``lead`` days; the
+    flows of one day and country are added link by link, in link order.
+    """
+    calendar = np.zeros((days, n))
+    _add_on_way(calendar, importer, flow, lead)
+    return calendar
+
+
+@njit(cache=True)
+def _add_on_way(calendar: FloatArray, importer: IntArray, flow: FloatArray, lead: IntArray) -> None:
+    """Add each link's flow to its importer's first ``lead`` days, link by link."""
+    for k in range(lead.shape[0]):
+        for day in range(lead[k]):
+            calendar[day, importer[k]] += flow[k]
