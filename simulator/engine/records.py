@@ -112,9 +112,14 @@ class CommodityRecords:
         links: tuple[tuple[str, str], ...] = (),
         base_price: float = 0.0,
     ) -> CommodityRecords:
+        """Records of ``days`` days, every figure 0 (the price ``base_price``).
+
+        The daily arrays are views of one allocation, each C-contiguous.
+        """
         n = len(countries)
-        arrays = {name: np.zeros((days, n)) for name in DAILY_FIELDS}
-        shipped = np.zeros((days, len(links)))
+        block = np.zeros((len(DAILY_FIELDS), days, n))
+        arrays = dict(zip(DAILY_FIELDS, block, strict=True))
+        sizes = np.zeros((2, n))
         return cls(
             commodity,
             countries,
@@ -122,10 +127,10 @@ class CommodityRecords:
             inventory_target,
             days,
             arrays,
-            reserve_size=np.zeros(n),
-            pool_size=np.zeros(n),
+            reserve_size=sizes[0],
+            pool_size=sizes[1],
             links=links,
-            link_shipped=shipped,
+            link_shipped=np.zeros((days, len(links))),
             base_price=base_price,
             price=np.full(days, base_price),
         )
