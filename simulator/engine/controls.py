@@ -29,9 +29,17 @@ from simulator.engine.market import (
 from simulator.engine.streams import Stream, Streams
 from simulator.model.distributions import Distribution, draw_days, expected
 from simulator.model.limits import DAYS, INVESTMENT_DELAY_DAYS
+from simulator.model.network import CommodityNetwork
 from simulator.model.scenario import Expansion, ExportControl, Mode
 
-__all__ = ["ActiveControl", "ExpansionWatch", "LicenceQueue", "licence_target", "start_control"]
+__all__ = [
+    "ActiveControl",
+    "ExpansionWatch",
+    "LicenceQueue",
+    "controlled_links",
+    "licence_target",
+    "start_control",
+]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -145,14 +153,13 @@ def start_control(
     env: simpy.Environment, market: Market, spec: ExportControl, streams: Streams, horizon: int
 ) -> ActiveControl:
     """Draw a control's timing and schedule its announcement, effect and end."""
-    rng = streams.generator(Stream.SHOCK_TIMING, spec.id)
+    # A generator only for a random timing: making one costs more than the day.
+    timing = (spec.effective_day, spec.duration_days)
+    drawn = any(q is not None and not isinstance(q, int | float) for q in timing)
+    rng = streams.generator(Stream.SHOCK_TIMING, spec.id) if drawn else None
     effective = draw_days(spec.effective_day, rng, DAYS)
     duration = None if spec.duration_days is None else draw_days(spec.duration_days, rng, DAYS)
-    exporter = market.countries.index(spec.exporter) if spec.exporter in market.countries else -1
-    targeted = np.array([spec.targets_country(code) for code in market.countries], dtype=bool)
-    links = np.flatnonzero((market.exporter == exporter) & targeted[market.importer]).astype(
-        np.int64
-    )
+    links, importers, link_list = controlled_links(market.network, spec)
     control = ActiveControl(
         spec=spec,
         links=links,
@@ -179,7 +186,6 @@ def start_control(
         )
     if links.size == 0:
         return control
-    importers = np.unique(market.importer[links])
     if spec.front_loading is not None and control.announced_day is not None:
         extra = spec.front_loading.extra_inventory_days
 
@@ -194,14 +200,14 @@ def start_control(
             at_day_start(env, effective, stop_front_loading)
 
     def take_effect() -> None:
-        for link in links:
-            market.link_controls.setdefault(int(link), []).append(spec)
-        _apply_link_controls(market, links)
+        for link in link_list:
+            market.link_controls.setdefault(link, []).append(spec)
+        _apply_link_controls(market, link_list)
 
     def end() -> None:
-        for link in links:
-            market.link_controls[int(link)].remove(spec)
-        _apply_link_controls(market, links)
+        for link in link_list:
+            market.link_controls[link].remove(spec)
+        _apply_link_controls(market, link_list)
 
     if effective < horizon:
         at_day_start(env, effective, take_effect)
@@ -210,31 +216,55 @@ def start_control(
     return control
 
 
-def _apply_link_controls(market: Market, links: IntArray) -> None:
+def controlled_links(
+    network: CommodityNetwork, spec: ExportControl
+) -> tuple[IntArray, IntArray, tuple[int, ...]]:
+    """The links a control covers, their importers (each once, sorted), and the links as a tuple.
+
+    A link is covered when it leaves the control's exporter for a targeted
+    importer.  Computed once per network, exporter and targets (read-only).
+    """
+
+    def build(net: CommodityNetwork) -> tuple[IntArray, IntArray, tuple[int, ...]]:
+        exporter = net.index.get(spec.exporter, -1)
+        targeted = np.array([spec.targets_country(code) for code in net.countries], dtype=bool)
+        links = np.flatnonzero((net.link_exporter == exporter) & targeted[net.link_importer])
+        links = links.astype(np.int64)
+        importers = np.unique(net.link_importer[links])
+        links.flags.writeable = importers.flags.writeable = False
+        return links, importers, tuple(links.tolist())
+
+    return network.derived(f"engine.controlled_links:{spec.exporter}:{spec.targets!r}", build)
+
+
+def _apply_link_controls(market: Market, links: tuple[int, ...]) -> None:
     """Set each link's control state from the controls in effect on it.
 
     When several controls cover one link, the latest to take effect governs
-    it; when it ends, the one before it governs again.
+    it; when it ends, the one before it governs again.  The links governed
+    by the same control (or by none) are set together.
     """
+    governed: dict[int, tuple[ExportControl | None, list[int]]] = {}
     for link in links:
-        active = market.link_controls.get(int(link), [])
-        if not active:
-            market.control_mode[link] = CONTROL_NONE
-            market.quota_per_day[link] = 0.0
-            market.leak_share[link] = 0.0
-            market.leak_extra_days[link] = 0
+        active = market.link_controls.get(link)
+        spec = active[-1] if active else None
+        governed.setdefault(id(spec), (spec, []))[1].append(link)
+    for spec, group in governed.values():
+        at = np.array(group, dtype=np.int64)
+        if spec is None:
+            market.control_mode[at] = CONTROL_NONE
+            market.quota_per_day[at] = 0.0
+            market.leak_share[at] = 0.0
+            market.leak_extra_days[at] = 0
             continue
-        spec = active[-1]
-        market.control_mode[link] = _MODE_CODE[spec.mode]
+        market.control_mode[at] = _MODE_CODE[spec.mode]
         share = (
             spec.quota_share if spec.mode is Mode.QUOTA and spec.quota_share is not None else 0.0
         )
-        market.quota_per_day[link] = share * market.flow[link]
+        market.quota_per_day[at] = share * market.flow[at]
         leaking = spec.leakage is not None and spec.leakage.via in market.countries
-        market.leak_share[link] = (
-            spec.leakage.share if spec.leakage is not None and leaking else 0.0
-        )
-        market.leak_extra_days[link] = (
+        market.leak_share[at] = spec.leakage.share if spec.leakage is not None and leaking else 0.0
+        market.leak_extra_days[at] = (
             round(spec.leakage.extra_lead_time_days) if spec.leakage is not None and leaking else 0
         )
 

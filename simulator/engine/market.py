@@ -59,6 +59,7 @@ class Market:
     ) -> None:
         n, m = network.n_countries, network.n_links
         baseline = market_baseline(network)
+        self.network = network
         self.commodity = network.commodity
         self.countries = network.countries
         self.n, self.m = n, m
