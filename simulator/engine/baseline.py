@@ -20,7 +20,7 @@ from numba import njit
 from simulator.engine import kernel
 from simulator.model.network import CommodityNetwork
 
-__all__ = ["DAYS_PER_YEAR", "MarketBaseline", "baseline_calendar", "market_baseline"]
+__all__ = ["DAYS_PER_YEAR", "MarketBaseline", "market_baseline", "on_way_at_baseline"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -88,22 +88,35 @@ def _baseline(network: CommodityNetwork) -> MarketBaseline:
     return MarketBaseline(flow, state, line_values, line_ints, has_demand, base_output)
 
 
-def baseline_calendar(
-    importer: IntArray, flow: FloatArray, lead: IntArray, days: int, n: int
+def on_way_at_baseline(
+    state: FloatArray, importer: IntArray, flow: FloatArray, lead: IntArray, days_after: int
 ) -> FloatArray:
-    """The arrival calendar at baseline, ``days`` × ``n``: what each link has on its way.
+    """What the links have on their way at baseline, for lead times ``lead``.
 
-    A link arrives with its flow on each of its first ``lead`` days; the
-    flows of one day and country are added link by link, in link order.
+    Fills the ``PIPELINE_TARGET`` and ``TRADE_TRANSIT`` rows of ``state``
+    (zero before: each importer's flows times their lead times, link by link)
+    and returns the trade arrival calendar, ``longest lead + days_after``
+    days × countries: a link arrives with its flow on each of its first
+    ``lead`` days (the longest lead is 1 without links).
     """
-    calendar = np.zeros((days, n))
-    _add_on_way(calendar, importer, flow, lead)
-    return calendar
+    return _on_way(state, importer, flow, lead, days_after)
 
 
 @njit(cache=True)
-def _add_on_way(calendar: FloatArray, importer: IntArray, flow: FloatArray, lead: IntArray) -> None:
-    """Add each link's flow to its importer's first ``lead`` days, link by link."""
+def _on_way(
+    state: FloatArray, importer: IntArray, flow: FloatArray, lead: IntArray, days_after: int
+) -> FloatArray:
+    longest = 1
+    if lead.shape[0] > 0:
+        longest = lead[0]
+        for k in range(lead.shape[0]):
+            longest = max(longest, lead[k])
+    pipeline = state[kernel.PIPELINE_TARGET]
+    for k in range(lead.shape[0]):
+        pipeline[importer[k]] += flow[k] * lead[k]
+    state[kernel.TRADE_TRANSIT, :] = pipeline
+    calendar = np.zeros((longest + days_after, state.shape[1]))
     for k in range(lead.shape[0]):
         for day in range(lead[k]):
             calendar[day, importer[k]] += flow[k]
+    return calendar

@@ -202,7 +202,7 @@ def start_control(
     def take_effect() -> None:
         for link in link_list:
             market.link_controls.setdefault(link, []).append(spec)
-        _apply_link_controls(market, link_list)
+        _govern(market, links, spec)  # the latest to take effect governs every link
 
     def end() -> None:
         for link in link_list:
@@ -250,23 +250,25 @@ def _apply_link_controls(market: Market, links: tuple[int, ...]) -> None:
         spec = active[-1] if active else None
         governed.setdefault(id(spec), (spec, []))[1].append(link)
     for spec, group in governed.values():
-        at = np.array(group, dtype=np.int64)
-        if spec is None:
-            market.control_mode[at] = CONTROL_NONE
-            market.quota_per_day[at] = 0.0
-            market.leak_share[at] = 0.0
-            market.leak_extra_days[at] = 0
-            continue
-        market.control_mode[at] = _MODE_CODE[spec.mode]
-        share = (
-            spec.quota_share if spec.mode is Mode.QUOTA and spec.quota_share is not None else 0.0
-        )
-        market.quota_per_day[at] = share * market.flow[at]
-        leaking = spec.leakage is not None and spec.leakage.via in market.countries
-        market.leak_share[at] = spec.leakage.share if spec.leakage is not None and leaking else 0.0
-        market.leak_extra_days[at] = (
-            round(spec.leakage.extra_lead_time_days) if spec.leakage is not None and leaking else 0
-        )
+        _govern(market, np.array(group, dtype=np.int64), spec)
+
+
+def _govern(market: Market, links: IntArray, spec: ExportControl | None) -> None:
+    """Set the control state of ``links`` to that of ``spec`` (None: no control)."""
+    if spec is None:
+        market.control_mode[links] = CONTROL_NONE
+        market.quota_per_day[links] = 0.0
+        market.leak_share[links] = 0.0
+        market.leak_extra_days[links] = 0
+        return
+    market.control_mode[links] = _MODE_CODE[spec.mode]
+    share = spec.quota_share if spec.mode is Mode.QUOTA and spec.quota_share is not None else 0.0
+    market.quota_per_day[links] = share * market.flow[links]
+    leaking = spec.leakage is not None and spec.leakage.via in market.countries
+    market.leak_share[links] = spec.leakage.share if spec.leakage is not None and leaking else 0.0
+    market.leak_extra_days[links] = (
+        round(spec.leakage.extra_lead_time_days) if spec.leakage is not None and leaking else 0
+    )
 
 
 def licence_target(market: Market, controls: list[ActiveControl], day: int) -> None:

@@ -16,6 +16,7 @@ Both paths do the same steps in the same order, so the records are identical
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Generator
 from dataclasses import dataclass, field
 
@@ -53,15 +54,23 @@ class Commodity:
     tier: CommodityTier | None = None
 
     def no_expansion(self) -> tuple[BoolArray, npt.NDArray[np.int64], FloatArray]:
-        """Expansion arguments of the span kernel for a commodity without expansions."""
-        n = self.market.n
-        return np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.int64), np.full(n, np.inf)
+        """Expansion arguments of the span kernel for a commodity without expansions.
+
+        Shared by every commodity of as many countries: no supplier is
+        watched, so the span kernel never writes them.
+        """
+        return _no_expansion(self.market.n)
 
     def stock_held(self) -> float:
         """All material of this commodity anywhere: inventories, reserves, pools, transit."""
         m = self.market
         reserves, pools = (0.0, 0.0) if self.policies is None else self.policies.stock_held()
         return float(m.stock.sum()) + reserves + pools + m.in_transit()
+
+
+@functools.cache
+def _no_expansion(n: int) -> tuple[BoolArray, npt.NDArray[np.int64], FloatArray]:
+    return np.zeros(n, dtype=np.bool_), np.zeros(n, dtype=np.int64), np.full(n, np.inf)
 
 
 def commodity_days(

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.engine import kernel
-from simulator.engine.baseline import baseline_calendar, market_baseline
+from simulator.engine.baseline import market_baseline, on_way_at_baseline
 from simulator.engine.records import CommodityRecords
 from simulator.model.network import CommodityNetwork
 from simulator.model.scenario import ExportControl
@@ -99,9 +99,14 @@ class Market:
         self.has_demand = baseline.has_demand.copy()
         self.inventory_days = network.inventory_days.copy()
         self.front_loading_active = 0
+
+        # What the links have on their way: the pipeline targets, and the arrival
+        # calendar of everything scheduled to enter a country's inventory (trade
+        # shipments and policy movements kept apart for the positions).
         lead = lead_time_days.astype(np.int64)
-        rows[kernel.PIPELINE_TARGET] = np.bincount(self.importer, self.flow * lead, n)
-        self.trade_transit[:] = rows[kernel.PIPELINE_TARGET]
+        days_after = horizon_days + max_extra_delay_days + 2  # after the longest lead
+        self.trade_calendar = on_way_at_baseline(rows, self.importer, self.flow, lead, days_after)
+        self.policy_calendar = np.zeros(self.trade_calendar.shape)
 
         # Supply lines: the m links, then each country's own producer supplying
         # itself (index m + i).  Float and integer attributes, one matrix each.
@@ -129,14 +134,6 @@ class Market:
         self.priority_importers = np.zeros(n, dtype=np.bool_)
         self.priority_share: float | None = None
         self.joint_procurement = False
-
-        # Arrival calendar: everything scheduled to enter a country's inventory,
-        # trade shipments and policy movements kept apart for the positions.  At
-        # first the trade calendar holds what each link has on its way at baseline.
-        longest_lead = int(np.max(lead)) if m else 1
-        days = horizon_days + longest_lead + max_extra_delay_days + 2
-        self.trade_calendar = baseline_calendar(self.importer, self.flow, lead, days, n)
-        self.policy_calendar = np.zeros((days, n))
 
         # Physical capacity: expansions and investment grow it.  Without a market it
         # is the capacity row the daily step reads; with one (set_price_system) the
@@ -251,11 +248,12 @@ class Market:
         Also what the arrival calendars still hold for after the horizon, per
         country (the transit counters must equal it).
         """
-        if not self.demand_recorded:
-            record.arrays["demand"][:] = self.demand
-        np.subtract(
-            record.arrays["demand"], record.arrays["consumption"], out=record.arrays["shortfall"]
-        )
+        arrays = record.arrays
+        if self.demand_recorded:
+            np.subtract(arrays["demand"], arrays["consumption"], out=arrays["shortfall"])
+        else:  # every day's demand is the market's
+            arrays["demand"][:] = self.demand
+            np.subtract(self.demand, arrays["consumption"], out=arrays["shortfall"])
         record.trade_due_after_horizon = self.trade_calendar[record.days :].sum(axis=0)
         record.policy_due_after_horizon = self.policy_calendar[record.days :].sum(axis=0)
 

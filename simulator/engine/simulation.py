@@ -323,12 +323,17 @@ def _build(
             )
             apply_joint_procurement(market, proc, members)
 
-    if any(e is not None for e in net.expansions):
+    if net.derived("engine.has_expansions", _has_expansions):
         state.expansion = ExpansionWatch(env, market, net.expansions, streams)
     state.licensed = [k for k in state.controls if k.licence_queue is not None and k.links.size]
     if stockpiles or pools or transfers:
         state.policies = PolicyBook(market, record, stockpiles, pools, transfers)
     return state
+
+
+def _has_expansions(net: CommodityNetwork) -> bool:
+    """Whether any supplier of ``net`` may expand its capacity."""
+    return any(e is not None for e in net.expansions)
 
 
 def _host_honours(
