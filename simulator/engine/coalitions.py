@@ -113,6 +113,8 @@ class TransferAgreement:
     def _draw_honour(self, code: str, streams: Streams) -> bool:
         p = self.spec.honour_probability
         probability = p.get(code, 1.0) if isinstance(p, dict) else p
+        if probability >= 1.0:  # a uniform draw is below 1: no generator needed
+            return True
         rng = streams.generator(Stream.POLITICS, f"{self.spec.id}:{code}")
         return bool(rng.uniform() < probability)
 

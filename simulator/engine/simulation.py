@@ -342,9 +342,12 @@ def _host_honours(
     """Whether the host of a joint stockpile honours partners' draws in this replication.
 
     Drawn once per replication on the political-reliability stream, the pool's
-    own sub-stream (``<id>:host``), whatever the probability, so draws stay
-    aligned across variants; recorded in ``drawn`` when the probability is below 1.
+    own sub-stream (``<id>:host``): the same draw whatever the probability, so
+    variants stay paired; a probability of 1 needs none (a uniform draw is
+    below 1).  Recorded in ``drawn`` when the probability is below 1.
     """
+    if probability >= 1.0:
+        return True
     rng = streams.generator(Stream.POLITICS, f"{pool_id}:host")
     honours = bool(rng.uniform() < probability)
     if probability < 1.0:

@@ -55,7 +55,12 @@ class ReleaseRule:
         self.trigger = trigger
         self.trigger_coverage_days = trigger_coverage_days
         self.decision_delay = decision_delay
-        self.rng = streams.generator(Stream.POLICY_DELAYS, policy_id)
+        # A generator only for a random delay: a number needs no draw.
+        self.rng = (
+            None
+            if isinstance(decision_delay, int | float)
+            else streams.generator(Stream.POLICY_DELAYS, policy_id)
+        )
 
 
 class NationalStockpile:
