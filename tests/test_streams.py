@@ -19,6 +19,7 @@ import pytest
 from scenario_factory import ban, base_dict, build
 
 from simulator.engine import Stream, Streams, simulate
+from simulator.engine.seeds import SeedPool
 from simulator.engine.streams import stable_key
 
 
@@ -55,6 +56,26 @@ def test_stream_is_the_documented_seed_sequence() -> None:
         assert _state(plain) == _state(_by_hand(seed, r, int(stream)))
         named = Streams(seed, r).generator(stream, "kj-transfer:JPN")
         assert _state(named) == _state(_by_hand(seed, r, int(stream), 317790712))
+
+
+@pytest.mark.parametrize(
+    "seed", [0, 1, 2**32 - 1, 2**32, 2**64 + 3, 2**128 - 1, 2**128, 2**160 + 7]
+)
+def test_compiled_seeding_is_seed_sequence(seed: int) -> None:
+    """SeedPool hashes as SeedSequence: same bit-generator state and state words, any size of
+    seed, prefix and key (words of 32 bits and more)."""
+    for prefix in [(), (0,), (3,), (2**32 + 5,), (0, 2)]:
+        pool = SeedPool(seed, prefix)
+        for key in [(0,), (8,), (2, 0), (1, 2**32 - 1), (7, 2**33), (0, 0, 0)]:
+            made = pool.generator(key)
+            sequence = np.random.SeedSequence(seed, spawn_key=prefix + key)
+            assert _state(made) == _state(np.random.Generator(np.random.PCG64(sequence)))
+            hashed = made.bit_generator.seed_seq
+            for n_words, dtype in itertools.product([1, 3, 8], [np.uint32, np.uint64]):
+                expected = sequence.generate_state(n_words, dtype)
+                found = hashed.generate_state(n_words, dtype)
+                assert found.dtype == expected.dtype
+                np.testing.assert_array_equal(found, expected)
 
 
 def test_stable_key_is_crc32_of_utf8() -> None:

@@ -16,6 +16,8 @@ import zlib
 
 import numpy as np
 
+from simulator.engine.seeds import SeedPool
+
 __all__ = ["Stream", "Streams"]
 
 
@@ -48,12 +50,15 @@ class Streams:
             )
         self.seed = seed
         self.replication = replication
+        self._pool: SeedPool | None = None  # made with the first generator
 
     def generator(self, stream: Stream, name: str | None = None) -> np.random.Generator:
-        """The generator of ``stream`` (or of entity ``name`` within it)."""
-        key: tuple[int, ...] = (self.replication, int(stream))
-        if name is not None:
-            key = (*key, stable_key(name))
-        return np.random.Generator(
-            np.random.PCG64(np.random.SeedSequence(self.seed, spawn_key=key))
-        )
+        """The generator of ``stream`` (or of entity ``name`` within it).
+
+        ``np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed,
+        spawn_key=key)))``, its seeding compiled (:mod:`simulator.engine.seeds`).
+        """
+        if self._pool is None:
+            self._pool = SeedPool(self.seed, (self.replication,))
+        key = (int(stream),) if name is None else (int(stream), stable_key(name))
+        return self._pool.generator(key)
