@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["DAILY_FIELDS", "CommodityRecords", "Ledger", "RunResult"]
+__all__ = ["DAILY_FIELDS", "RUN_WRITES", "CommodityRecords", "Ledger", "RunResult"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -34,6 +34,18 @@ DAILY_FIELDS: tuple[str, ...] = (
     "demand_forgone",
 )
 """Per day × country arrays recorded for each commodity (units; see :class:`CommodityRecords`)."""
+
+RUN_WRITES: tuple[str, ...] = (
+    "demand",
+    "consumption",
+    "shortfall",
+    "inventory",
+    "arrivals",
+    "in_transit",
+    "policy_in_transit",
+)
+"""Daily fields a run writes whole, every day and country (so it need not zero them first)."""
+_ZEROED_FOR_RUN = tuple(name for name in DAILY_FIELDS if name not in RUN_WRITES)
 
 
 @dataclass(eq=False)
@@ -111,14 +123,24 @@ class CommodityRecords:
         days: int,
         links: tuple[tuple[str, str], ...] = (),
         base_price: float = 0.0,
+        *,
+        zeroed: bool = True,
     ) -> CommodityRecords:
         """Records of ``days`` days, every figure 0 (the price ``base_price``).
 
-        The daily arrays are views of one allocation, each C-contiguous.
+        The daily arrays are views of two allocations, each C-contiguous.  With
+        ``zeroed`` false the fields of ``RUN_WRITES`` are left unset, for a run
+        to write.
         """
         n = len(countries)
-        block = np.zeros((len(DAILY_FIELDS), days, n))
-        arrays = dict(zip(DAILY_FIELDS, block, strict=True))
+        if zeroed:
+            arrays = dict(zip(DAILY_FIELDS, np.zeros((len(DAILY_FIELDS), days, n)), strict=True))
+        else:
+            zeros = np.zeros((len(_ZEROED_FOR_RUN), days, n))
+            unset = np.empty((len(RUN_WRITES), days, n))
+            written = dict(zip(_ZEROED_FOR_RUN, zeros, strict=True))
+            written.update(zip(RUN_WRITES, unset, strict=True))
+            arrays = {name: written[name] for name in DAILY_FIELDS}
         sizes = np.zeros((2, n))
         return cls(
             commodity,

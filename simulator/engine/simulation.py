@@ -211,6 +211,7 @@ def _build(
         horizon,
         links,
         scenario.commodities[commodity].price_usd_per_unit,
+        zeroed=False,  # the run writes the fields left unset
     )
     state = Commodity(market, record)
     priced = market_of(scenario.market, commodity)
