@@ -14,6 +14,7 @@ the ones ``SeedSequence`` gives, draw for draw (``tests/test_streams.py``).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -64,17 +65,35 @@ class SeedPool:
     """
 
     def __init__(self, seed: int, prefix: tuple[int, ...]) -> None:
-        run = _words((seed,))
-        if run.size < POOL_SIZE:  # as SeedSequence pads it, with a spawn key
-            run = np.concatenate([run, np.zeros(POOL_SIZE - run.size, dtype=np.uint64)])
-        self._pool = _mixed(np.concatenate([run, _words(prefix)]))
+        self._pool = _with_words(_seed_pool(seed), prefix) if prefix else _seed_pool(seed)
 
     def generator(self, key: tuple[int, ...]) -> np.random.Generator:
-        """``Generator(PCG64(SeedSequence(seed, spawn_key=prefix + key)))``; ``key`` non-empty."""
-        words = np.array(key, dtype=np.uint64) if max(key) <= _MASK else _words(key)
-        hashed = _Hashed(_absorbed(self._pool, words))
+        """``Generator(PCG64(SeedSequence(seed, spawn_key=prefix + key)))``.
+
+        ``key`` is non-empty, each entry >= 0.
+        """
         # NumPy's bit generators take any ISeedSequence; its type stubs name only SeedSequence.
+        hashed = _Hashed(_with_words(self._pool, key))
         return np.random.Generator(np.random.PCG64(hashed))  # type: ignore[arg-type]
+
+
+@functools.lru_cache(maxsize=64)
+def _seed_pool(seed: int) -> UintArray:
+    """The pool after the seed's words (padded as SeedSequence pads them with a spawn key).
+
+    Shared: never changed (the pools made from it are copies).
+    """
+    run = _words((seed,))
+    if run.size < POOL_SIZE:
+        run = np.concatenate([run, np.zeros(POOL_SIZE - run.size, dtype=np.uint64)])
+    return _mixed(run)
+
+
+def _with_words(pool: UintArray, values: tuple[int, ...]) -> UintArray:
+    """A copy of ``pool`` with the words of ``values`` (non-empty, each >= 0) mixed in."""
+    if len(values) <= 2 and max(values) <= _MASK:  # a word each: a replication, a stream, a key
+        return _absorbed_words(pool, values[0], values[-1], len(values))
+    return _absorbed(pool, _words(values))
 
 
 class _Hashed(ISeedSequence):
@@ -87,10 +106,9 @@ class _Hashed(ISeedSequence):
 
     def generate_state(self, n_words: int, dtype: Any = np.uint32) -> npt.NDArray[Any]:
         """As ``SeedSequence.generate_state``: ``n_words`` words of ``dtype`` (uint32 or uint64)."""
-        out_dtype = np.dtype(dtype)
-        if out_dtype == np.dtype(np.uint64):
+        if dtype is np.uint64 or np.dtype(dtype) == np.dtype(np.uint64):  # PCG64's request
             return _state_words64(self._pool, n_words)
-        if out_dtype == np.dtype(np.uint32):
+        if np.dtype(dtype) == np.dtype(np.uint32):
             return _state_words(self._pool, n_words).astype(np.uint32)
         raise ValueError("only support uint32 or uint64")
 
@@ -141,6 +159,18 @@ def _absorb(pool: UintArray, words: UintArray) -> UintArray:
 def _absorbed(pool: UintArray, words: UintArray) -> UintArray:
     """A copy of ``pool`` with ``words`` mixed in."""
     return _absorb(pool.copy(), words)
+
+
+@njit(cache=True)
+def _absorbed_words(pool: UintArray, first: int, second: int, count: int) -> UintArray:
+    """A copy of ``pool`` with the words ``first`` (and, if ``count`` is 2, ``second``) mixed in."""
+    mixed = pool.copy()
+    hash_const = mixed[POOL_SIZE:]
+    for k in range(count):
+        word = np.uint64(first if k == 0 else second)
+        for i_dst in range(POOL_SIZE):
+            mixed[i_dst] = _mix(mixed[i_dst], _hashmix(word, hash_const))
+    return mixed
 
 
 @njit(cache=True)
