@@ -20,7 +20,7 @@ from simulator.engine.coalitions import JointPool, TransferAgreement
 from simulator.engine.market import Market
 from simulator.engine.records import CommodityRecords
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
-from simulator.model.distributions import draw_days
+from simulator.model.distributions import draw_days, draw_days_ahead
 from simulator.model.limits import DELAY_DAYS
 from simulator.model.scenario import Allocation, Burden, Debit, Trigger
 
@@ -69,8 +69,8 @@ class PolicyBook:
         ints = self.rule_ints
         for r, rule in enumerate(self.rules):
             if ints[r, pk.FIXED_DELAY] < 0 and ints[r, pk.NEXT] >= DELAYS_AHEAD:
-                for k in range(DELAYS_AHEAD):
-                    self.delays[r, k] = draw_days(rule.decision_delay, rule.rng, DELAY_DAYS)
+                delay = rule.decision_delay
+                self.delays[r] = draw_days_ahead(delay, rule.rng, DELAY_DAYS, DELAYS_AHEAD)
                 ints[r, pk.NEXT] = 0
 
     def set_targets(self) -> None:

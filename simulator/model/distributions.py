@@ -35,6 +35,7 @@ __all__ = [
     "Uniform",
     "draw",
     "draw_days",
+    "draw_days_ahead",
     "expected",
     "lower_bound",
     "range_issue",
@@ -332,6 +333,23 @@ def draw_days(quantity: RandomQuantity, rng: np.random.Generator | None, valid: 
     else:
         value = quantity.sample(rng)
     return int(min(max(round(value), valid.low), valid.high))
+
+
+def draw_days_ahead(
+    quantity: RandomQuantity, rng: np.random.Generator | None, valid: DayRange, count: int
+) -> list[int]:
+    """``count`` draws of :func:`draw_days`, the same as drawn one by one, in order.
+
+    A uniform quantity draws them at once: ``low + (high - low) * u`` for
+    ``count`` uniform numbers ``u`` in a row, rounded half to even (as
+    :func:`round`) and kept within ``valid``.
+    """
+    if isinstance(quantity, Uniform) and rng is not None:
+        low = float(quantity.low)
+        values = low + (float(quantity.high) - low) * rng.random(count)
+        days: list[int] = np.clip(np.rint(values), valid.low, valid.high).astype(np.int64).tolist()
+        return days
+    return [draw_days(quantity, rng, valid) for _ in range(count)]
 
 
 def expected(quantity: RandomQuantity) -> float:
