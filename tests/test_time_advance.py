@@ -33,7 +33,13 @@ from simulator.engine.policy_book import DELAYS_AHEAD, PolicyBook
 from simulator.engine.records import CommodityRecords
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
 from simulator.engine.streams import Stream, Streams
-from simulator.model.distributions import Uniform, draw_days
+from simulator.model.distributions import (
+    RandomQuantity,
+    Triangular,
+    Uniform,
+    draw_days,
+    draw_days_ahead,
+)
 from simulator.model.limits import DELAY_DAYS
 from simulator.model.network import TradeNetwork
 from simulator.model.scenario import Scenario, Trigger
@@ -174,6 +180,26 @@ def test_decision_delays_drawn_ahead_are_the_rules_own_draws() -> None:
     expected = [draw_days(delay, one_by_one, DELAY_DAYS) for _ in range(2 * DELAYS_AHEAD)]
     assert drawn == expected
     assert len(set(expected)) > 1
+
+
+@pytest.mark.parametrize(
+    "quantity",
+    [
+        7,
+        Uniform(dist="uniform", low=0, high=40),
+        Uniform(dist="uniform", low=0.5, high=2.5),
+        Triangular(dist="triangular", low=0, mode=3, high=30),
+    ],
+)
+def test_delays_drawn_ahead_at_once_are_drawn_one_by_one(quantity: RandomQuantity) -> None:
+    """draw_days_ahead gives the draws of draw_days one by one, and leaves the stream where
+    they would."""
+    for seed in range(50):
+        ahead, one_by_one = np.random.default_rng(seed), np.random.default_rng(seed)
+        drawn = draw_days_ahead(quantity, ahead, DELAY_DAYS, DELAYS_AHEAD)
+        assert drawn == [draw_days(quantity, one_by_one, DELAY_DAYS) for _ in range(DELAYS_AHEAD)]
+        assert all(type(d) is int for d in drawn)
+        assert ahead.random() == one_by_one.random()
 
 
 def _count_days(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[tuple[int, int]]]:
