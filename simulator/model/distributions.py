@@ -340,15 +340,16 @@ def draw_days_ahead(
 ) -> list[int]:
     """``count`` draws of :func:`draw_days`, the same as drawn one by one, in order.
 
-    A uniform quantity draws them at once: ``low + (high - low) * u`` for
-    ``count`` uniform numbers ``u`` in a row, rounded half to even (as
-    :func:`round`) and kept within ``valid``.
+    A uniform quantity draws its ``count`` uniform numbers ``u`` at once,
+    each then ``low + (high - low) * u`` as one by one.
     """
     if isinstance(quantity, Uniform) and rng is not None:
         low = float(quantity.low)
-        values = low + (float(quantity.high) - low) * rng.random(count)
-        days: list[int] = np.clip(np.rint(values), valid.low, valid.high).astype(np.int64).tolist()
-        return days
+        span = float(quantity.high) - low
+        return [
+            int(min(max(round(low + span * u), valid.low), valid.high))
+            for u in rng.random(count).tolist()
+        ]
     return [draw_days(quantity, rng, valid) for _ in range(count)]
 
 
