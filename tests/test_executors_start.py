@@ -34,3 +34,29 @@ def test_starting_an_in_process_backend_does_nothing() -> None:
 
 def _pid() -> int | None:
     return multiprocessing.current_process().pid
+
+
+def test_the_warm_up_replication_runs_every_kind_of_policy() -> None:
+    """The fork server's warm-up (an optimisation that fails silently) must really run.
+
+    Its scenario reaches the price, a reserve's release, the pool and a loan
+    transfer, so the workers inherit those compiled steps too.
+    """
+    from simulator.engine import simulate
+    from simulator.experiments import warm
+    from simulator.model.scenario import Scenario
+
+    assert warm.WARMED
+    assert warm.warm_up()
+    record = simulate(Scenario.model_validate(warm.WARM_SCENARIO)).records["widget"]
+    assert record.arrays["released"].sum() > 0
+    assert record.arrays["pool_drawn"].sum() > 0
+    assert record.arrays["transfers_in"].sum() > 0
+    assert record.price is not None
+    assert record.price.max() > record.base_price
+
+
+def test_the_fork_server_preloads_the_warm_up() -> None:
+    from simulator.experiments import executors
+
+    assert executors.WARM_MODULE == "simulator.experiments.warm"

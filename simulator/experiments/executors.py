@@ -50,6 +50,9 @@ T = TypeVar("T")
 TASK_MODULE = "simulator.experiments.tasks"
 """The module pool workers need; the fork server imports it once for all of them."""
 
+WARM_MODULE = "simulator.experiments.warm"
+"""Imported by the fork server after the task module: loads the compiled daily steps once."""
+
 
 def start_method() -> str:
     """``"forkserver"`` where available (Linux, macOS), else ``"spawn"``."""
@@ -172,20 +175,21 @@ class ProcessPoolBackend(Backend):
     def start(self) -> None:
         """Start the fork server now: it imports the simulator while this process plans.
 
-        The server's imports (about a second) then overlap with reading and
-        validating the scenario instead of following them; ``open`` finds the
-        server running.
+        The server's imports (about a second) and its loading of the compiled
+        daily steps (:mod:`simulator.experiments.warm`) then overlap with
+        reading and validating the scenario instead of following them, and the
+        workers it forks start with both; ``open`` finds the server running.
         """
         context = multiprocessing.get_context(self.method)
         if isinstance(context, multiprocessing.context.ForkServerContext):
-            context.set_forkserver_preload([TASK_MODULE])
+            context.set_forkserver_preload([TASK_MODULE, WARM_MODULE])
             multiprocessing.forkserver.ensure_running()
 
     def open(self) -> Executor:
         context = multiprocessing.get_context(self.method)
         if isinstance(context, multiprocessing.context.ForkServerContext):
             # Takes effect when the fork server starts (once per process).
-            context.set_forkserver_preload([TASK_MODULE])
+            context.set_forkserver_preload([TASK_MODULE, WARM_MODULE])
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
