@@ -221,15 +221,23 @@ def cli_batch(file: Path, out: Path, replications: int, workers: int) -> tuple[f
     return wall, cpu
 
 
-def in_process(scenario: Scenario, runs: int) -> tuple[float, float]:
-    """Median CPU ms of ``simulate`` and of ``simulate`` + ``metrics_table`` (network built)."""
-    sim, both = [], []
+def in_process(scenario: Scenario, runs: int) -> tuple[float, float, float]:
+    """Median CPU ms of ``simulate``, ``simulate`` + ``metrics_table``, and ``simulate`` alone
+    with the network built once (as a batch does; the first two build it every time)."""
+    sim, both, once = [], [], []
+    network = TradeNetwork.from_scenario(scenario)
     for r in range(runs):
         _, a = timed(lambda r=r: simulate(scenario, r))
         _, b = timed(lambda r=r: metrics_table(simulate(scenario, r), scenario))
+        _, c = timed(lambda r=r: simulate(scenario, r, network=network))
         sim.append(a)
         both.append(b)
-    return 1000 * statistics.median(sim), 1000 * statistics.median(both)
+        once.append(c)
+    return (
+        1000 * statistics.median(sim),
+        1000 * statistics.median(both),
+        1000 * statistics.median(once),
+    )
 
 
 def batch(args: argparse.Namespace) -> None:
@@ -251,20 +259,25 @@ def batch(args: argparse.Namespace) -> None:
         file.write_text(dump_scenario_yaml(scenario), encoding="utf-8")
         cli_batch(file, Path(tmp) / "warm", 5, 1)  # numba cache, page cache
         results: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
-        sim_ms, both_ms = [], []
+        sim_ms, both_ms, once_ms = [], [], []
         for _ in range(args.repeat):
             for n in (args.small, args.large):
                 results[n, 1].append(cli_batch(file, Path(tmp) / "out", n, 1))
             results[args.large, 2].append(cli_batch(file, Path(tmp) / "out", args.large, 2))
-            s, b = in_process(scenario, args.in_process)
+            s, b, o = in_process(scenario, args.in_process)
             sim_ms.append(s)
             both_ms.append(b)
+            once_ms.append(o)
 
     def med(n: int, w: int, k: int) -> float:
         return statistics.median(x[k] for x in results[n, w])
 
     sim, both = statistics.median(sim_ms), statistics.median(both_ms)
-    print(f"\nin process: simulate {sim:.2f} CPU ms/rep, simulate + metrics {both:.2f} CPU ms/rep")
+    once = statistics.median(once_ms)
+    print(
+        f"\nin process: simulate {sim:.2f} CPU ms/rep, simulate + metrics {both:.2f} CPU ms/rep"
+        f" (the network built each time); simulate {once:.2f} CPU ms/rep (network built once)"
+    )
     print("\n| command | replications | wall s | CPU s |")
     print("|---|---:|---:|---:|")
     for (n, w), _ in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
@@ -279,7 +292,8 @@ def batch(args: argparse.Namespace) -> None:
         print(
             f"--workers 1, {label}: marginal {1000 * slope:.2f} ms/rep"
             f" ({1000 * slope / sim:.2f} × simulate, {1000 * slope / both:.2f} × simulate"
-            f" + metrics), fixed start-up {fixed:.2f} s"
+            f" + metrics; {1000 * slope / once:.2f} × simulate with the network built once),"
+            f" fixed start-up {fixed:.2f} s"
         )
     pairs = zip(results[args.large, 1], results[args.large, 2], strict=True)
     print(
