@@ -181,6 +181,7 @@ from simulator.engine.rows import (
 from simulator.engine.rows import (
     clear_row,
 )
+from simulator.engine.shipping import ship_day
 
 __all__ = ["consume_day", "trade_day"]
 
@@ -402,78 +403,11 @@ def trade_day(
                 line_work[RESTOCK, k] = line_work[SECOND, k] * ratio
                 line_work[SERVED_EXTRA, k] += line_work[RESTOCK, k]
 
-    # Step 5: production and shipping; own supply enters inventory at once.  A new route
-    # (no baseline flow) carries (d + 1) / R of what it would on day d of its contract,
-    # for its first R = RAMP_DAYS days.
-    # (The day's rows of the records are still 0: each day is traded once.)
-    clear_row(country_work, CARRIED)  # passed on)
-    clear_row(country_work, CARRIED_DAYS)
-    run = -1
-    run_made = 0.0
-    run_exported = 0.0
-    for k in range(lines):
-        i = line_ints[SOURCE, k]
-        j = line_ints[DESTINATION, k]
-        if i != run:
-            if run >= 0:
-                production_record[day, run] = run_made
-                exported_record[day, run] = run_exported
-            run = i
-            run_made = production_record[day, i]
-            run_exported = exported_record[day, i]
-        if k < m:
-            ramp = line_values[RAMP_DAYS, k]
-            if ramp > 0.0 and line_work[SERVED_EXTRA, k] > 0.0:
-                running = day - line_ints[CONTRACT_DAY, k] + 1
-                if running < ramp:
-                    line_work[SERVED_EXTRA, k] *= running / ramp
-                    if restocked:
-                        line_work[RESTOCK, k] *= running / ramp
-        served = line_work[COMMITTED, k] * country_work[SCALE, i] + line_work[SERVED_EXTRA, k]
-        run_made += served
-        if k >= m:
-            state[STOCK, j] += served
-        else:
-            trade_calendar[day + line_ints[LEAD, k], j] += served
-            shipped_record[day, j] += served
-            run_exported += served
-            link_record[day, k] += served
-            own = served - line_work[RESTOCK, k] if restocked else served
-            country_work[CARRIED, j] += own
-            country_work[CARRIED_DAYS, j] += own * line_ints[LEAD, k]
-    if run >= 0:
-        production_record[day, run] = run_made
-        exported_record[day, run] = run_exported
-    if any_leak:
-        for k in range(m):
-            if line_work[LEAK, k] > 0.0:
-                i = line_ints[SOURCE, k]
-                j = line_ints[DESTINATION, k]
-                served = line_work[LEAK, k] * country_work[SCALE, i]
-                production_record[day, i] += served
-                days = line_ints[LEAD, k] + line_ints[LEAK_EXTRA, k]
-                trade_calendar[day + days, j] += served
-                shipped_record[day, j] += served
-                exported_record[day, i] += served
-                link_record[day, k] += served
-                country_work[CARRIED, j] += served
-                country_work[CARRIED_DAYS, j] += served * days
-    total_production = 0.0
-    for i in range(n):
-        state[TRADE_TRANSIT, i] += shipped_record[day, i]
-        total_production += production_record[day, i]
-        # The pipeline target follows the routes that carry the importer's orders:
-        # baseline import flow × their lead time, weighted by what each carried today.
-        # Restocking that a full supplier passed on to another route (the second
-        # rerouting) does not count; the target is kept when only rounding differs,
-        # so nothing moves without a shock.
-        if country_work[CARRIED, i] > 1e-12:
-            target = (
-                state[IMPORT_FLOW, i] * country_work[CARRIED_DAYS, i] / country_work[CARRIED, i]
-            )
-            if abs(target - state[PIPELINE_TARGET, i]) > 1e-9 * (1.0 + target):
-                state[PIPELINE_TARGET, i] = target
-    return total_production
+    # Step 5: production and shipping (simulator.engine.shipping).
+    return ship_day(
+        day, state, line_values, line_ints, line_work, country_work, restocked, any_leak,
+        trade_calendar, production_record, shipped_record, exported_record, link_record,
+    )  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy")
