@@ -36,6 +36,14 @@ def _pid() -> int | None:
     return multiprocessing.current_process().pid
 
 
+def _warmed() -> bool:
+    """In a worker: whether the warm-up ran before this task (imported by the fork server)."""
+    import sys
+
+    module = sys.modules.get("simulator.experiments.warm")
+    return module is not None and bool(module.WARMED)
+
+
 def test_the_warm_up_replication_runs_every_kind_of_policy() -> None:
     """The fork server's warm-up (an optimisation that fails silently) must really run.
 
@@ -56,7 +64,16 @@ def test_the_warm_up_replication_runs_every_kind_of_policy() -> None:
     assert record.price.max() > record.base_price
 
 
-def test_the_fork_server_preloads_the_warm_up() -> None:
-    from simulator.experiments import executors
-
-    assert executors.WARM_MODULE == "simulator.experiments.warm"
+@pytest.mark.skipif(
+    "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here"
+)
+def test_pool_workers_start_warm() -> None:
+    """The fork server imports the warm-up, so every worker it forks has run it."""
+    backend = ProcessPoolBackend(2)
+    backend.start()
+    executor = backend.open()
+    try:
+        warmed = {executor.submit(_warmed).result(timeout=120) for _ in range(4)}
+    finally:
+        executor.shutdown()
+    assert warmed == {True}

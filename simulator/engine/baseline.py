@@ -88,6 +88,7 @@ def _baseline(network: CommodityNetwork) -> MarketBaseline:
     return MarketBaseline(flow, state, line_values, line_ints, has_demand, base_output)
 
 
+@njit(cache=True)
 def on_way_at_baseline(
     state: FloatArray, importer: IntArray, flow: FloatArray, lead: IntArray, days_after: int
 ) -> FloatArray:
@@ -99,13 +100,6 @@ def on_way_at_baseline(
     days × countries: a link arrives with its flow on each of its first
     ``lead`` days (the longest lead is 1 without links).
     """
-    return _on_way(state, importer, flow, lead, days_after)
-
-
-@njit(cache=True)
-def _on_way(
-    state: FloatArray, importer: IntArray, flow: FloatArray, lead: IntArray, days_after: int
-) -> FloatArray:
     longest = 1
     if lead.shape[0] > 0:
         longest = lead[0]

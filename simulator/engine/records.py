@@ -128,9 +128,9 @@ class CommodityRecords:
     ) -> CommodityRecords:
         """Records of ``days`` days, every figure 0 (the price ``base_price``).
 
-        The daily arrays are views of two allocations, each C-contiguous.  With
+        The daily arrays are C-contiguous views of one allocation.  With
         ``zeroed`` false the fields of ``RUN_WRITES`` are left unset, for a run
-        to write.
+        to write (views of a second, unzeroed allocation).
         """
         n = len(countries)
         if zeroed:

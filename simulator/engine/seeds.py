@@ -91,8 +91,6 @@ def _seed_pool(seed: int) -> UintArray:
 
 def _with_words(pool: UintArray, values: tuple[int, ...]) -> UintArray:
     """A copy of ``pool`` with the words of ``values`` (non-empty, each >= 0) mixed in."""
-    if len(values) <= 2 and max(values) <= _MASK:  # a word each: a replication, a stream, a key
-        return _absorbed_words(pool, values[0], values[-1], len(values))
     return _absorbed(pool, _words(values))
 
 
@@ -159,18 +157,6 @@ def _absorb(pool: UintArray, words: UintArray) -> UintArray:
 def _absorbed(pool: UintArray, words: UintArray) -> UintArray:
     """A copy of ``pool`` with ``words`` mixed in."""
     return _absorb(pool.copy(), words)
-
-
-@njit(cache=True)
-def _absorbed_words(pool: UintArray, first: int, second: int, count: int) -> UintArray:
-    """A copy of ``pool`` with the words ``first`` (and, if ``count`` is 2, ``second``) mixed in."""
-    mixed = pool.copy()
-    hash_const = mixed[POOL_SIZE:]
-    for k in range(count):
-        word = np.uint64(first if k == 0 else second)
-        for i_dst in range(POOL_SIZE):
-            mixed[i_dst] = _mix(mixed[i_dst], _hashmix(word, hash_const))
-    return mixed
 
 
 @njit(cache=True)

@@ -5,7 +5,8 @@ set each supply line's committed request, the share of its source's capacity
 that serves it (``SCALE``), and what the reroutings got served
 (``SERVED_EXTRA``, ``RESTOCK``).  Own supply enters inventory at once; trade
 goes into the arrival calendar, ``LEAD`` days on.  Sums per source keep a
-run's total local (``kernel._RUNS``).
+run's total local (``kernel._RUNS``).  Inlined into the daily step: a call
+there, with its dozen arrays, cost about 5% of a day.
 """
 
 from __future__ import annotations

@@ -351,6 +351,5 @@ def _host_honours(
         return True
     rng = streams.generator(Stream.POLITICS, f"{pool_id}:host")
     honours = bool(rng.uniform() < probability)
-    if probability < 1.0:
-        drawn[f"policies.joint_stockpiles.{pool_id}.host_honours"] = float(honours)
+    drawn[f"policies.joint_stockpiles.{pool_id}.host_honours"] = float(honours)
     return honours
