@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
+from simulator.engine.compiled import daily
 from simulator.engine.rerouting import open_lines, reroute_and_sum, sharing_ratios
 from simulator.engine.rows import (
     APPROVED as APPROVED,
@@ -201,7 +201,7 @@ LICENCE_QUEUED, LICENCE_APPROVED_NOW, LICENCE_DENIED_NOW = 0, 1, 2
 # the same order (the result is identical for any order of the links), without the wait.
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def trade_day(
     day: int,
     tau: float,
@@ -410,7 +410,7 @@ def trade_day(
     )  # fmt: skip
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def consume_day(day: int, state: FloatArray, consumption_record: FloatArray) -> float:
     """Step 7: each country consumes ``min(demand, inventory)``; returns the total consumed."""
     n = state.shape[1]

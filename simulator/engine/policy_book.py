@@ -95,7 +95,7 @@ class PolicyBook:
 def _book(
     stockpiles: list[NationalStockpile], pools: list[JointPool], transfers: list[TransferAgreement]
 ) -> pk.Book:
-    """The arrays of a book (``pk.RES_COUNTRY`` … ``pk.LOANS``); empty lists give empty arrays."""
+    """The arrays of a book (``pk.RES_COUNTRY`` … ``pk.MEMBER_WORK``); empty lists, empty arrays."""
     s, p, t = len(stockpiles), len(pools), len(transfers)
     res_country = np.array([sp.country for sp in stockpiles], dtype=np.int64)
     res_values = np.zeros((s, pk.STOCK_VALUES))
@@ -162,6 +162,7 @@ def _book(
         res_country, res_values, pool_members, pool_count, pool_values, pool_ints, shares,
         accounts, owed, rule_ints, rule_coverage, delays, tr_members, tr_count, honours,
         tr_values, tr_ints, np.zeros((t, twidth, twidth)),
+        np.zeros((pk.MEMBER_WORK_ROWS, max(width, twidth))),
     )  # fmt: skip
 
 

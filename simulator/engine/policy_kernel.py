@@ -24,9 +24,9 @@ same reason.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from simulator.engine import kernel
+from simulator.engine.compiled import daily
 from simulator.engine.policy_layout import (
     ACCOUNTS,
     BY_SHARES,
@@ -37,14 +37,18 @@ from simulator.engine.policy_layout import (
     EPS,
     FIXED_DELAY,
     FLOOR,
+    GIVEN,
     HONOURS,
     HOST_HONOURS,
+    IN_NEED,
     LEAD,
     LEVEL,
     LOAN,
     LOANS,
     LOCATION,
     MAX_RELEASE,
+    MEMBER_WORK,
+    NEEDS,
     NEXT,
     OWED,
     POOL_COUNT,
@@ -86,7 +90,7 @@ from simulator.engine.transfer_kernel import repay, transfer
 __all__ = ["delays_needed", "policy_release", "policy_replenish", "policy_targets"]
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def _observe(r: int, day: int, triggered: bool, rule_ints: IntArray, delays: IntArray) -> None:
     """Follow rule ``r``'s spell; take the decision to release when its delay is up."""
     if rule_ints[r, RELEASING]:
@@ -105,13 +109,13 @@ def _observe(r: int, day: int, triggered: bool, rule_ints: IntArray, delays: Int
         rule_ints[r, RELEASING] = 1
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def _armed(r: int, rule_ints: IntArray) -> bool:
     """In a crisis: a spell below the trigger is under way, or the rule is releasing."""
     return bool(rule_ints[r, RELEASING] == 1 or rule_ints[r, SPELL_START] >= 0)
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def _reserve_release(
     s: int, day: int, state: FloatArray, country: IntArray, values: FloatArray,
     rule_ints: IntArray, rule_coverage: FloatArray, delays: IntArray, records: Records,
@@ -140,7 +144,7 @@ def _reserve_release(
         records[R_RELEASED][day, i] += quantity
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def _in_need(
     r: int,
     j: int,
@@ -157,15 +161,18 @@ def _in_need(
     return bool(coverage < threshold)
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def _pool_release(
     p: int, r: int, day: int, state: FloatArray, has_demand: BoolArray,
     members: IntArray, count: IntArray, values: FloatArray, ints: IntArray,
     shares: FloatArray, accounts: FloatArray, owed: FloatArray,
     rule_ints: IntArray, rule_coverage: FloatArray, delays: IntArray,
-    policy_calendar: FloatArray, records: Records,
+    policy_calendar: FloatArray, records: Records, work: FloatArray,
 ) -> None:  # fmt: skip
-    """Step 6 of joint stockpile ``p`` (rule ``r``): release to the members in need."""
+    """Step 6 of joint stockpile ``p`` (rule ``r``): release to the members in need.
+
+    Rows ``IN_NEED``, ``NEEDS`` and ``GIVEN`` of ``work`` are its work space.
+    """
     k = count[p]
     any_need = False
     settled = True  # every member back at its target
@@ -182,14 +189,14 @@ def _pool_release(
         rule_ints[r, RELEASING] = 0
     if not rule_ints[r, RELEASING] or values[p, LEVEL] - values[p, FLOOR] <= EPS:
         return
-    in_need = np.zeros(k, dtype=np.bool_)
+    in_need, needs, given = work[IN_NEED], work[NEEDS], work[GIVEN]
     for a in range(k):
         in_need[a] = _in_need(r, members[p, a], state, has_demand, rule_ints, rule_coverage)
+        needs[a] = 0.0
     # Needs: what brings each eligible member back to the trigger level after today's use.
     days = 1.0 if rule_ints[r, BY_SHORTFALL] else rule_coverage[r]
     if np.isnan(days) or days == 0.0:
         days = 0.0
-    needs = np.zeros(k)
     total_need = 0.0
     for a in range(k):
         j = members[p, a]
@@ -206,7 +213,6 @@ def _pool_release(
     if total_need <= EPS:
         return
     available = values[p, LEVEL] - values[p, FLOOR]
-    given = np.zeros(k)
     if ints[p, BY_SHARES] == 0:
         total = min(values[p, MAX_RELEASE], available, total_need)
         for a in range(k):
@@ -233,7 +239,7 @@ def _pool_release(
             owed[p, a] += given[a]
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def _owed_total(p: int, k: int, owed: FloatArray) -> float:
     """What the members of joint stockpile ``p`` owe it, together."""
     total = 0.0
@@ -242,7 +248,7 @@ def _owed_total(p: int, k: int, owed: FloatArray) -> float:
     return total
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def _payer_part(
     p: int, a: int, total: float, ints: IntArray, shares: FloatArray, owed: FloatArray
 ) -> float:
@@ -250,7 +256,7 @@ def _payer_part(
     return float(owed[p, a] / total if ints[p, DRAWER_PAYS] and total > EPS else shares[p, a])
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def policy_release(
     day: int, state: FloatArray, has_demand: BoolArray, book: Book, policy_calendar: FloatArray,
     records: Records,
@@ -267,16 +273,17 @@ def policy_release(
             p, n_reserves + p, day, state, has_demand, book[POOL_MEMBERS], book[POOL_COUNT],
             book[POOL_VALUES], book[POOL_INTS], book[SHARES], book[ACCOUNTS], book[OWED],
             book[RULE_STATE], book[RULE_COVERAGE], book[DELAYS], policy_calendar, records,
+            book[MEMBER_WORK],
         )  # fmt: skip
     for t in range(book[TR_COUNT].shape[0]):
         transfer(
             t, day, state, has_demand, book[TR_MEMBERS], book[TR_COUNT], book[HONOURS],
             book[TR_VALUES], book[TR_INTS], book[LOANS], policy_calendar,
-            records[R_TRANSFERS_OUT], records[R_TRANSFERS_IN],
+            records[R_TRANSFERS_OUT], records[R_TRANSFERS_IN], book[MEMBER_WORK],
         )  # fmt: skip
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def policy_replenish(
     day: int, state: FloatArray, book: Book, policy_calendar: FloatArray, records: Records
 ) -> None:
@@ -296,10 +303,11 @@ def policy_replenish(
         repay(
             t, day, state, book[TR_MEMBERS], book[TR_COUNT], book[TR_INTS], book[LOANS],
             policy_calendar, records[R_TRANSFERS_OUT], records[R_TRANSFERS_IN], records[R_LOANS],
+            book[MEMBER_WORK],
         )  # fmt: skip
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def _refilling(book: Book) -> bool:
     """Whether a reserve or pool out of a crisis has room to refill and buys to refill it."""
     reserves, pools, rule_ints = book[RES_VALUES], book[POOL_VALUES], book[RULE_STATE]
@@ -311,7 +319,7 @@ def _refilling(book: Book) -> bool:
     return False
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def _refill_reserves(day: int, state: FloatArray, book: Book, records: Records) -> None:
     """Move bought stock above the commercial target into each national reserve."""
     country, v, rule_ints = book[RES_COUNTRY], book[RES_VALUES], book[RULE_STATE]
@@ -327,7 +335,7 @@ def _refill_reserves(day: int, state: FloatArray, book: Book, records: Records) 
         strategic[day, i] += v[s, LEVEL]
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def _refill_pools(day: int, state: FloatArray, book: Book, records: Records) -> None:
     """Members move bought stock above their target into each joint stockpile, as they owe."""
     members, count, v = book[POOL_MEMBERS], book[POOL_COUNT], book[POOL_VALUES]
@@ -359,7 +367,7 @@ def _refill_pools(day: int, state: FloatArray, book: Book, records: Records) -> 
             pool[day, members[p, a]] += shares[p, a] * v[p, LEVEL]
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
     """Each country's replenishment target: reserve and pool refills, loans to buy back."""
     for j in range(state.shape[1]):
@@ -390,7 +398,7 @@ def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
                 state[kernel.REPLENISH_TARGET, tr_members[t, b]] += owed_b
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def delays_needed(book: Book) -> bool:
     """Whether a rule with a random decision delay has none drawn ahead (see PolicyBook)."""
     rule_ints = book[RULE_STATE]

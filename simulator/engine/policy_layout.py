@@ -2,7 +2,7 @@
 
 A :class:`~simulator.engine.policy_book.PolicyBook` packs a commodity's
 national reserves, joint stockpiles and transfer agreements into the tuple
-``Book`` (indexes ``RES_COUNTRY`` … ``LOANS``); the compiled steps
+``Book`` (indexes ``RES_COUNTRY`` … ``MEMBER_WORK``); the compiled steps
 (:mod:`simulator.engine.policy_kernel`, :mod:`simulator.engine.transfer_kernel`)
 read and update it, and write the daily records of ``RECORDS``.
 """
@@ -13,15 +13,15 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from simulator.engine import kernel
+from simulator.engine.compiled import daily
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 Book = tuple[npt.NDArray[Any], ...]
-"""A policy book's arrays (see ``RES_COUNTRY`` … ``LOANS``)."""
+"""A policy book's arrays (see ``RES_COUNTRY`` … ``MEMBER_WORK``)."""
 Records = tuple[FloatArray, ...]
 """The daily records the policies write, in the order of ``RECORDS``."""
 
@@ -47,7 +47,8 @@ EPS = 1e-12
     TR_VALUES,
     TR_INTS,
     LOANS,
-) = range(18)
+    MEMBER_WORK,
+) = range(19)
 # Rows of a rule's integers (one rule per national reserve, then one per joint stockpile).
 BY_SHORTFALL, SPELL_START, DECISION_DAY, RELEASING, NEXT, FIXED_DELAY = range(6)
 RULE_INTS = 6
@@ -62,6 +63,12 @@ TRIGGER, DONOR_FLOOR = range(2)
 TRANSFER_VALUES = 2
 T_LEAD, SPARE_STOCK, LOAN, RECIPROCAL = range(4)
 TRANSFER_INTS = 4
+# Rows of the work space (MEMBER_WORK, rows × members) of a joint stockpile releasing, of a
+# transfer agreement's transfers and of its repayments: the compiled steps allocate nothing.
+IN_NEED, NEEDS, GIVEN = range(3)
+RECEIVES, AVAILABLE, WEIGHT = range(3)
+OWED_BY = 0
+MEMBER_WORK_ROWS = 3
 # Daily records the policies write, a tuple of arrays in this order (see simulator.engine.records).
 RECORDS = (
     "released",
@@ -87,7 +94,7 @@ RECORDS = (
 ) = range(9)
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def send(
     day: int,
     delay: int,
@@ -104,7 +111,7 @@ def send(
     state[kernel.POLICY_TRANSIT, country] += quantity
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def np_minimum(a: float, b: float) -> float:
     """``numpy.minimum`` of two numbers: NaN if either is NaN."""
     if np.isnan(a) or np.isnan(b):

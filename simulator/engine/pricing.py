@@ -27,9 +27,9 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from simulator.engine import kernel
+from simulator.engine.compiled import daily
 from simulator.engine.records import CommodityRecords
 from simulator.model.market_spec import CommodityMarket
 
@@ -51,7 +51,7 @@ PRICE, SUBSTITUTED, UNSERVED, INVENTORY_GAP, STREAK, INVEST_DAY = range(6)
 STATE = 6
 
 
-@njit(cache=True)
+@daily(error_model="python")
 def open_day(
     day: int,
     parameters: FloatArray,
@@ -120,7 +120,7 @@ def open_day(
         state[kernel.CAPACITY, i] = ceiling[i]
 
 
-@njit(cache=True)
+@daily(error_model="python")
 def unserved_share(
     day: int,
     state: FloatArray,
@@ -147,7 +147,7 @@ def unserved_share(
     return unserved / ordered if ordered > 0.0 else 0.0
 
 
-@njit(cache=True)
+@daily(error_model="python")
 def inventory_gap_share(state: FloatArray) -> float:
     """Share of the world's commercial inventory target missing: ``sum max(T - S, 0) / sum T``."""
     wanted = 0.0

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
+from simulator.engine.compiled import daily
 from simulator.engine.rows import (
     CONTRACT_DAY,
     CONTRACT_DELAY,
@@ -52,7 +52,7 @@ _WANTED = 1e-12
 """Below this a quantity (units/day) is not rerouted."""
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def open_lines(
     day: int,
     wanted: int,
@@ -89,7 +89,7 @@ def open_lines(
             country_work[COUNT, j] += 1.0
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def reroute_and_sum(
     rerouting: bool,
     wanted: int,
@@ -145,7 +145,7 @@ def reroute_and_sum(
     return rerouted
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def sharing_ratios(priority: bool, priority_share: float, country_work: FloatArray) -> None:
     """Set each source's share of extra requests served from its spare capacity.
 

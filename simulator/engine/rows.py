@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
+
+from simulator.engine.compiled import daily
 
 __all__ = ["clear_row"]
 
@@ -73,7 +74,7 @@ LINE_WORK_ROWS = 7
 COUNTRY_WORK_ROWS = 15
 
 
-@njit(cache=True)
+@daily(error_model="python")
 def clear_row(matrix: npt.NDArray[np.float64], row: int) -> None:
     """Set a row of ``matrix`` to zero (a loop: a slice assignment costs more here)."""
     for k in range(matrix.shape[1]):

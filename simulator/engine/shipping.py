@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
+from simulator.engine.compiled import daily
 from simulator.engine.rows import (
     CARRIED,
     CARRIED_DAYS,
@@ -42,7 +42,7 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 
-@njit(cache=True, error_model="numpy", inline="always")
+@daily(inline=True)
 def ship_day(
     day: int,
     state: FloatArray,

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
 from simulator.engine import kernel, policy_kernel, pricing
+from simulator.engine.compiled import daily
 from simulator.engine.policy_layout import Book, Records
 
 __all__ = ["advance_span"]
@@ -40,7 +40,7 @@ BoolArray = npt.NDArray[np.bool_]
 _EPS = 1e-12
 
 
-@njit(cache=True)
+@daily(error_model="python")
 def advance_span(
     first_day: int,
     end_day: int,
@@ -184,7 +184,7 @@ def advance_span(
     return end_day
 
 
-@njit(cache=True)
+@daily(error_model="python")
 def _state_event(
     state: FloatArray, watching: BoolArray, streak: IntArray, sustain: FloatArray
 ) -> bool:

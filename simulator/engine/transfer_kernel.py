@@ -9,17 +9,21 @@ commodity, after its reserves and joint stockpiles.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from simulator.engine import kernel
+from simulator.engine.compiled import daily
 from simulator.engine.policy_layout import (
+    AVAILABLE,
     DONOR_FLOOR,
     EPS,
     LOAN,
+    OWED_BY,
+    RECEIVES,
     RECIPROCAL,
     SPARE_STOCK,
     T_LEAD,
     TRIGGER,
+    WEIGHT,
     BoolArray,
     FloatArray,
     IntArray,
@@ -30,7 +34,7 @@ from simulator.engine.policy_layout import (
 __all__ = ["repay", "transfer"]
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def _receives(
     t: int, a: int, state: FloatArray, has_demand: BoolArray, members: IntArray,
     honours: BoolArray, values: FloatArray, ints: IntArray,
@@ -44,18 +48,18 @@ def _receives(
     return below
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def transfer(
     t: int, day: int, state: FloatArray, has_demand: BoolArray, members: IntArray,
     count: IntArray, honours: BoolArray, values: FloatArray, ints: IntArray,
     loans: FloatArray, policy_calendar: FloatArray, transfers_out: FloatArray,
-    transfers_in: FloatArray,
+    transfers_in: FloatArray, work: FloatArray,
 ) -> None:  # fmt: skip
     """Step 6 of transfer agreement ``t``: members below the trigger receive from the others.
 
     ``transfers_out`` and ``transfers_in`` are the daily records of those names
-    (arrays, not the tuple of records: a tuple argument costs a reference count
-    per array at every call).
+    (arrays, not the tuple of records); rows ``RECEIVES``, ``AVAILABLE`` and
+    ``WEIGHT`` of ``work`` are its work space.
     """
     k = count[t]
     any_receiver = False
@@ -63,13 +67,13 @@ def transfer(
         any_receiver = any_receiver or _receives(
             t, a, state, has_demand, members, honours, values, ints
         )
-    if not any_receiver:  # the usual day: nothing allocated
+    if not any_receiver:  # the usual day
         return
-    receivers = np.zeros(k, dtype=np.bool_)
+    receivers, available, weight = work[RECEIVES], work[AVAILABLE], work[WEIGHT]
     for a in range(k):
         receivers[a] = _receives(t, a, state, has_demand, members, honours, values, ints)
-    available = np.zeros(k)
-    weight = np.zeros(k)
+        available[a] = 0.0
+        weight[a] = 0.0
     for r in range(k):
         if not receivers[r]:
             continue
@@ -116,7 +120,7 @@ def transfer(
                 loans[t, d, r] += q
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def _owes(t: int, loans: FloatArray) -> bool:
     """Whether any loan of agreement ``t`` is outstanding."""
     for lender in range(loans.shape[1]):
@@ -126,23 +130,25 @@ def _owes(t: int, loans: FloatArray) -> bool:
     return False
 
 
-@njit(cache=True, error_model="numpy")
+@daily()
 def repay(
     t: int, day: int, state: FloatArray, members: IntArray, count: IntArray, ints: IntArray,
     loans: FloatArray, policy_calendar: FloatArray, transfers_out: FloatArray,
-    transfers_in: FloatArray, loans_record: FloatArray,
+    transfers_in: FloatArray, loans_record: FloatArray, work: FloatArray,
 ) -> None:  # fmt: skip
     """Borrowers back above target repay their lenders from the surplus; loans recorded.
 
-    The last three arguments are the daily records of transfers and loans.
+    ``transfers_out``, ``transfers_in`` and ``loans_record`` are the daily records of
+    transfers and loans; row ``OWED_BY`` of ``work`` is its work space.
     """
     if not ints[t, LOAN]:
         return
     k = count[t]
     if not _owes(t, loans):
         return  # nothing owed: nothing to repay, every balance 0
-    owed = np.zeros(k)
+    owed = work[OWED_BY]
     for b in range(k):
+        owed[b] = 0.0
         for lender in range(k):
             owed[b] += loans[t, lender, b]
     for b in range(k):
