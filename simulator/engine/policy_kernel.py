@@ -13,12 +13,11 @@ Division follows IEEE (``error_model="numpy"``), as the NumPy expressions it
 replaces did: a country whose demand the market has taken to zero has an
 infinite coverage, not an error.
 
-Every function that takes the book or the records (tuples of arrays) is
-inlined into its caller (``inline="always"``): a compiled call with a tuple
-argument takes and releases a reference to each of its arrays, a few dozen
-atomic operations, which made an idle day of policies cost more than a day
-of trade.  Transfer agreements take their record arrays one by one for the
-same reason.
+All are compiled as the daily step is (:mod:`simulator.engine.compiled`: no
+reference counts, nothing allocated; a releasing joint stockpile's work space
+is the book's ``MEMBER_WORK``).  Every function that takes the book or the
+records (tuples of arrays) is inlined into its caller (``inline="always"``):
+an idle day of policies costs 0.3 µs less so than with calls.
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ A commodity's market (:class:`~simulator.engine.market.Market`) keeps its
 state in a few matrices: per country, per supply line (float and integer),
 and two of work space.  The compiled steps (:mod:`simulator.engine.kernel`,
 :mod:`simulator.engine.rerouting`) index them as ``matrix[ROW, i]`` rather
-than through views of their rows: in compiled code a view of a row takes and
-releases a reference to the matrix, two atomic operations, and a day took
-some thirty of them — more time than a day's arithmetic on a small network.
+than through views of their rows: with numba's runtime, a view of a row took
+and released a reference to the matrix, two atomic operations, and a day
+took some thirty of them (the daily step now runs without that runtime:
+:mod:`simulator.engine.compiled`).
 
 Supply lines: indexes ``0 … m-1`` are the trade links, ``m … m+n-1`` each
 country's own producer supplying itself (source = destination = the country).

@@ -58,7 +58,7 @@ def transfer(
     """Step 6 of transfer agreement ``t``: members below the trigger receive from the others.
 
     ``transfers_out`` and ``transfers_in`` are the daily records of those names
-    (arrays, not the tuple of records); rows ``RECEIVES``, ``AVAILABLE`` and
+    (the arrays, not the tuple of records); rows ``RECEIVES``, ``AVAILABLE`` and
     ``WEIGHT`` of ``work`` are its work space.
     """
     k = count[t]
