@@ -69,9 +69,10 @@ def ship_day(
     lines = line_ints.shape[1]
     m = lines - n
     # A new route (no baseline flow) carries (d + 1) / R of what it would on day d of its contract,
-    # for its first R = RAMP_DAYS days.
-    # (The day's rows of the records are still 0: each day is traded once.)
-    clear_row(country_work, CARRIED)  # passed on)
+    # for its first R = RAMP_DAYS days.  The day's rows of the records are still 0 (each day is
+    # traded once): a link's is stored, not added to, in the first pass.  CARRIED and
+    # CARRIED_DAYS: what each importer's own orders carried today, and times their lead times.
+    clear_row(country_work, CARRIED)
     clear_row(country_work, CARRIED_DAYS)
     run = -1
     run_made = 0.0
@@ -102,7 +103,7 @@ def ship_day(
             trade_calendar[day + line_ints[LEAD, k], j] += served
             shipped_record[day, j] += served
             run_exported += served
-            link_record[day, k] += served
+            link_record[day, k] = served
             own = served - line_work[RESTOCK, k] if restocked else served
             country_work[CARRIED, j] += own
             country_work[CARRIED_DAYS, j] += own * line_ints[LEAD, k]
