@@ -13,15 +13,15 @@ effective day; a day "has shortfall" when ``s_t > EPS * d_t``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
-from simulator.analysis.market_metrics import MARKET_METRICS, calc_price_ratios, market_columns
+from simulator.analysis.market_metrics import MARKET_METRICS
 
 if TYPE_CHECKING:  # annotations only: the analysis of results must not load the engine
-    from simulator.engine.records import CommodityRecords, RunResult
+    from simulator.engine.records import RunResult
     from simulator.model.scenario import Scenario
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+Sized = TypeVar("Sized", float, FloatArray)
 EPS = 1e-9
 RECOVERY_FILL_RATE = 0.99
 """Daily fill rate at or above which a country counts as recovered."""
@@ -72,7 +73,8 @@ are filled by :func:`metrics_table` from every country's own value at risk.
 """
 
 
-def _short_days(demand: FloatArray, shortfall: FloatArray) -> npt.NDArray[np.bool_]:
+def short_days(demand: FloatArray, shortfall: FloatArray) -> npt.NDArray[np.bool_]:
+    """Whether each day has shortfall, ``s_t > EPS * d_t`` (element by element)."""
     return shortfall > EPS * np.maximum(demand, 1e-300)
 
 
@@ -93,7 +95,7 @@ def calc_tts_days(demand: FloatArray, shortfall: FloatArray, shock_day: int | No
     ``None`` when there is no shortfall (the country survives the whole horizon)
     or no shock took effect; 0 when short on the shock's first day.
     """
-    days = np.flatnonzero(_short_days(demand, shortfall))
+    days = np.flatnonzero(short_days(demand, shortfall))
     if shock_day is None or days.size == 0:
         return None
     return max(0, int(days[0]) - shock_day)
@@ -127,7 +129,7 @@ def calc_peak_shortfall_rate(demand: FloatArray, shortfall: FloatArray) -> float
 
 def calc_shortage_days(demand: FloatArray, shortfall: FloatArray) -> int:
     """Days with any shortfall, ``#{t : s_t > 0}`` (days)."""
-    return int(_short_days(demand, shortfall).sum())
+    return int(short_days(demand, shortfall).sum())
 
 
 def calc_lost_days(demand: FloatArray, shortfall: FloatArray) -> float:
@@ -170,7 +172,7 @@ def calc_committed_cost_usd(
     horizon — it does not fall when the reserve is emptied — plus the
     purchases that fill it (``K p``) and refill it, at the commodity's price.
     """
-    return _committed_cost(
+    return committed_cost(
         size, float(stocked.sum()), price_usd_per_unit, carrying_cost_per_year, days
     )
 
@@ -217,187 +219,15 @@ def metrics_table(result: RunResult, scenario: Scenario) -> list[dict[str, Any]]
 
     Rows carry ``country`` (a country code or a coalition name), ``commodity``,
     ``group`` (True for coalitions) and the columns of :data:`METRICS`.
-    Countries without demand are left out.
+    Countries without demand are left out.  The rows of
+    :func:`~simulator.analysis.metric_columns.metric_columns`, which computes
+    them for all rows of a commodity at once.
     """
-    rows: list[dict[str, Any]] = []
-    for commodity, rec in result.records.items():
-        spec = scenario.commodities[commodity]
-        shock_day = result.shock_start_day.get(commodity)
-        args = (shock_day, spec.price_usd_per_unit, spec.carrying_cost_per_year)
-        market = market_columns(rec, _values_at_risk(scenario, rec), spec.loss_exponent)
-        peak, mean = calc_price_ratios(rec.price, rec.base_price)
-        prices = {"peak_price_ratio": peak, "mean_price_ratio": mean}
-        country_rows = _country_rows(rec, commodity, *args)
-        where = {c: i for i, c in enumerate(rec.countries)}
-        for row in country_rows:
-            i = where[row["country"]]
-            row.update({k: float(v[i]) for k, v in market.items()}, **prices)
-        rows += country_rows
-        for name, members in scenario.coalitions.items():
-            idx = [rec.countries.index(c) for c in members if c in rec.countries]
-            idx = [i for i in idx if rec.demand_per_day[i] > 0]
-            if not idx:
-                continue
-            series = _group_series(rec, idx)
-            sizes = (float(rec.reserve_size[idx].sum()), float(rec.pool_size[idx].sum()))
-            rows.append(
-                {
-                    "country": name,
-                    "commodity": commodity,
-                    "group": True,
-                    **_row(series, float(rec.demand_per_day[idx].sum()), sizes, *args),
-                    **{k: float(v[idx].sum()) for k, v in market.items()},
-                    **prices,
-                }
-            )
-    return rows
+    from simulator.analysis.metric_columns import metric_columns  # it builds on this module
+
+    return metric_columns(result, scenario).rows()
 
 
-def _values_at_risk(scenario: Scenario, rec: CommodityRecords) -> FloatArray:
-    """Each country's value at risk per unit short: its node's own, else the commodity's."""
-    values = np.full(
-        len(rec.countries), scenario.commodities[rec.commodity].value_at_risk_usd_per_unit
-    )
-    where = {c: i for i, c in enumerate(rec.countries)}
-    for node in scenario.network.nodes:
-        own = node.value_at_risk_usd_per_unit
-        if node.commodity == rec.commodity and own is not None and node.country in where:
-            values[where[node.country]] = own
-    return values
-
-
-_COUNTRY_SERIES = ("demand", "shortfall", "inventory")
-"""Series :func:`_country_rows` reads day by day (as ``countries × days`` matrices)."""
-_SUMMED_SERIES = (
-    "released",
-    "transfers_in",
-    "transfers_out",
-    "pool_drawn",
-    "stocked",
-    "pool_paid",
-)
-"""Series it sums over the days (0 without a policy: nothing to copy)."""
-
-
-def _country_rows(
-    rec: CommodityRecords,
-    commodity: str,
-    shock_day: int | None,
-    price: float,
-    carrying: float,
-) -> list[dict[str, Any]]:
-    """The rows of every importing country of ``rec``, as :func:`_row` gives them one by one.
-
-    The same formulas on all importers at once: each series becomes a row of a
-    C-ordered ``countries × days`` matrix, so every per-country sum runs over
-    the same values in the same order as the one-country version and gives
-    the same number, without a few dozen NumPy calls per country.
-    """
-    importers = np.flatnonzero(rec.demand_per_day > 0)
-    if importers.size == 0:
-        return []
-    if rec.days == 0:  # nothing recorded: the one-country path handles the empty series
-        return [
-            {
-                "country": rec.countries[i],
-                "commodity": commodity,
-                "group": False,
-                **_row(
-                    {name: arr[:, i] for name, arr in rec.arrays.items()},
-                    float(rec.demand_per_day[i]),
-                    _sizes(rec, i),
-                    shock_day,
-                    price,
-                    carrying,
-                ),
-            }
-            for i in importers
-        ]
-    x = {name: np.ascontiguousarray(rec.arrays[name][:, importers].T) for name in _COUNTRY_SERIES}
-    totals = {  # each row summed as the one-country version sums a column
-        name: (
-            np.ascontiguousarray(rec.arrays[name][:, importers].T).sum(axis=1)
-            if rec.arrays[name].any()
-            else np.zeros(importers.size)
-        ).tolist()
-        for name in _SUMMED_SERIES
-    }
-    d, s = x["demand"], x["shortfall"]
-    last = rec.days - 1
-    short = _short_days(d, s)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(d > 0, s / d, 0.0)
-        low = np.where(d > 0, 1.0 - s / d, 1.0) < RECOVERY_FILL_RATE
-    any_short, any_low = short.any(axis=1), low.any(axis=1)
-    first_short = short.argmax(axis=1)
-    last_low = last - low[:, ::-1].argmax(axis=1)
-    shortfall = s.sum(axis=1).tolist()
-    demand = d.sum(axis=1).tolist()
-    columns = {
-        "peak_shortfall_rate": rate.max(axis=1, initial=0.0).tolist(),
-        "shortage_days": short.sum(axis=1).tolist(),
-        "lost_days": rate.sum(axis=1).tolist(),
-        "min_inventory": np.min(x["inventory"], axis=1, initial=np.inf).tolist(),
-        **totals,
-        "loans_outstanding": rec.arrays["loans_outstanding"][last, importers].tolist(),
-        "pool_level": rec.arrays["pool"][last, importers].tolist(),
-    }
-    rows: list[dict[str, Any]] = []
-    for k, i in enumerate(importers.tolist()):
-        demand_per_day = float(rec.demand_per_day[i])
-        reserve_size, pool_size = _sizes(rec, i)
-        tts: int | None = None
-        ttr: int | None = None
-        if shock_day is not None:
-            if any_short[k]:
-                tts = max(0, int(first_short[k]) - shock_day)
-            if not any_low[k]:
-                ttr = 0
-            elif last_low[k] != last:
-                ttr = max(0, int(last_low[k]) + 1 - shock_day)
-        rows.append(
-            {
-                "country": rec.countries[i],
-                "commodity": commodity,
-                "group": False,
-                "shortfall": shortfall[k],
-                "fill_rate": 1.0 if demand[k] <= 0 else 1.0 - shortfall[k] / demand[k],
-                "tts_days": tts,
-                "ttr_days": ttr,
-                "peak_shortfall_rate": columns["peak_shortfall_rate"][k],
-                "shortage_days": columns["shortage_days"][k],
-                "lost_days": columns["lost_days"][k],
-                "min_coverage_days": columns["min_inventory"][k] / demand_per_day,
-                "stockpile_cost_usd": _committed_cost(
-                    reserve_size + pool_size, columns["stocked"][k], price, carrying, rec.days
-                ),
-                "released": columns["released"][k],
-                "transfers_in": columns["transfers_in"][k],
-                "transfers_out": columns["transfers_out"][k],
-                "loans_outstanding": columns["loans_outstanding"][k],
-                "pool_level": columns["pool_level"][k],
-                "pool_drawn": columns["pool_drawn"][k],
-                "pool_paid": _committed_cost(
-                    pool_size, columns["pool_paid"][k], price, carrying, rec.days
-                ),
-            }
-        )
-    return rows
-
-
-def _committed_cost(size: float, bought: float, price: float, carrying: float, days: int) -> float:
-    """:func:`calc_committed_cost_usd` from the units bought, summed."""
+def committed_cost(size: Sized, bought: Sized, price: float, carrying: float, days: int) -> Sized:
+    """:func:`calc_committed_cost_usd` from the units bought, summed (numbers or arrays)."""
     return size * price * carrying * days / 365.0 + (size + bought) * price
-
-
-def _sizes(rec: CommodityRecords, i: int | np.integer[Any]) -> tuple[float, float]:
-    """Country ``i``'s committed reserve and pool sizes."""
-    return float(rec.reserve_size[i]), float(rec.pool_size[i])
-
-
-def _group_series(rec: CommodityRecords, members: list[int]) -> dict[str, FloatArray]:
-    series = {name: arr[:, members].sum(axis=1) for name, arr in rec.arrays.items()}
-    # Flows between members are internal to the group.
-    series["transfers_in"] = np.zeros(rec.days)
-    series["transfers_out"] = np.zeros(rec.days)
-    return series
