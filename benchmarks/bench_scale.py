@@ -27,9 +27,10 @@ in a fresh process (peak memory is the process's):
     process; then ``--workers 2`` against ``--workers 1`` at ``N2``.
 ``profile``
     Where a replication's time goes inside a batch chunk of the 40-country
-    network: ``simulate``, ``metrics_table``, building the chunk's Arrow
-    table and writing its Parquet file, timed separately per chunk; and a
-    cProfile of the chunk: the cumulative share of its main parts.
+    network, as ``run_chunk`` and the parent's writer do it: ``simulate``,
+    ``metric_columns``, the chunk's Arrow batch, then its constant columns
+    and its Parquet file, timed separately per chunk; and a cProfile of the
+    chunk: the cumulative share of its main parts.
 ``metrics``
     ``metrics_table`` (every importer at once) against the same rows computed
     one country at a time, as it did before; checks that both are equal.
@@ -338,10 +339,10 @@ _PARTS = (
     ("core.py", "step", "  SimPy event loop (spans and days inside)"),
     ("day.py", "_advance", "    compiled spans of days (next-event time advance)"),
     ("day.py", "_one_day", "    Python days (licences being drawn, recipes)"),
-    ("metrics.py", "metrics_table", "metrics_table"),
-    ("table.pxi", "from_pylist", "Arrow table of the chunk (pyarrow from rows)"),
-    ("arrow.py", "record_batch", "Arrow record batch of the chunk (simulator.io.arrow)"),
-    ("core.py", "write_table", "Parquet write of the chunk"),
+    ("metric_columns.py", "metric_columns", "metric_columns"),
+    ("tasks.py", "pack", "Arrow record batch of the chunk, from the columns"),
+    ("writer.py", "_with_constants", "the chunk's constant columns (parent)"),
+    ("core.py", "write_table", "Parquet write of the chunk (parent)"),
 )
 
 
@@ -363,31 +364,41 @@ def breakdown(profiler: cProfile.Profile, title: str) -> None:
 
 def profile(args: argparse.Namespace) -> None:
     import pyarrow as pa
-    import pyarrow.parquet as pq
+
+    from simulator.analysis.metric_columns import metric_columns
+    from simulator.experiments.store import write_table_atomic
+    from simulator.experiments.tasks import _SummaryRows, _worker_fields, summary_schema
+    from simulator.experiments.writer import _with_constants
 
     header()
     scenario = small_world(40, 365, args.seed)
     network = TradeNetwork.from_scenario(scenario)
     simulate(scenario, 0, network=network)
+    schema = pa.schema(_worker_fields(()))
+    full = summary_schema()
 
     def chunk(first: int, out: Path, clock: dict[str, float]) -> None:
-        rows: list[dict[str, Any]] = []
+        """A chunk as ``run_chunk`` runs it, then as the parent writes it."""
+        rows = _SummaryRows(schema, 0)
         for r in range(first, first + args.chunk):
             t = time.process_time()
             result = simulate(scenario, r, network=network)
             t1 = time.process_time()
-            metrics = metrics_table(result, scenario)
+            metrics = metric_columns(result, scenario)
             t2 = time.process_time()
-            rows += [{"replication": r, "seed": 0, **row} for row in metrics]
+            rows.add(r, metrics, {})
             clock["simulate"] += t1 - t
-            clock["metrics_table"] += t2 - t1
-            clock["rows"] += time.process_time() - t2
+            clock["metric_columns"] += t2 - t1
+            clock["rows gathered"] += time.process_time() - t2
         t = time.process_time()
-        table = pa.Table.from_pylist(rows)
+        summary = pa.Table.from_batches([rows.pack()], schema=schema)
         t1 = time.process_time()
-        pq.write_table(table, out / f"chunk-{first}.parquet")
-        clock["Arrow table"] += t1 - t
-        clock["Parquet write"] += time.process_time() - t1
+        table = _with_constants(summary, full, "profile", "base", {})
+        t2 = time.process_time()
+        write_table_atomic(out / f"chunk-{first}.parquet", table)
+        clock["Arrow batch of the chunk (worker)"] += t1 - t
+        clock["constant columns (parent)"] += t2 - t1
+        clock["Parquet write (parent)"] += time.process_time() - t2
 
     with tempfile.TemporaryDirectory() as tmp:
         chunk(100_000, Path(tmp), defaultdict(float))  # first-use imports and caches

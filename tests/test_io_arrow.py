@@ -118,3 +118,21 @@ def test_to_numpy_equals_pyarrows(name: str, data: st.DataObject) -> None:
             assert np.array_equal(np.signbit(got), np.signbit(expected))
         else:
             assert got.tolist() == expected.tolist()
+
+
+@given(
+    values=st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=40),
+    data=st.data(),
+)
+def test_missing_values_are_nulls_as_with_a_mask(values: list[float], data: st.DataObject) -> None:
+    """``missing`` marks nulls in a NumPy array as ``pa.array``'s ``mask`` does, for both types."""
+    missing = np.array(
+        data.draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values)))
+    )
+    floats = np.array(values, dtype=np.float64)
+    whole = np.arange(len(values), dtype=np.int64)
+    for given_values, typ in ((floats, pa.float64()), (whole, pa.float64()), (whole, pa.int64())):
+        _same(
+            array(given_values, typ, missing.astype(np.bool_)),
+            pa.array(given_values, typ, mask=missing.astype(np.bool_)),
+        )

@@ -15,10 +15,12 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 from pydantic import ValidationError
 
-from simulator.analysis.metrics import METRICS, metrics_table
+from simulator.analysis.metric_columns import NULLABLE_METRICS, MetricColumns, metric_columns
+from simulator.analysis.metrics import METRICS
 from simulator.engine.footprint import estimate_replication_bytes
 from simulator.engine.records import RunResult
 from simulator.engine.simulation import simulate
@@ -26,7 +28,7 @@ from simulator.errors import InputError
 from simulator.experiments.plan import Uncertainty, validate_scenario_data
 from simulator.experiments.seeding import draw_uncertainties
 from simulator.experiments.shared import SharedScenario
-from simulator.io.arrow import record_batch
+from simulator.io.arrow import array, record_batch
 from simulator.io.paths import set_path
 from simulator.model.network import TradeNetwork
 from simulator.model.scenario import Scenario
@@ -59,10 +61,10 @@ Held, it is reused.  A world-sized result (hundreds of MiB, by
 first: two at once would raise a worker's peak memory by half."""
 
 ROWS_PER_BATCH = 5_000
-"""Summary rows a chunk holds as Python dicts before it packs them into an Arrow batch.
+"""Summary rows a chunk holds as NumPy columns before it packs them into an Arrow batch.
 
-A replication of the world network has 4,000 rows: as dicts, a chunk of 50
-would hold about 200,000 of them (hundreds of MiB) until its end."""
+A replication of the world network has 4,000 rows: a chunk of 50 would
+otherwise hold about 200,000 of them until its end, twice (columns and Arrow)."""
 
 DAILY_VALUES: tuple[str, ...] = (
     "coverage_days",
@@ -228,7 +230,7 @@ class ChunkResult:
     """What a chunk returns to the parent.
 
     For the batch's overhead measures: ``compute_seconds`` is the wall time
-    spent in ``simulate`` and ``metrics_table``, ``compute_cpu_seconds`` the
+    spent in ``simulate`` and ``metric_columns``, ``compute_cpu_seconds`` the
     CPU time of the same calls, ``cpu_seconds`` the CPU time of the whole
     chunk in the worker (``time.process_time``, so meaningful when the worker
     is a process of its own).
@@ -292,7 +294,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     prepared = _Prepared(task)
     columns = (*(u.path for u in task.uncertainties), *task.data_paths)
     schema = pa.schema(_worker_fields(columns))
-    rows: list[dict[str, Any]] = []
+    rows = _SummaryRows(schema, task.seed)
     batches: list[pa.RecordBatch] = []
     days: list[pd.DataFrame] = []
     failures: list[Failure] = []
@@ -314,11 +316,10 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
         compute_cpu += cpu_seconds
         if day is not None:
             days.append(day)
-        rows += [{"replication": r, "seed": task.seed, **row, **drawn} for row in metrics]
+        rows.add(r, metrics, drawn)
         if len(rows) >= ROWS_PER_BATCH:
-            batches.append(record_batch(rows, schema))
-            rows = []
-    batches.append(record_batch(rows, schema))
+            batches.append(rows.pack())
+    batches.append(rows.pack())
     summary = pa.Table.from_batches(batches, schema=schema)
     daily = None
     if task.daily_every is not None:
@@ -329,13 +330,71 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     )
 
 
+class _SummaryRows:
+    """A chunk's summary rows, gathered as the metrics' columns of each replication.
+
+    :meth:`pack` makes the rows gathered so far one Arrow record batch of
+    ``schema`` (:func:`_worker_fields`), from NumPy buffers, and starts again.
+    """
+
+    def __init__(self, schema: pa.Schema, seed: int) -> None:
+        self.schema = schema
+        self.seed = seed
+        self.replications: list[int] = []
+        self.metrics: list[MetricColumns] = []
+        self.drawn: list[dict[str, float]] = []
+        self.count = 0
+
+    def _clear(self) -> None:
+        self.replications, self.metrics, self.drawn = [], [], []
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, replication: int, metrics: MetricColumns, drawn: dict[str, float]) -> None:
+        """Replication ``replication``'s rows: its metrics, and its ``u.*`` values on each."""
+        self.replications.append(replication)
+        self.metrics.append(metrics)
+        self.drawn.append(drawn)
+        self.count += len(metrics)
+
+    def pack(self) -> pa.RecordBatch:
+        """The rows gathered since the last call, as a record batch."""
+        if not self.count:  # no rows: as from an empty list of rows
+            self._clear()
+            return record_batch([], self.schema)
+        sizes = [len(m) for m in self.metrics]
+        metrics = MetricColumns.concat(self.metrics)
+        columns: list[pa.Array] = []
+        for f in self.schema:
+            name = f.name
+            if name == "replication":
+                values = np.repeat(np.array(self.replications, np.int64), sizes)
+                columns.append(array(values, f.type))
+            elif name == "seed":
+                columns.append(array([self.seed] * self.count, f.type))
+            elif name in ("country", "commodity"):
+                columns.append(array(getattr(metrics, name), f.type))
+            elif name == "group":
+                columns.append(array(metrics.group, f.type))
+            elif name in metrics.values:
+                missing = metrics.missing[name] if name in NULLABLE_METRICS else None
+                columns.append(array(metrics.values[name], f.type, missing))
+            else:  # u.<path>: each replication's drawn value, on each of its rows
+                drawn = zip(self.drawn, sizes, strict=True)
+                columns.append(array([v for d, k in drawn for v in [d.get(name)] * k], f.type))
+        self._clear()
+        return pa.RecordBatch.from_arrays(columns, schema=self.schema)
+
+
 def _replicate(
     task: ChunkTask, scenario: Scenario, network: TradeNetwork, replication: int
-) -> tuple[list[dict[str, Any]], pd.DataFrame | None, float, float, RunResult]:
-    """One replication's metrics rows, daily rows, compute wall and CPU seconds, and result."""
+) -> tuple[MetricColumns, pd.DataFrame | None, float, float, RunResult]:
+    """One replication's metrics, daily rows, compute wall and CPU seconds, and result."""
     start, start_cpu = time.perf_counter(), time.process_time()
     result = simulate(scenario, replication, seed=task.seed, network=network)
-    metrics = metrics_table(result, scenario)
+    metrics = metric_columns(result, scenario)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - start_cpu
     day = None
     if task.daily_every is not None:

@@ -32,8 +32,15 @@ _NUMERIC: dict[pa.DataType, tuple[type[np.generic], str]] = {
 """Arrow type → its NumPy type and the kinds of NumPy array it is built from as is."""
 
 
-def array(values: Sequence[Any] | npt.NDArray[Any], type: pa.DataType) -> pa.Array:
+def array(
+    values: Sequence[Any] | npt.NDArray[Any],
+    type: pa.DataType,
+    missing: npt.NDArray[np.bool_] | None = None,
+) -> pa.Array:
     """``pa.array(values, type)``; without pandas for int64, float64, bool and string.
+
+    ``missing`` (with a NumPy array of ``values``) is True where the value is
+    null, whatever ``values`` holds there, as ``pa.array``'s ``mask``.
 
     Examples
     --------
@@ -45,17 +52,19 @@ def array(values: Sequence[Any] | npt.NDArray[Any], type: pa.DataType) -> pa.Arr
     n = len(values)
     if n == 0:
         return pa.nulls(0, type)
-    mask: npt.NDArray[np.bool_] | None = None
+    mask = missing if missing is not None and missing.any() else None
     present = values
     if not isinstance(values, np.ndarray) and None in values:
-        missing = [i for i, v in enumerate(values) if v is None]
-        if missing:
+        absent = [i for i, v in enumerate(values) if v is None]
+        if absent:
             mask = np.zeros(n, dtype=np.bool_)
-            mask[missing] = True
+            mask[absent] = True
             fill = "" if type == pa.string() else False if type == pa.bool_() else 0
             present = [fill if v is None else v for v in values]
     built = _from_values(present, type, mask)
-    return pa.array(values, type) if built is None else built
+    if built is not None:
+        return built
+    return pa.array(values, type) if missing is None else pa.array(values, type, mask=missing)
 
 
 def _from_values(
