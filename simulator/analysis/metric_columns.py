@@ -24,7 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.analysis.market_metrics import MARKET_METRICS, calc_price_ratios, market_columns
-from simulator.analysis.metrics import RECOVERY_FILL_RATE, committed_cost, short_days
+from simulator.analysis.metric_kernel import FIRST_SHORT, LAST_LOW, SHORTAGE_DAYS, scan_days
+from simulator.analysis.metrics import committed_cost
 
 if TYPE_CHECKING:  # annotations only: the analysis of results must not load the engine
     from simulator.engine.records import CommodityRecords, RunResult
@@ -257,12 +258,9 @@ def _daily_metrics(
     ``tts_days_missing`` and ``ttr_days_missing`` say where those have no value.
     """
     rows, days = d.shape
-    short = short_days(d, s)
-    positive = d > 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = s / d
-        rate = np.where(positive, ratio, 0.0)
-        low = np.where(positive, 1.0 - ratio, 1.0) < RECOVERY_FILL_RATE
+    rate = np.empty_like(d)
+    scan = np.empty((rows, 3), np.int64)
+    scan_days(d, s, rate, scan)  # the daily rates and the days that count, in one pass
     shortfall = s.sum(axis=1)
     demand = d.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -272,27 +270,22 @@ def _daily_metrics(
     no_tts = np.ones(rows, np.bool_)
     no_ttr = np.ones(rows, np.bool_)
     if shock_day is not None:
-        if days:
-            any_short, any_low = short.any(axis=1), low.any(axis=1)
-            first_short = short.argmax(axis=1)
-            last_low = days - 1 - low[:, ::-1].argmax(axis=1)
-        else:  # nothing recorded: never short, nothing to recover from
-            any_short = any_low = np.zeros(rows, np.bool_)
-            first_short = last_low = np.zeros(rows, np.int64)
-        no_tts = ~any_short
+        first_short, last_low = scan[:, FIRST_SHORT], scan[:, LAST_LOW]
+        no_tts = first_short < 0
         tts = np.where(no_tts, 0, np.maximum(first_short - shock_day, 0))
         # Recovered within the horizon unless the fill rate is still low on the last day.
+        any_low = last_low >= 0
         no_ttr = any_low & (last_low == days - 1)
         ttr = np.where(any_low & ~no_ttr, np.maximum(last_low + 1 - shock_day, 0), 0)
     return {
         "shortfall": shortfall,
         "fill_rate": fill_rate,
-        "tts_days": tts.astype(np.int64, copy=False),
+        "tts_days": tts,
         "tts_days_missing": no_tts,
-        "ttr_days": ttr.astype(np.int64, copy=False),
+        "ttr_days": ttr,
         "ttr_days_missing": no_ttr,
         "peak_shortfall_rate": rate.max(axis=1, initial=0.0),
-        "shortage_days": short.sum(axis=1).astype(np.int64, copy=False),
+        "shortage_days": scan[:, SHORTAGE_DAYS].copy(),
         "lost_days": rate.sum(axis=1),
         "min_coverage_days": np.min(inventory, axis=1, initial=np.inf) / demand_per_day,
     }

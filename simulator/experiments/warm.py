@@ -4,11 +4,12 @@ A process pool's fork server imports this module (with the task module) before
 it forks the workers (:class:`~simulator.experiments.executors.ProcessPoolBackend`).
 Importing it runs one short replication of a small built-in scenario — an
 export ban, a price, a national reserve, a joint stockpile and a loan transfer
-agreement — so that numba loads the machine code of the daily steps from its
-cache here, once, and every worker forked afterwards starts with it in memory
-instead of loading it again before its first replication (about half a second
-each).  The fork server does this while the main process reads and checks the
-experiment, so it costs the batch nothing it would wait for.
+agreement — and its metrics, so that numba loads the machine code of the daily
+steps and of the metrics' day scan from its cache here, once, and every worker
+forked afterwards starts with it in memory instead of loading it again before
+its first replication (about half a second each).  The fork server does this
+while the main process reads and checks the experiment, so it costs the batch
+nothing it would wait for.
 
 Warming up is an optimisation only: if the replication fails for any reason,
 the workers load the functions themselves, as they would without it.
@@ -134,10 +135,12 @@ WARM_SCENARIO: dict[str, Any] = {
 def warm_up() -> bool:
     """Run one replication of :data:`WARM_SCENARIO`; return whether it ran."""
     try:
+        from simulator.analysis.metric_columns import metric_columns
         from simulator.engine import simulate
         from simulator.model.scenario import Scenario
 
-        simulate(Scenario.model_validate(WARM_SCENARIO))
+        scenario = Scenario.model_validate(WARM_SCENARIO)
+        metric_columns(simulate(scenario), scenario)
     except Exception:  # an optimisation only: the workers load what they need themselves
         return False
     return True
