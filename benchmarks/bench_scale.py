@@ -367,14 +367,15 @@ def profile(args: argparse.Namespace) -> None:
 
     from simulator.analysis.metric_columns import metric_columns
     from simulator.experiments.store import write_table_atomic
-    from simulator.experiments.tasks import _SummaryRows, _worker_fields, summary_schema
+    from simulator.experiments.table_schemas import summary_schema, worker_fields
+    from simulator.experiments.tasks import _SummaryRows
     from simulator.experiments.writer import _with_constants
 
     header()
     scenario = small_world(40, 365, args.seed)
     network = TradeNetwork.from_scenario(scenario)
     simulate(scenario, 0, network=network)
-    schema = pa.schema(_worker_fields(()))
+    schema = pa.schema(worker_fields(()))
     full = summary_schema()
 
     def chunk(first: int, out: Path, clock: dict[str, float]) -> None:

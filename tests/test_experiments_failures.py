@@ -115,3 +115,40 @@ def test_resuming_keeps_the_failures_and_still_exits_1(
     assert code == 1
     assert json.loads((out / "failures.json").read_text(encoding="utf-8")) == first
     assert "replications failed" in err
+
+
+DURATION = "shocks.ban.duration_days"
+
+
+def test_a_draw_refused_when_the_network_is_built_fails_without_a_new_network(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A shock's days are checked as the trade network is built.  A drawn value that does
+    not feed the network reuses the variant's network, and must be refused all the same:
+    a negative duration used to run, and give results where ``run`` refuses the scenario."""
+    failing = [
+        r
+        for r in range(REPLICATIONS)
+        if Streams(SEED, r).generator(Stream.UNCERTAINTIES, DURATION).uniform(-100, 100) < 0
+    ]
+    assert 0 < len(failing) < REPLICATIONS
+    experiment = (
+        f"name: negative-duration\nscenario: pooled-vs-national.yaml\n"
+        f"replications: {REPLICATIONS}\nseed: {SEED}\n"
+        f"uncertainties:\n  {DURATION}: {{dist: uniform, low: -100, high: 100}}\n"
+    )
+    out = tmp_path / "out"
+    path = write_experiment(tmp_path, experiment)
+    code, _, _ = cli(capsys, "batch", path, "--out", out, "--workers", "1", "--quiet")
+    assert code == 1
+    recorded = json.loads((out / "failures.json").read_text(encoding="utf-8"))["failures"]
+    assert [f["replication"] for f in recorded] == failing
+    for f in recorded:
+        found = f["uncertainties"][DURATION]
+        assert (
+            f"shocks.0.duration_days: expected a number of days >= 0, found {found:g}"
+            in (f["message"])
+        )
+        code, _, err = cli(capsys, *shlex.split(f["command"])[1:])
+        assert code == 3
+        assert f"duration_days: expected a number of days >= 0, found {found:g}" in err

@@ -20,7 +20,6 @@ import pyarrow as pa
 from pydantic import ValidationError
 
 from simulator.analysis.metric_columns import NULLABLE_METRICS, MetricColumns, metric_columns
-from simulator.analysis.metrics import METRICS
 from simulator.engine.footprint import estimate_replication_bytes
 from simulator.engine.records import RunResult
 from simulator.engine.simulation import simulate
@@ -28,6 +27,7 @@ from simulator.errors import InputError
 from simulator.experiments.plan import Uncertainty, validate_scenario_data
 from simulator.experiments.seeding import draw_uncertainties
 from simulator.experiments.shared import SharedScenario
+from simulator.experiments.table_schemas import daily_worker_fields, worker_fields
 from simulator.io.arrow import array, record_batch
 from simulator.io.paths import set_path
 from simulator.model.network import TradeNetwork
@@ -37,18 +37,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
-    "DAILY_VALUES",
     "HOLD_BYTES",
     "ROWS_PER_BATCH",
     "ChunkResult",
     "ChunkTask",
     "Failure",
-    "daily_schema",
     "run_chunk",
-    "summary_schema",
 ]
-
-_INTEGER_METRICS = frozenset({"shortage_days"})
 
 HOLD_BYTES = 64 * 2**20
 """A chunk keeps a replication's result while the next one runs when it is this small.
@@ -65,84 +60,6 @@ ROWS_PER_BATCH = 5_000
 
 A replication of the world network has 4,000 rows: a chunk of 50 would
 otherwise hold about 200,000 of them until its end, twice (columns and Arrow)."""
-
-DAILY_VALUES: tuple[str, ...] = (
-    "coverage_days",
-    "fill_rate",
-    "shortfall",
-    "inventory",
-    "strategic",
-    "pool",
-    "released",
-    "transfers_in",
-    "transfers_out",
-    "demand_forgone",
-    "price",
-    "purchase_cost_usd",
-)
-"""Columns of the daily table after ``day, country, commodity``."""
-
-
-def _metric_type(name: str) -> pa.DataType:
-    return pa.int64() if name in _INTEGER_METRICS else pa.float64()
-
-
-def summary_schema(
-    parameters: dict[str, pa.DataType] | None = None, uncertainties: tuple[str, ...] = ()
-) -> pa.Schema:
-    """The schema of every summary chunk of one batch.
-
-    ``experiment, variant, replication, seed, country, commodity, group``, the
-    metrics of :data:`~simulator.analysis.metrics.METRICS` (``tts_days`` and
-    ``ttr_days`` as float64, null meaning none), then ``param.<path>`` per
-    swept parameter and ``u.<path>`` per uncertainty.
-    """
-    fields = [
-        pa.field("experiment", pa.string(), nullable=False),
-        pa.field("variant", pa.string(), nullable=False),
-        *_worker_fields(uncertainties)[:5],
-        *[pa.field(m, _metric_type(m)) for m in METRICS],
-        *[pa.field(f"param.{p}", t) for p, t in (parameters or {}).items()],
-        *[pa.field(f"u.{p}", pa.float64()) for p in uncertainties],
-    ]
-    return pa.schema(fields)
-
-
-def _worker_fields(uncertainties: tuple[str, ...]) -> list[pa.Field]:
-    return [
-        pa.field("replication", pa.int64(), nullable=False),
-        pa.field("seed", pa.int64(), nullable=False),
-        pa.field("country", pa.string(), nullable=False),
-        pa.field("commodity", pa.string(), nullable=False),
-        pa.field("group", pa.bool_(), nullable=False),
-        *[pa.field(m, _metric_type(m)) for m in METRICS],
-        *[pa.field(f"u.{p}", pa.float64()) for p in uncertainties],
-    ]
-
-
-def daily_schema() -> pa.Schema:
-    """The schema of every daily chunk.
-
-    ``experiment, variant, replication, day, country, commodity``, then the
-    values of :data:`DAILY_VALUES` on that day (countries with demand, and coalitions).
-    """
-    return pa.schema(
-        [
-            pa.field("experiment", pa.string(), nullable=False),
-            pa.field("variant", pa.string(), nullable=False),
-            *_daily_worker_fields(),
-        ]
-    )
-
-
-def _daily_worker_fields() -> list[pa.Field]:
-    return [
-        pa.field("replication", pa.int64(), nullable=False),
-        pa.field("day", pa.int64(), nullable=False),
-        pa.field("country", pa.string(), nullable=False),
-        pa.field("commodity", pa.string(), nullable=False),
-        *[pa.field(name, pa.float64()) for name in DAILY_VALUES],
-    ]
 
 
 @dataclass(frozen=True)
@@ -271,6 +188,8 @@ class _Prepared:
                 network = TradeNetwork.from_scenario(scenario) if self.rebuild else self.network
             except (ValidationError, InputError):
                 raise InputError(validate_scenario_data(data, network=self.rebuild)) from None
+            if not self.rebuild:  # what building the network would refuse in the drawn values
+                network.check(scenario)
             found = (scenario, network)
             self.cache[key] = found
         return found
@@ -293,7 +212,7 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     cpu_start = time.process_time()
     prepared = _Prepared(task)
     columns = (*(u.path for u in task.uncertainties), *task.data_paths)
-    schema = pa.schema(_worker_fields(columns))
+    schema = pa.schema(worker_fields(columns))
     rows = _SummaryRows(schema, task.seed)
     batches: list[pa.RecordBatch] = []
     days: list[pd.DataFrame] = []
@@ -334,7 +253,8 @@ class _SummaryRows:
     """A chunk's summary rows, gathered as the metrics' columns of each replication.
 
     :meth:`pack` makes the rows gathered so far one Arrow record batch of
-    ``schema`` (:func:`_worker_fields`), from NumPy buffers, and starts again.
+    ``schema`` (:func:`~simulator.experiments.table_schemas.worker_fields`),
+    from NumPy buffers, and starts again.
     """
 
     def __init__(self, schema: pa.Schema, seed: int) -> None:
@@ -406,7 +326,7 @@ def _replicate(
 
 def _daily(days: list[pd.DataFrame]) -> pa.Table:
     """The daily rows of a chunk's replications as one table (pandas only to assemble them)."""
-    schema = pa.schema(_daily_worker_fields())
+    schema = pa.schema(daily_worker_fields())
     if not days:
         return schema.empty_table()
     import pandas as pd

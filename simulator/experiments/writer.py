@@ -30,13 +30,8 @@ from simulator.experiments.store import (
     write_table_atomic,
     write_text_atomic,
 )
-from simulator.experiments.tasks import (
-    ChunkResult,
-    ChunkTask,
-    Failure,
-    daily_schema,
-    summary_schema,
-)
+from simulator.experiments.table_schemas import daily_schema, summary_schema
+from simulator.experiments.tasks import ChunkResult, ChunkTask, Failure
 from simulator.io.arrow import array
 from simulator.io.paths import set_path
 from simulator.io.resolved import dump_scenario_yaml

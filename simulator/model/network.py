@@ -207,6 +207,20 @@ class TradeNetwork:
         """The commodity's ``networkx.DiGraph`` (node and edge attributes as in the scenario)."""
         return self._commodities[commodity].graph
 
+    def check(self, scenario: Scenario) -> None:
+        """Raise what :meth:`from_scenario` raises for ``scenario`` outside its network.
+
+        For a scenario whose network is this one's but whose other values
+        differ (an experiment's values drawn per replication): references,
+        days, recipes and shocks that can never act, as :meth:`from_scenario`
+        checks them; a batch then needs no new network to refuse a bad draw.
+        """
+        known = set(ISO3166_ALPHA3) | set(scenario.regions)
+        issues = reference_issues(scenario, known) + recipe_issues(scenario)
+        issues += reach_issues(scenario, {c: self.graph(c) for c in self.commodities})
+        if issues:
+            raise InputError(issues)
+
     @classmethod
     def from_scenario(cls, scenario: Scenario) -> TradeNetwork:
         """Validate the scenario's inline network and build the graphs.
