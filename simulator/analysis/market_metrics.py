@@ -103,9 +103,13 @@ def market_columns(
             depth = np.where(demand > 0, shortfall / demand, 0.0)
         lost = (demand * depth**exponent).sum(axis=0)
     premium = rec.price - rec.base_price
-    welfare = 0.5 * (np.maximum(premium, 0.0) @ forgone)
+    if "demand_forgone" in rec.unwritten:  # 0, and not read (see CommodityRecords.unwritten)
+        welfare = forgone_total = np.zeros(demand.shape[1])
+    else:
+        welfare = 0.5 * (np.maximum(premium, 0.0) @ forgone)
+        forgone_total = forgone.sum(axis=0)
     return {
         "economic_loss_usd": values_usd_per_unit * lost + welfare,
-        "demand_forgone": forgone.sum(axis=0),
+        "demand_forgone": forgone_total,
         "price_cost_usd": premium @ rec.bought(),
     }

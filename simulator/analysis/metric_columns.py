@@ -187,7 +187,13 @@ def _commodity_columns(
     a = rec.arrays
     members = [idx for _, idx in groups]
     # A coalition's series are the sums of its members', as one-row metrics sum them.
-    series = {name: [a[name][:, idx].sum(axis=1) for idx in members] for name in _GROUP_SERIES}
+    series = {
+        name: [
+            np.zeros(rec.days) if name in rec.unwritten else a[name][:, idx].sum(axis=1)
+            for idx in members
+        ]
+        for name in _GROUP_SERIES
+    }
 
     def stacked(name: str) -> FloatArray:
         """``rows × days``: the importers' series, then the coalitions'."""
@@ -202,11 +208,12 @@ def _commodity_columns(
     spec = scenario.commodities[commodity]
     days = rec.days
     totals = {}
-    for name in _SUMMED_SERIES:
-        own = a[name].T[importers].sum(axis=1) if a[name].any() else np.zeros(importers.size)
+    for name in _SUMMED_SERIES:  # (a series the run never wrote is 0: see rec.unwritten)
+        written = name not in rec.unwritten and a[name].any()
+        own = a[name].T[importers].sum(axis=1) if written else np.zeros(importers.size)
         group_sums = [s.sum() for s in series[name]] if name in series else [0.0] * len(members)
         totals[name] = np.concatenate([own, group_sums]) if members else own
-    if days:
+    if days and not {"loans_outstanding", "pool"} <= rec.unwritten:
         last = {
             name: per_row(a[name][days - 1], [s[-1] for s in series[name]])
             for name in ("loans_outstanding", "pool")

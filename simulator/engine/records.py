@@ -94,6 +94,11 @@ class CommodityRecords:
     country's producers consumed into products; part of ``consumption`` and
     ``demand``) and ``substituted`` (input they needed and replaced by a
     substitute); both have shape ``(0, 0)`` for other commodities.
+
+    ``unwritten`` names the daily fields the run never wrote, because nothing
+    of this commodity writes them (no stock policy, no market): they are all
+    0, and a reader may take them as such without reading them (a zeroed
+    field's memory is only mapped when first read, page by page).
     """
 
     commodity: str
@@ -112,6 +117,7 @@ class CommodityRecords:
     price: FloatArray = field(default_factory=lambda: np.zeros(0))
     used_in_products: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
     substituted: FloatArray = field(default_factory=lambda: np.zeros((0, 0)))
+    unwritten: frozenset[str] = frozenset()
 
     @classmethod
     def empty(

@@ -19,6 +19,7 @@ from simulator.engine.day import Commodity, commodity_days, tier_days
 from simulator.engine.events import DayClock
 from simulator.engine.market import Market
 from simulator.engine.policy_book import PolicyBook
+from simulator.engine.policy_layout import RECORDS as POLICY_RECORDS
 from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords, Ledger, RunResult
 from simulator.engine.stockpiles import NationalStockpile, ReleaseRule
@@ -329,6 +330,10 @@ def _build(
     state.licensed = [k for k in state.controls if k.licence_queue is not None and k.links.size]
     if stockpiles or pools or transfers:
         state.policies = PolicyBook(market, record, stockpiles, pools, transfers)
+    else:
+        record.unwritten |= frozenset(POLICY_RECORDS)
+    if priced is None:
+        record.unwritten |= {"demand_forgone"}
     return state
 
 
