@@ -108,8 +108,10 @@ def market_columns(
     else:
         welfare = 0.5 * (np.maximum(premium, 0.0) @ forgone)
         forgone_total = forgone.sum(axis=0)
+    # A price that never left its base puts no premium on what was bought (finite: not read).
+    price_cost = premium @ rec.bought() if premium.any() else np.zeros(demand.shape[1])
     return {
         "economic_loss_usd": values_usd_per_unit * lost + welfare,
         "demand_forgone": forgone_total,
-        "price_cost_usd": premium @ rec.bought(),
+        "price_cost_usd": price_cost,
     }
