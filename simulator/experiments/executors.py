@@ -97,10 +97,13 @@ class Backend:
         How many tasks run at once.
     description : str
         Shown in progress and recorded in the manifest.
+    in_process : bool
+        Tasks run in this process, as they are submitted.
     """
 
     workers: int = 1
     description: str = ""
+    in_process: bool = False
 
     def start(self) -> None:
         """Start what can start before the batch is planned (nothing, unless overridden)."""
@@ -129,6 +132,7 @@ class InProcessBackend(Backend):
     def __init__(self) -> None:
         self.workers = 1
         self.description = "in-process"
+        self.in_process = True
 
     def open(self) -> Executor:
         return InProcessExecutor()

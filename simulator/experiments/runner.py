@@ -310,7 +310,9 @@ def _execute(
     No more chunks are in flight than there are workers, so a broken pool
     takes down only chunks that were running.  A chunk that was lost is a
     suspect and runs alone next time: a chunk that kills its worker every time
-    then uses up only its own tries, not its neighbours'.
+    then uses up only its own tries, not its neighbours'.  Workers in other
+    processes get their next chunks before this process writes the ones they
+    returned (a few milliseconds a chunk they would otherwise wait).
     """
     if not pending:
         return []
@@ -319,6 +321,14 @@ def _execute(
     tries: dict[tuple[str, int], int] = {}
     lost: list[LostChunk] = []
     in_flight: dict[Future[ChunkResult], tuple[Variant, int, int]] = {}
+
+    def fill() -> bool:
+        """Submit queued chunks while workers are free; False when the pool refused one."""
+        while queue and len(in_flight) < max(1, backend.workers):
+            if not submit(queue[-1]):
+                return False
+            queue.pop()
+        return True
 
     def submit(chunk: tuple[Variant, int, int]) -> bool:
         """Submit ``chunk``; False when the pool broke before it could take it."""
@@ -342,17 +352,14 @@ def _execute(
                     else:
                         refused = True
             else:
-                while queue and len(in_flight) < max(1, backend.workers):
-                    if not submit(queue[-1]):
-                        refused = True
-                        break
-                    queue.pop()
+                refused = not fill()
             if refused and not in_flight:
                 # The pool broke (a worker died) between two submissions: replace it.
                 executor = backend.reopen(executor)
                 continue
             finished, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             broken = False
+            returned: list[ChunkResult] = []
             for future in finished:
                 chunk = in_flight.pop(future)
                 variant, first, last = chunk
@@ -368,9 +375,13 @@ def _execute(
                         if progress is not None:
                             progress.advance(last - first + 1)
                     continue
+                returned.append(result)
+            if not (broken or suspects or backend.in_process):
+                fill()  # (a refusal is met at the top of the loop)
+            for result in returned:
                 writer.write(result)
                 if progress is not None:
-                    progress.advance(last - first + 1)
+                    progress.advance(result.last - result.first + 1)
             if broken:
                 # The chunks still in the broken pool are lost with it.
                 for future, chunk in in_flight.items():
