@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from simulator.analysis.market_metrics import MARKET_METRICS, calc_price_ratios, market_columns
 from simulator.analysis.metric_kernel import FIRST_SHORT, LAST_LOW, SHORTAGE_DAYS, scan_days
-from simulator.analysis.metrics import committed_cost
+from simulator.analysis.metrics import METRICS, committed_cost
 
 if TYPE_CHECKING:  # annotations only: the analysis of results must not load the engine
     from simulator.engine.records import CommodityRecords, RunResult
@@ -38,22 +38,7 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 ROW_ORDER: tuple[str, ...] = (
-    "shortfall",
-    "fill_rate",
-    "tts_days",
-    "ttr_days",
-    "peak_shortfall_rate",
-    "shortage_days",
-    "lost_days",
-    "min_coverage_days",
-    "stockpile_cost_usd",
-    "released",
-    "transfers_in",
-    "transfers_out",
-    "loans_outstanding",
-    "pool_level",
-    "pool_drawn",
-    "pool_paid",
+    *(m for m in METRICS if m != "economic_loss_usd" and m not in MARKET_METRICS),
     "economic_loss_usd",
     *MARKET_METRICS,
 )
