@@ -30,6 +30,13 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.errors import InputError, Issue, PathPart
+from simulator.model.balance import (
+    BALANCE_RTOL,
+    Imbalance,
+    imbalance_issue,
+    imbalances,
+    transit_issues,
+)
 from simulator.model.countries import ISO3166_ALPHA3, country_code_hint
 from simulator.model.distributions import (
     RandomQuantity,
@@ -44,26 +51,10 @@ from simulator.model.scenario import Commodity, Expansion, Scenario
 
 __all__ = ["BALANCE_RTOL", "CommodityNetwork", "Imbalance", "TradeNetwork"]
 
-BALANCE_RTOL = 1e-6
-"""Relative tolerance of the balance check, as a share of supply (production + imports)."""
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class Imbalance:
-    """A country whose baseline does not balance: ``gap = supply - use`` (units/yr)."""
-
-    commodity: str
-    country: str
-    supply_per_year: float
-    use_per_year: float
-
-    @property
-    def gap(self) -> float:
-        return self.supply_per_year - self.use_per_year
 
 
 @dataclass(frozen=True, eq=False)
@@ -308,18 +299,18 @@ class TradeNetwork:
         reconciliations: list[Imbalance] = []
         for commodity in scenario.commodities:
             g = graphs.get(commodity, nx.DiGraph())
-            imbalances = _imbalances(commodity, g)
-            if imbalances and scenario.reconcile:
-                for imb in imbalances:
+            found = imbalances(commodity, g)
+            if found and scenario.reconcile:
+                for imb in found:
                     new_demand = g.nodes[imb.country]["demand_per_year"] + imb.gap
                     if new_demand < 0:
-                        issues.append(_imbalance_issue(g, imb, "cannot be reconciled: "))
+                        issues.append(imbalance_issue(g, imb, "cannot be reconciled: "))
                         continue
                     g.nodes[imb.country]["demand_per_year"] = new_demand
                     reconciliations.append(imb)
             else:
-                issues += [_imbalance_issue(g, imb) for imb in imbalances]
-            issues += _transit_issues(commodity, g)
+                issues += [imbalance_issue(g, imb) for imb in found]
+            issues += transit_issues(commodity, g)
             commodities[commodity] = _arrays(commodity, g, scenario.commodities[commodity])
         if issues:
             raise InputError(issues)
@@ -340,44 +331,6 @@ def _lead_time_issue(q: RandomQuantity) -> str | None:
     ``truncate: true``; it is never clipped silently.
     """
     return range_issue(q, LEAD_TIME_DAYS)
-
-
-def _imbalances(commodity: str, g: nx.DiGraph) -> list[Imbalance]:
-    out: list[Imbalance] = []
-    for country, attrs in g.nodes(data=True):
-        imports = sum(d["flow_per_year"] for _, _, d in g.in_edges(country, data=True))
-        exports = sum(d["flow_per_year"] for _, _, d in g.out_edges(country, data=True))
-        supply = attrs["production_per_year"] + imports
-        use = attrs["demand_per_year"] + exports
-        if abs(supply - use) > BALANCE_RTOL * max(supply, use, 1e-12):
-            out.append(Imbalance(commodity, country, supply, use))
-    return out
-
-
-def _imbalance_issue(g: nx.DiGraph, imb: Imbalance, prefix: str = "") -> Issue:
-    return Issue(
-        g.nodes[imb.country]["path"],
-        f"{prefix}{imb.country} ({imb.commodity}) does not balance: production + imports ="
-        f" {imb.supply_per_year:g} but demand + exports = {imb.use_per_year:g}"
-        f" (gap {imb.gap:+g} per year); fix the figures or set reconcile: true",
-    )
-
-
-def _transit_issues(commodity: str, g: nx.DiGraph) -> list[Issue]:
-    issues = []
-    for country, attrs in g.nodes(data=True):
-        exports = sum(d["flow_per_year"] for _, _, d in g.out_edges(country, data=True))
-        production = attrs["production_per_year"]
-        if exports > production * (1 + BALANCE_RTOL) + 1e-12:
-            issues.append(
-                Issue(
-                    attrs["path"],
-                    f"{country} ({commodity}) exports {exports:g} per year but produces only"
-                    f" {production:g}; the model has no transit trade: link re-exports"
-                    " from the producer",
-                )
-            )
-    return issues
 
 
 def _arrays(commodity: str, g: nx.DiGraph, spec: Commodity) -> CommodityNetwork:
