@@ -104,7 +104,7 @@ def market_columns(
         lost = (demand * depth**exponent).sum(axis=0)
     premium = rec.price - rec.base_price
     if "demand_forgone" in rec.unwritten:  # 0, and not read (see CommodityRecords.unwritten)
-        welfare = forgone_total = np.zeros(demand.shape[1])
+        welfare, forgone_total = np.zeros(demand.shape[1]), np.zeros(demand.shape[1])
     else:
         welfare = 0.5 * (np.maximum(premium, 0.0) @ forgone)
         forgone_total = forgone.sum(axis=0)
