@@ -13,8 +13,11 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -29,6 +32,7 @@ from simulator.experiments import (
     load_results,
     run_batch,
 )
+from simulator.experiments.runner import MAX_TRIES
 
 pytestmark = pytest.mark.slow
 
@@ -94,6 +98,76 @@ def test_a_dead_worker_is_replaced_and_its_chunks_rerun(tmp_path: Path) -> None:
     _, reference, _ = load_results(tmp_path / "reference")
     _, survived, _ = load_results(tmp_path / "killed")
     pd.testing.assert_frame_equal(canonical(reference), canonical(survived), check_exact=True)
+
+
+class _DeadlyChunk(ProcessPoolBackend):
+    """A two-worker pool in which one chunk kills its worker (``os._exit``) every time it runs.
+
+    Each pool is real; only the call submitted for that chunk is replaced, as
+    if its data crashed the compiled code.  ``submitted`` counts every
+    submission of each chunk.
+    """
+
+    def __init__(self, deadly: tuple[str, int]) -> None:
+        super().__init__(2)
+        self.deadly = deadly
+        self.submitted: Counter[tuple[str, int]] = Counter()
+        self.opened = 0
+
+    def open(self) -> Executor:
+        self.opened += 1
+        return _Deadly(super().open(), self)
+
+
+class _Deadly(Executor):
+    def __init__(self, pool: Executor, backend: _DeadlyChunk) -> None:
+        self.pool = pool
+        self.backend = backend
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        task = args[0]
+        key = (task.variant, task.first)
+        if key == self.backend.deadly:
+            future = self.pool.submit(os._exit, 1)  # raises before counting if the pool broke
+        else:
+            future = self.pool.submit(fn, *args, **kwargs)
+        self.backend.submitted[key] += 1
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def test_a_chunk_that_kills_its_worker_every_time_uses_up_only_its_own_tries(
+    tmp_path: Path,
+) -> None:
+    """The deadly chunk is lost after MAX_TRIES; every other chunk is written, as in one process.
+
+    Chunks in the broken pool with it (running, or waiting in the pool's
+    queue) lose one try and run alone, so none is submitted more than twice.
+    """
+    plan = load_plan(kj_pooling(tmp_path, replications=12))
+    run_batch(plan, tmp_path / "reference", chunk_size=2)
+    backend = _DeadlyChunk(("pooled", 4))
+    result = run_batch(plan, tmp_path / "deadly", backend=backend, chunk_size=2)
+
+    assert backend.submitted[("pooled", 4)] == MAX_TRIES
+    others = {k: n for k, n in backend.submitted.items() if k != ("pooled", 4)}
+    assert len(others) == 3 * 6 - 1  # three variants of six chunks
+    assert max(others.values()) <= 2
+    assert backend.opened == 1 + MAX_TRIES  # a fresh pool after each death
+    assert not result.ok
+    assert [(f["variant"], f["replication"]) for f in result.failures] == [
+        ("pooled", 4),
+        ("pooled", 5),
+    ]
+    assert all(f"lost {MAX_TRIES} times" in f["message"] for f in result.failures)
+    _, reference, _ = load_results(tmp_path / "reference")
+    _, survived, _ = load_results(tmp_path / "deadly")
+    lost = (reference["variant"] == "pooled") & reference["replication"].isin([4, 5])
+    pd.testing.assert_frame_equal(
+        canonical(reference[~lost]), canonical(survived), check_exact=True
+    )
 
 
 def _children(pid: int) -> list[int]:

@@ -167,10 +167,14 @@ def entry() -> None:
 
     :func:`main`, then the exit, sparing shutdown the collector's passes over
     what the command left alive (:func:`simulator.cli.collector.freeze_for_exit`).
+    A batch on a process pool has its fork server started first
+    (:func:`simulator.cli.pool_start.start_pool_early`).
     """
     from simulator.cli.collector import freeze_for_exit, own_process
+    from simulator.cli.pool_start import start_pool_early
 
     own_process()
+    start_pool_early(sys.argv[1:])
     code = main()
     freeze_for_exit()
     sys.exit(code)

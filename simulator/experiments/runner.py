@@ -307,12 +307,14 @@ def _execute(
 ) -> list[LostChunk]:
     """Run ``pending`` chunks; returns those lost for good (chunk, last error, tries).
 
-    No more chunks are in flight than there are workers, so a broken pool
-    takes down only chunks that were running.  A chunk that was lost is a
-    suspect and runs alone next time: a chunk that kills its worker every time
-    then uses up only its own tries, not its neighbours'.  Workers in other
-    processes get their next chunks before this process writes the ones they
-    returned (a few milliseconds a chunk they would otherwise wait).
+    A pool in other processes holds one chunk more than it has workers: the
+    spare waits in its queue, so a worker that finishes a chunk starts the
+    next at once instead of waiting for this process to hear of it and
+    submit one (about 6 ms a chunk).  Workers also get their next chunks
+    before this process writes the ones they returned.  A broken pool takes
+    down its running chunks and the waiting one; each chunk lost is a suspect
+    and runs alone next time, so a chunk that kills its worker every time
+    uses up only its own tries, and the others lose one try each.
     """
     if not pending:
         return []
@@ -321,10 +323,11 @@ def _execute(
     tries: dict[tuple[str, int], int] = {}
     lost: list[LostChunk] = []
     in_flight: dict[Future[ChunkResult], tuple[Variant, int, int]] = {}
+    spare = 0 if backend.in_process else 1
 
     def fill() -> bool:
-        """Submit queued chunks while workers are free; False when the pool refused one."""
-        while queue and len(in_flight) < max(1, backend.workers):
+        """Submit queued chunks while the pool has room; False when the pool refused one."""
+        while queue and len(in_flight) < max(1, backend.workers) + spare:
             if not submit(queue[-1]):
                 return False
             queue.pop()
