@@ -8,11 +8,12 @@ per row, so that a batch packs them straight into Arrow arrays
 
 The formulas are those of the ``calc_*`` functions of
 :mod:`simulator.analysis.metrics`, applied to all rows of a commodity at
-once.  Each daily series becomes a row of a C-ordered ``rows × days`` matrix
-(an importer's own series, or a coalition's: the sum of its members'), so
-every sum over the days runs over the same values in the same order as the
-one-row version and gives the same number; the arithmetic on the sums is
-the same IEEE operations in the same order, element by element.
+once.  The metrics read day by day (:mod:`simulator.analysis.metric_kernel`)
+come from the importers' columns of the records, read in place, and from
+each coalition's series (the sum of its members'); every sum over the days
+adds the same values in numpy's order, as the one-row version does, and
+gives the same number; the arithmetic on the sums is the same IEEE
+operations in the same order, element by element.
 """
 
 from __future__ import annotations
@@ -24,7 +25,21 @@ import numpy as np
 import numpy.typing as npt
 
 from simulator.analysis.market_metrics import MARKET_METRICS, calc_price_ratios, market_columns
-from simulator.analysis.metric_kernel import FIRST_SHORT, LAST_LOW, SHORTAGE_DAYS, scan_days
+from simulator.analysis.metric_kernel import (
+    FILL_RATE,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    LOST_DAYS,
+    MIN_COVERAGE,
+    PEAK_RATE,
+    SHORTAGE_DAYS,
+    SHORTFALL,
+    TTR,
+    TTR_MISSING,
+    TTS,
+    TTS_MISSING,
+    series_metrics,
+)
 from simulator.analysis.metrics import METRICS, committed_cost
 
 if TYPE_CHECKING:  # annotations only: the analysis of results must not load the engine
@@ -180,11 +195,6 @@ def _commodity_columns(
         for name in _GROUP_SERIES
     }
 
-    def stacked(name: str) -> FloatArray:
-        """``rows × days``: the importers' series, then the coalitions'."""
-        own: FloatArray = a[name].T[importers]
-        return np.concatenate([own, np.stack(series[name])]) if members else own
-
     def per_row(values: FloatArray, sums: list[float] | list[np.float64]) -> FloatArray:
         """An array over countries, taken at the importers, then ``sums`` for the coalitions."""
         own = values[importers]
@@ -211,10 +221,7 @@ def _commodity_columns(
     pool = per_row(rec.pool_size, [rec.pool_size[idx].sum() for idx in members])
     demand_per_day = per_row(rec.demand_per_day, [rec.demand_per_day[idx].sum() for idx in members])
     price, carrying = spec.price_usd_per_unit, spec.carrying_cost_per_year
-    values = _daily_metrics(
-        stacked("demand"), stacked("shortfall"), stacked("inventory"), demand_per_day, shock_day
-    )
-    missing = {name: values.pop(f"{name}_missing") for name in NULLABLE_METRICS}
+    values, missing = _daily_metrics(a, importers, series, demand_per_day, shock_day)
     values.update(
         stockpile_cost_usd=committed_cost(reserve + pool, totals["stocked"], price, carrying, days),
         released=totals["released"],
@@ -239,48 +246,50 @@ def _commodity_columns(
 
 
 def _daily_metrics(
-    d: FloatArray,
-    s: FloatArray,
-    inventory: FloatArray,
+    a: dict[str, FloatArray],
+    importers: IntArray,
+    series: dict[str, list[FloatArray]],
     demand_per_day: FloatArray,
     shock_day: int | None,
-) -> dict[str, npt.NDArray[Any]]:
-    """The metrics read from each row's demand ``d``, shortfall ``s`` and inventory, day by day.
+) -> tuple[dict[str, npt.NDArray[Any]], dict[str, BoolArray]]:
+    """The metrics read day by day: the importers' from the records ``a``, then the coalitions'.
 
-    ``tts_days_missing`` and ``ttr_days_missing`` say where those have no value.
+    :func:`~simulator.analysis.metric_kernel.series_metrics` reads every
+    country's column of the records in place (the importers' are kept), then
+    the coalitions' summed ``series``.  ``demand_per_day`` is per row.
+    Returns the values and, for :data:`NULLABLE_METRICS`, where there is none.
     """
-    rows, days = d.shape
-    rate = np.empty_like(d)
-    scan = np.empty((rows, 3), np.int64)
-    scan_days(d, s, rate, scan)  # the daily rates and the days that count, in one pass
-    shortfall = s.sum(axis=1)
-    demand = d.sum(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fill_rate = np.where(demand <= 0, 1.0, 1.0 - shortfall / demand)
-    tts = np.zeros(rows, np.int64)
-    ttr = np.zeros(rows, np.int64)
-    no_tts = np.ones(rows, np.bool_)
-    no_ttr = np.ones(rows, np.bool_)
-    if shock_day is not None:
-        first_short, last_low = scan[:, FIRST_SHORT], scan[:, LAST_LOW]
-        no_tts = first_short < 0
-        tts = np.where(no_tts, 0, np.maximum(first_short - shock_day, 0))
-        # Recovered within the horizon unless the fill rate is still low on the last day.
-        any_low = last_low >= 0
-        no_ttr = any_low & (last_low == days - 1)
-        ttr = np.where(any_low & ~no_ttr, np.maximum(last_low + 1 - shock_day, 0), 0)
-    return {
-        "shortfall": shortfall,
-        "fill_rate": fill_rate,
-        "tts_days": tts,
-        "tts_days_missing": no_tts,
-        "ttr_days": ttr,
-        "ttr_days_missing": no_ttr,
-        "peak_shortfall_rate": rate.max(axis=1, initial=0.0),
-        "shortage_days": scan[:, SHORTAGE_DAYS].copy(),
-        "lost_days": rate.sum(axis=1),
-        "min_coverage_days": np.min(inventory, axis=1, initial=np.inf) / demand_per_day,
+    shock = -1 if shock_day is None else shock_day
+    width = a["demand"].shape[1]
+    per_day = np.ones(width)  # a non-importer's coverage is computed, then dropped
+    per_day[importers] = demand_per_day[: importers.size]
+    floats = np.empty((FLOAT_COLUMNS, width))
+    ints = np.empty((INT_COLUMNS, width), np.int64)
+    series_metrics(a["demand"], a["shortfall"], a["inventory"], per_day, shock, floats, ints)
+    floats, ints = floats[:, importers], ints[:, importers]
+    if series["demand"]:
+        groups = len(series["demand"])
+        demand, shortfall, inventory = (  # days × coalitions
+            np.stack(series[n], axis=1) for n in ("demand", "shortfall", "inventory")
+        )
+        group_floats = np.empty((FLOAT_COLUMNS, groups))
+        group_ints = np.empty((INT_COLUMNS, groups), np.int64)
+        group_per_day = demand_per_day[importers.size :]
+        series_metrics(demand, shortfall, inventory, group_per_day, shock, group_floats, group_ints)
+        floats = np.concatenate([floats, group_floats], axis=1)
+        ints = np.concatenate([ints, group_ints], axis=1)
+    values: dict[str, npt.NDArray[Any]] = {
+        "shortfall": floats[SHORTFALL],
+        "fill_rate": floats[FILL_RATE],
+        "tts_days": ints[TTS],
+        "ttr_days": ints[TTR],
+        "peak_shortfall_rate": floats[PEAK_RATE],
+        "shortage_days": ints[SHORTAGE_DAYS],
+        "lost_days": floats[LOST_DAYS],
+        "min_coverage_days": floats[MIN_COVERAGE],
     }
+    missing = {"tts_days": ints[TTS_MISSING] == 1, "ttr_days": ints[TTR_MISSING] == 1}
+    return values, missing
 
 
 def _values_at_risk(scenario: Scenario, rec: CommodityRecords) -> FloatArray:
