@@ -167,16 +167,6 @@ def series_metrics(
                 v = inventory[t, c]
                 if lowest[c] == lowest[c] and (v != v or v < lowest[c]):  # NaN wins
                     lowest[c] = v
-            if size >= 8 and t == end:  # the partial sums are complete
-                for q in range(3):
-                    for c in range(width):
-                        parts[done, q, c] = (
-                            (partial[q, 0, c] + partial[q, 1, c])
-                            + (partial[q, 2, c] + partial[q, 3, c])
-                        ) + (
-                            (partial[q, 4, c] + partial[q, 5, c])
-                            + (partial[q, 6, c] + partial[q, 7, c])
-                        )
             if size < 8 or t >= end:
                 for c in range(width):
                     parts[done, 0, c] += shortfall[t, c]
@@ -194,16 +184,16 @@ def series_metrics(
                     partial[0, k, c] += shortfall[t, c]
                     partial[1, k, c] += demand[t, c]
                     partial[2, k, c] += rate[c]
-        if size >= 8 and end == start + size:  # no day left over
-            for q in range(3):
-                for c in range(width):
-                    parts[done, q, c] = (
-                        (partial[q, 0, c] + partial[q, 1, c])
-                        + (partial[q, 2, c] + partial[q, 3, c])
-                    ) + (
-                        (partial[q, 4, c] + partial[q, 5, c])
-                        + (partial[q, 6, c] + partial[q, 7, c])
-                    )
+            if size >= 8 and t == end - 1:  # the partial sums are complete
+                for q in range(3):
+                    for c in range(width):
+                        parts[done, q, c] = (
+                            (partial[q, 0, c] + partial[q, 1, c])
+                            + (partial[q, 2, c] + partial[q, 3, c])
+                        ) + (
+                            (partial[q, 4, c] + partial[q, 5, c])
+                            + (partial[q, 6, c] + partial[q, 7, c])
+                        )
         done += 1
     for c in range(width):
         total_short = 0.0 + parts[0, 0, c]  # add.reduce starts from its identity
