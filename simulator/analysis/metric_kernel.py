@@ -9,7 +9,8 @@ them and the last day of low fill.  It reads the records day by day, a day's
 row of every series at once, where the run wrote them: no ``rows × days``
 copy, and one call instead of some twenty NumPy calls a replication.
 
-Each number is the one NumPy gives, to the bit:
+Each number is the one NumPy gives, to the bit (a NaN is a NaN: which of
+two NaNs an addition keeps is not specified, in NumPy or in numba):
 
 - element-wise values use the same IEEE operations (numba is not asked for
   fast math);
