@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from simulator.engine import kernel
+from simulator.engine import rows
 from simulator.model.network import CommodityNetwork
 
 __all__ = ["DAYS_PER_YEAR", "MarketBaseline", "market_baseline", "on_way_at_baseline"]
@@ -60,29 +60,29 @@ def _baseline(network: CommodityNetwork) -> MarketBaseline:
     n, m = network.n_countries, network.n_links
     importer = network.link_importer
     flow = network.flow_per_year / DAYS_PER_YEAR
-    state = np.zeros((kernel.COUNTRY_ROWS, n))
-    demand = state[kernel.DEMAND]
+    state = np.zeros((rows.COUNTRY_ROWS, n))
+    demand = state[rows.DEMAND]
     demand[:] = network.demand_per_year / DAYS_PER_YEAR
-    state[kernel.CAPACITY] = network.capacity_per_year / DAYS_PER_YEAR
-    state[kernel.INVENTORY_TARGET] = network.inventory_days * demand
-    state[kernel.STOCK] = state[kernel.INVENTORY_TARGET]
-    state[kernel.IMPORT_FLOW] = np.bincount(importer, flow, n)
+    state[rows.CAPACITY] = network.capacity_per_year / DAYS_PER_YEAR
+    state[rows.INVENTORY_TARGET] = network.inventory_days * demand
+    state[rows.STOCK] = state[rows.INVENTORY_TARGET]
+    state[rows.IMPORT_FLOW] = np.bincount(importer, flow, n)
     has_demand = demand > 0
     domestic = np.maximum(network.domestic_supply_per_year / DAYS_PER_YEAR, 0.0)
     safe_demand = np.where(has_demand, demand, 1.0)
 
     # Supply lines: the m links, then each country's own producer supplying itself.
-    line_values = np.zeros((kernel.LINE_FLOAT_ROWS, m + n))
-    line_ints = np.zeros((kernel.LINE_INT_ROWS, m + n), dtype=np.int64)
-    line_values[kernel.SHARE] = np.concatenate(
+    line_values = np.zeros((rows.LINE_FLOAT_ROWS, m + n))
+    line_ints = np.zeros((rows.LINE_INT_ROWS, m + n), dtype=np.int64)
+    line_values[rows.SHARE] = np.concatenate(
         [flow / safe_demand[importer], np.where(has_demand, domestic / safe_demand, 0.0)]
     )
-    line_values[kernel.BASE] = np.concatenate([flow, domestic])
-    line_values[kernel.RAMP_DAYS, :m] = network.ramp_days
-    line_ints[kernel.SOURCE] = np.concatenate([network.link_exporter, np.arange(n)])
-    line_ints[kernel.DESTINATION] = np.concatenate([importer, np.arange(n)])
-    line_ints[kernel.CONTRACT_DAY] = -1
-    base_output = np.bincount(line_ints[kernel.SOURCE], line_values[kernel.BASE], n)
+    line_values[rows.BASE] = np.concatenate([flow, domestic])
+    line_values[rows.RAMP_DAYS, :m] = network.ramp_days
+    line_ints[rows.SOURCE] = np.concatenate([network.link_exporter, np.arange(n)])
+    line_ints[rows.DESTINATION] = np.concatenate([importer, np.arange(n)])
+    line_ints[rows.CONTRACT_DAY] = -1
+    base_output = np.bincount(line_ints[rows.SOURCE], line_values[rows.BASE], n)
     for a in (flow, state, line_values, line_ints, has_demand, base_output):
         a.flags.writeable = False
     return MarketBaseline(flow, state, line_values, line_ints, has_demand, base_output)
@@ -105,10 +105,10 @@ def on_way_at_baseline(
         longest = lead[0]
         for k in range(lead.shape[0]):
             longest = max(longest, lead[k])
-    pipeline = state[kernel.PIPELINE_TARGET]
+    pipeline = state[rows.PIPELINE_TARGET]
     for k in range(lead.shape[0]):
         pipeline[importer[k]] += flow[k] * lead[k]
-    state[kernel.TRADE_TRANSIT, :] = pipeline
+    state[rows.TRADE_TRANSIT, :] = pipeline
     calendar = np.zeros((longest + days_after, state.shape[1]))
     for k in range(lead.shape[0]):
         for day in range(lead[k]):

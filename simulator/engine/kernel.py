@@ -5,8 +5,8 @@ of those costs about a microsecond on arrays of a few dozen entries, which
 made the per-day overhead, not the arithmetic, the cost of a replication.
 The loops follow ``docs/model.md`` step by step; :class:`~simulator.engine.market.Market`
 is their only caller and keeps the state in a few matrices, whose rows are
-named in :mod:`simulator.engine.rows` (and imported here under the same
-names, which the rest of the engine reads as ``kernel.STOCK`` and so on).
+named in :mod:`simulator.engine.rows` (which the rest of the engine reads as
+``rows.STOCK`` and so on).
 
 Supply lines: indexes ``0 … m-1`` are the trade links, ``m … m+n-1`` each
 country's own producer supplying itself (source = destination = the country).
@@ -20,165 +20,44 @@ import numpy.typing as npt
 from simulator.engine.compiled import daily
 from simulator.engine.rerouting import open_lines, reroute_and_sum, sharing_ratios
 from simulator.engine.rows import (
-    APPROVED as APPROVED,
-)
-from simulator.engine.rows import (
-    APPROVED_IN as APPROVED_IN,
-)
-from simulator.engine.rows import (
-    BASE as BASE,
-)
-from simulator.engine.rows import (
-    CAPACITY as CAPACITY,
-)
-from simulator.engine.rows import (
-    CARRIED as CARRIED,
-)
-from simulator.engine.rows import (
-    CARRIED_DAYS as CARRIED_DAYS,
-)
-from simulator.engine.rows import (
-    COMMITTED as COMMITTED,
-)
-from simulator.engine.rows import (
-    COMMITTED_OUT as COMMITTED_OUT,
-)
-from simulator.engine.rows import (
-    CONTRACT_DAY as CONTRACT_DAY,
-)
-from simulator.engine.rows import (
-    CONTRACT_DELAY as CONTRACT_DELAY,
-)
-from simulator.engine.rows import (
-    COUNT as COUNT,
-)
-from simulator.engine.rows import (
-    COUNTRY_ROWS as COUNTRY_ROWS,
-)
-from simulator.engine.rows import (
-    COUNTRY_WORK_ROWS as COUNTRY_WORK_ROWS,
-)
-from simulator.engine.rows import (
-    CUT as CUT,
-)
-from simulator.engine.rows import (
-    DEMAND as DEMAND,
-)
-from simulator.engine.rows import (
-    DESTINATION as DESTINATION,
-)
-from simulator.engine.rows import (
-    EXTRA as EXTRA,
-)
-from simulator.engine.rows import (
-    IMPORT_FLOW as IMPORT_FLOW,
-)
-from simulator.engine.rows import (
-    INVENTORY_TARGET as INVENTORY_TARGET,
-)
-from simulator.engine.rows import (
-    LAST_SHORTFALL as LAST_SHORTFALL,
-)
-from simulator.engine.rows import (
-    LEAD as LEAD,
-)
-from simulator.engine.rows import (
-    LEAK as LEAK,
-)
-from simulator.engine.rows import (
-    LEAK_EXTRA as LEAK_EXTRA,
-)
-from simulator.engine.rows import (
-    LEAK_SHARE as LEAK_SHARE,
-)
-from simulator.engine.rows import (
-    LICENCE_REQUESTS as LICENCE_REQUESTS,
-)
-from simulator.engine.rows import (
-    LICENCE_TARGET as LICENCE_TARGET,
-)
-from simulator.engine.rows import (
-    LICENCE_TODAY as LICENCE_TODAY,
-)
-from simulator.engine.rows import (
-    LINE_FLOAT_ROWS as LINE_FLOAT_ROWS,
-)
-from simulator.engine.rows import (
-    LINE_INT_ROWS as LINE_INT_ROWS,
-)
-from simulator.engine.rows import (
-    LINE_WORK_ROWS as LINE_WORK_ROWS,
-)
-from simulator.engine.rows import (
-    MEMBER_RATIO as MEMBER_RATIO,
-)
-from simulator.engine.rows import (
-    MODE as MODE,
-)
-from simulator.engine.rows import (
-    ORDER as ORDER,
-)
-from simulator.engine.rows import (
-    OTHER_RATIO as OTHER_RATIO,
-)
-from simulator.engine.rows import (
-    PENDING as PENDING,
-)
-from simulator.engine.rows import (
-    PIPELINE_TARGET as PIPELINE_TARGET,
-)
-from simulator.engine.rows import (
-    POLICY_TRANSIT as POLICY_TRANSIT,
-)
-from simulator.engine.rows import (
-    QUOTA as QUOTA,
-)
-from simulator.engine.rows import (
-    RAMP_DAYS as RAMP_DAYS,
-)
-from simulator.engine.rows import (
-    REPLENISH_TARGET as REPLENISH_TARGET,
-)
-from simulator.engine.rows import (
-    REQUEST as REQUEST,
-)
-from simulator.engine.rows import (
-    RESTOCK as RESTOCK,
-)
-from simulator.engine.rows import (
-    SCALE as SCALE,
-)
-from simulator.engine.rows import (
-    SECOND as SECOND,
-)
-from simulator.engine.rows import (
-    SERVED_EXTRA as SERVED_EXTRA,
-)
-from simulator.engine.rows import (
-    SHARE as SHARE,
-)
-from simulator.engine.rows import (
-    SOURCE as SOURCE,
-)
-from simulator.engine.rows import (
-    SPARE as SPARE,
-)
-from simulator.engine.rows import (
-    STOCK as STOCK,
-)
-from simulator.engine.rows import (
-    TOTAL as TOTAL,
-)
-from simulator.engine.rows import (
-    TRADE_TRANSIT as TRADE_TRANSIT,
-)
-from simulator.engine.rows import (
-    UNMET_EXTRA as UNMET_EXTRA,
-)
-from simulator.engine.rows import (
-    UNMET_IN as UNMET_IN,
-)
-from simulator.engine.rows import (
+    APPROVED,
+    APPROVED_IN,
+    BASE,
+    CAPACITY,
+    COMMITTED,
+    COMMITTED_OUT,
+    CUT,
+    DEMAND,
+    DESTINATION,
+    EXTRA,
+    INVENTORY_TARGET,
+    LAST_SHORTFALL,
+    LEAK,
+    LEAK_SHARE,
+    LICENCE_REQUESTS,
+    LICENCE_TARGET,
+    LICENCE_TODAY,
+    MEMBER_RATIO,
+    MODE,
+    ORDER,
+    OTHER_RATIO,
+    PENDING,
+    PIPELINE_TARGET,
+    POLICY_TRANSIT,
+    QUOTA,
+    REPLENISH_TARGET,
+    REQUEST,
+    RESTOCK,
+    SCALE,
+    SECOND,
+    SERVED_EXTRA,
+    SHARE,
+    SOURCE,
+    SPARE,
+    STOCK,
+    TRADE_TRANSIT,
+    UNMET_EXTRA,
+    UNMET_IN,
     clear_row,
 )
 from simulator.engine.shipping import ship_day

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from simulator.engine import kernel
+from simulator.engine import kernel, rows
 from simulator.engine.baseline import market_baseline, on_way_at_baseline
 from simulator.engine.records import CommodityRecords
 from simulator.model.network import CommodityNetwork
@@ -72,18 +72,18 @@ class Market:
         # takes one argument); the attributes below are views of its rows and
         # are only ever updated in place.  It starts at the baseline's.
         self.state = baseline.state.copy()
-        rows = self.state
-        self.demand: FloatArray = rows[kernel.DEMAND]
-        self.capacity: FloatArray = rows[kernel.CAPACITY]
-        self.stock: FloatArray = rows[kernel.STOCK]
-        self.trade_transit: FloatArray = rows[kernel.TRADE_TRANSIT]
-        self.policy_transit: FloatArray = rows[kernel.POLICY_TRANSIT]
-        self.pending: FloatArray = rows[kernel.PENDING]
-        self.licence_target: FloatArray = rows[kernel.LICENCE_TARGET]
-        self.replenish_target: FloatArray = rows[kernel.REPLENISH_TARGET]
-        self._inventory_target: FloatArray = rows[kernel.INVENTORY_TARGET]
-        self.unmet_extra: FloatArray = rows[kernel.UNMET_EXTRA]
-        self.last_shortfall: FloatArray = rows[kernel.LAST_SHORTFALL]
+        state = self.state
+        self.demand: FloatArray = state[rows.DEMAND]
+        self.capacity: FloatArray = state[rows.CAPACITY]
+        self.stock: FloatArray = state[rows.STOCK]
+        self.trade_transit: FloatArray = state[rows.TRADE_TRANSIT]
+        self.policy_transit: FloatArray = state[rows.POLICY_TRANSIT]
+        self.pending: FloatArray = state[rows.PENDING]
+        self.licence_target: FloatArray = state[rows.LICENCE_TARGET]
+        self.replenish_target: FloatArray = state[rows.REPLENISH_TARGET]
+        self._inventory_target: FloatArray = state[rows.INVENTORY_TARGET]
+        self.unmet_extra: FloatArray = state[rows.UNMET_EXTRA]
+        self.last_shortfall: FloatArray = state[rows.LAST_SHORTFALL]
 
         # Per-country vectors that change during a run, but are no rows of the state.
         vectors = np.zeros((5, n))
@@ -105,30 +105,30 @@ class Market:
         # shipments and policy movements kept apart for the positions).
         lead = lead_time_days.astype(np.int64)
         days_after = horizon_days + max_extra_delay_days + 2  # after the longest lead
-        self.trade_calendar = on_way_at_baseline(rows, self.importer, self.flow, lead, days_after)
+        self.trade_calendar = on_way_at_baseline(state, self.importer, self.flow, lead, days_after)
         self.policy_calendar = np.zeros(self.trade_calendar.shape)
 
         # Supply lines: the m links, then each country's own producer supplying
         # itself (index m + i).  Float and integer attributes, one matrix each.
         self.line_values = baseline.line_values.copy()
         self.line_ints = baseline.line_ints.copy()
-        self.line_ints[kernel.LEAD, :m] = lead
-        self.line_ints[kernel.CONTRACT_DELAY, :m] = contracting_delay_days
-        self.lead = self.line_ints[kernel.LEAD, :m]
+        self.line_ints[rows.LEAD, :m] = lead
+        self.line_ints[rows.CONTRACT_DELAY, :m] = contracting_delay_days
+        self.lead = self.line_ints[rows.LEAD, :m]
         # Work space of the compiled daily step (overwritten every day).
         lines = m + n
-        self.line_work = np.zeros((kernel.LINE_WORK_ROWS, lines))
-        self.country_work = np.zeros((kernel.COUNTRY_WORK_ROWS, n))
+        self.line_work = np.zeros((rows.LINE_WORK_ROWS, lines))
+        self.country_work = np.zeros((rows.COUNTRY_WORK_ROWS, n))
         self.open_line = np.zeros(lines, dtype=np.bool_)
 
         # Export controls, per link (set by simulator.engine.controls): views of the line rows.
-        self.control_mode = self.line_ints[kernel.MODE, :m]
-        self.leak_extra_days = self.line_ints[kernel.LEAK_EXTRA, :m]
-        self.quota_per_day = self.line_values[kernel.QUOTA, :m]
-        self.leak_share = self.line_values[kernel.LEAK_SHARE, :m]
-        self.approved_today = self.line_values[kernel.APPROVED, :m]
-        self.licence_requests = self.line_values[kernel.LICENCE_REQUESTS, :m]
-        self.licence_today = self.line_ints[kernel.LICENCE_TODAY, :m]
+        self.control_mode = self.line_ints[rows.MODE, :m]
+        self.leak_extra_days = self.line_ints[rows.LEAK_EXTRA, :m]
+        self.quota_per_day = self.line_values[rows.QUOTA, :m]
+        self.leak_share = self.line_values[rows.LEAK_SHARE, :m]
+        self.approved_today = self.line_values[rows.APPROVED, :m]
+        self.licence_requests = self.line_values[rows.LICENCE_REQUESTS, :m]
+        self.licence_today = self.line_ints[rows.LICENCE_TODAY, :m]
         self.approvals_waiting = False
         self.link_controls: dict[int, list[ExportControl]] = {}
         self.priority_importers = np.zeros(n, dtype=np.bool_)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.engine import kernel
+from simulator.engine import rows
 from simulator.engine.compiled import daily
 from simulator.engine.policy_layout import (
     ACCOUNTS,
@@ -121,25 +121,25 @@ def _reserve_release(
 ) -> None:  # fmt: skip
     """Step 6 of national reserve ``s`` (rule ``s``)."""
     i = country[s]
-    demand = state[kernel.DEMAND, i]
+    demand = state[rows.DEMAND, i]
     if demand <= 0:
         return
-    target = state[kernel.INVENTORY_TARGET, i]
+    target = state[rows.INVENTORY_TARGET, i]
     if rule_ints[s, BY_SHORTFALL]:
-        triggered = state[kernel.LAST_SHORTFALL, i] > EPS
+        triggered = state[rows.LAST_SHORTFALL, i] > EPS
     else:
-        triggered = state[kernel.STOCK, i] / demand < rule_coverage[s]  # NaN (no trigger): false
+        triggered = state[rows.STOCK, i] / demand < rule_coverage[s]  # NaN (no trigger): false
     _observe(s, day, triggered, rule_ints, delays)
-    if rule_ints[s, RELEASING] and state[kernel.STOCK, i] >= target + demand:
+    if rule_ints[s, RELEASING] and state[rows.STOCK, i] >= target + demand:
         rule_ints[s, SPELL_START] = -1  # back at target after today's use: stand down
         rule_ints[s, RELEASING] = 0
     if not rule_ints[s, RELEASING]:
         return
-    need = target + demand - state[kernel.STOCK, i]
+    need = target + demand - state[rows.STOCK, i]
     quantity = min(values[s, MAX_RELEASE], values[s, LEVEL] - values[s, FLOOR], max(need, 0.0))
     if quantity > 0:
         values[s, LEVEL] -= quantity
-        state[kernel.STOCK, i] += quantity
+        state[rows.STOCK, i] += quantity
         records[R_RELEASED][day, i] += quantity
 
 
@@ -154,8 +154,8 @@ def _in_need(
 ) -> bool:
     """Whether member ``j`` of a joint stockpile (rule ``r``) is below its trigger today."""
     if rule_ints[r, BY_SHORTFALL]:
-        return bool(state[kernel.LAST_SHORTFALL, j] > EPS)
-    coverage = state[kernel.STOCK, j] / state[kernel.DEMAND, j] if has_demand[j] else np.inf
+        return bool(state[rows.LAST_SHORTFALL, j] > EPS)
+    coverage = state[rows.STOCK, j] / state[rows.DEMAND, j] if has_demand[j] else np.inf
     threshold = 0.0 if np.isnan(rule_coverage[r]) else rule_coverage[r]
     return bool(coverage < threshold)
 
@@ -178,9 +178,9 @@ def _pool_release(
     for a in range(k):
         j = members[p, a]
         any_need = any_need or _in_need(r, j, state, has_demand, rule_ints, rule_coverage)
-        demand = state[kernel.DEMAND, j] if has_demand[j] else 1.0
-        coverage = state[kernel.STOCK, j] / demand if has_demand[j] else np.inf
-        if not coverage >= state[kernel.INVENTORY_TARGET, j] / demand:
+        demand = state[rows.DEMAND, j] if has_demand[j] else 1.0
+        coverage = state[rows.STOCK, j] / demand if has_demand[j] else np.inf
+        if not coverage >= state[rows.INVENTORY_TARGET, j] / demand:
             settled = False
     _observe(r, day, any_need, rule_ints, delays)
     if rule_ints[r, RELEASING] and not any_need and settled:
@@ -202,10 +202,10 @@ def _pool_release(
         eligible = in_need[a] and (ints[p, HOST_HONOURS] == 1 or j == ints[p, LOCATION])
         if eligible and has_demand[j]:
             gap = (
-                days * state[kernel.DEMAND, j]
-                + state[kernel.DEMAND, j]
-                - state[kernel.STOCK, j]
-                - state[kernel.POLICY_TRANSIT, j]
+                days * state[rows.DEMAND, j]
+                + state[rows.DEMAND, j]
+                - state[rows.STOCK, j]
+                - state[rows.POLICY_TRANSIT, j]
             )
             needs[a] = max(gap, 0.0)
         total_need += needs[a]
@@ -292,12 +292,12 @@ def policy_replenish(
     n = state.shape[1]
     if refilling:  # the stock before the refills, then what they took from it
         for j in range(n):
-            stocked[day, j] = state[kernel.STOCK, j]
+            stocked[day, j] = state[rows.STOCK, j]
     _refill_reserves(day, state, book, records)
     _refill_pools(day, state, book, records)
     if refilling:
         for j in range(n):
-            stocked[day, j] = stocked[day, j] - state[kernel.STOCK, j]
+            stocked[day, j] = stocked[day, j] - state[rows.STOCK, j]
     for t in range(book[TR_COUNT].shape[0]):
         repay(
             t, day, state, book[TR_MEMBERS], book[TR_COUNT], book[TR_INTS], book[LOANS],
@@ -326,10 +326,10 @@ def _refill_reserves(day: int, state: FloatArray, book: Book, records: Records) 
     for s in range(country.shape[0]):
         i = country[s]
         if not _armed(s, rule_ints) and v[s, REPLENISH] > 0 and v[s, LEVEL] < v[s, SIZE]:
-            surplus = state[kernel.STOCK, i] - state[kernel.INVENTORY_TARGET, i]
+            surplus = state[rows.STOCK, i] - state[rows.INVENTORY_TARGET, i]
             quantity = min(v[s, REPLENISH], v[s, SIZE] - v[s, LEVEL], max(surplus, 0.0))
             if quantity > 0:
-                state[kernel.STOCK, i] -= quantity
+                state[rows.STOCK, i] -= quantity
                 v[s, LEVEL] += quantity
         strategic[day, i] += v[s, LEVEL]
 
@@ -352,10 +352,10 @@ def _refill_pools(day: int, state: FloatArray, book: Book, records: Records) -> 
             moved_total = 0.0
             for a in range(k):
                 j = members[p, a]
-                surplus = max(state[kernel.STOCK, j] - state[kernel.INVENTORY_TARGET, j], 0.0)
+                surplus = max(state[rows.STOCK, j] - state[rows.INVENTORY_TARGET, j], 0.0)
                 part = _payer_part(p, a, owed_total, book[POOL_INTS], shares, owed)
                 moved = np_minimum(part * step, surplus)
-                state[kernel.STOCK, j] -= moved
+                state[rows.STOCK, j] -= moved
                 moved_total += moved
                 accounts[p, a] += moved
                 owed[p, a] = max(owed[p, a] - moved, 0.0)
@@ -370,13 +370,13 @@ def _refill_pools(day: int, state: FloatArray, book: Book, records: Records) -> 
 def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
     """Each country's replenishment target: reserve and pool refills, loans to buy back."""
     for j in range(state.shape[1]):
-        state[kernel.REPLENISH_TARGET, j] = 0.0
+        state[rows.REPLENISH_TARGET, j] = 0.0
     rule_ints = book[RULE_STATE]
     country, v = book[RES_COUNTRY], book[RES_VALUES]
     for s in range(country.shape[0]):
         if not _armed(s, rule_ints) and v[s, REPLENISH] > 0:
             step = min(v[s, SIZE] - v[s, LEVEL], v[s, REPLENISH] * tau)
-            state[kernel.REPLENISH_TARGET, country[s]] += step
+            state[rows.REPLENISH_TARGET, country[s]] += step
     members, count, pv = book[POOL_MEMBERS], book[POOL_COUNT], book[POOL_VALUES]
     for p in range(count.shape[0]):
         if not _armed(country.shape[0] + p, rule_ints) and pv[p, REPLENISH] > 0:
@@ -385,7 +385,7 @@ def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
             step = min(pv[p, SIZE] - pv[p, LEVEL], pv[p, REPLENISH] * tau)
             for a in range(k):
                 part = _payer_part(p, a, owed_total, book[POOL_INTS], book[SHARES], book[OWED])
-                state[kernel.REPLENISH_TARGET, members[p, a]] += part * step
+                state[rows.REPLENISH_TARGET, members[p, a]] += part * step
     loans, tr_members, tr_ints = book[LOANS], book[TR_MEMBERS], book[TR_INTS]
     for t in range(book[TR_COUNT].shape[0]):
         if tr_ints[t, LOAN]:
@@ -394,7 +394,7 @@ def policy_targets(state: FloatArray, tau: float, book: Book) -> None:
                 owed_b = 0.0
                 for lender in range(k):
                     owed_b += loans[t, lender, b]
-                state[kernel.REPLENISH_TARGET, tr_members[t, b]] += owed_b
+                state[rows.REPLENISH_TARGET, tr_members[t, b]] += owed_b
 
 
 @daily(inline=True)

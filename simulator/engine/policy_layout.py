@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from simulator.engine import kernel
+from simulator.engine import rows
 from simulator.engine.compiled import daily
 
 FloatArray = npt.NDArray[np.float64]
@@ -105,10 +105,10 @@ def send(
 ) -> None:
     """A policy movement leaves today and arrives in ``delay`` days (at once if 0)."""
     if delay <= 0:
-        state[kernel.STOCK, country] += quantity
+        state[rows.STOCK, country] += quantity
         return
     policy_calendar[day + delay, country] += quantity
-    state[kernel.POLICY_TRANSIT, country] += quantity
+    state[rows.POLICY_TRANSIT, country] += quantity
 
 
 @daily()

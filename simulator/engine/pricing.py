@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from simulator.engine import kernel
+from simulator.engine import rows
 from simulator.engine.compiled import daily
 from simulator.engine.records import CommodityRecords
 from simulator.model.market_spec import CommodityMarket
@@ -84,7 +84,7 @@ def open_day(
     n = base_demand.shape[0]
     for j in range(n):
         d = base_demand[j] * factor
-        state[kernel.DEMAND, j] = d
+        state[rows.DEMAND, j] = d
         demand_record[day, j] = d
         forgone_record[day, j] = base_demand[j] - d
 
@@ -117,7 +117,7 @@ def open_day(
             elif a > wanted:
                 a = max(a - step, wanted)
             ceiling[i] = a
-        state[kernel.CAPACITY, i] = ceiling[i]
+        state[rows.CAPACITY, i] = ceiling[i]
 
 
 @daily(error_model="python")
@@ -139,7 +139,7 @@ def unserved_share(
     ordered = 0.0
     unserved = 0.0
     for j in range(state.shape[1]):
-        o = state[kernel.DEMAND, j]
+        o = state[rows.DEMAND, j]
         q = imports_record[day, j] + production_record[day, j] - exports_record[day, j]
         ordered += o
         if o - q > TOLERANCE * o:
@@ -153,8 +153,8 @@ def inventory_gap_share(state: FloatArray) -> float:
     wanted = 0.0
     missing = 0.0
     for j in range(state.shape[1]):
-        t = state[kernel.INVENTORY_TARGET, j]
-        s = state[kernel.STOCK, j]
+        t = state[rows.INVENTORY_TARGET, j]
+        s = state[rows.STOCK, j]
         wanted += t
         if t - s > TOLERANCE * t:
             missing += t - s
@@ -207,13 +207,13 @@ class WorldPrice:
         self.price_state[PRICE] = base_price
         self.price_state[INVEST_DAY] = -1.0
         self.state = state
-        self.base_demand = state[kernel.DEMAND].copy()
+        self.base_demand = state[rows.DEMAND].copy()
         self.base_output = base_output
         self.physical = physical
         self.ceiling = np.minimum(base_output, physical)
         self.grows = ~controlling & (physical > 0)
         self.world_output = float(base_output.sum())  # units/day
-        state[kernel.CAPACITY] = self.ceiling
+        state[rows.CAPACITY] = self.ceiling
 
     @property
     def price(self) -> float:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from simulator.engine import kernel, policy_kernel, pricing
+from simulator.engine import kernel, policy_kernel, pricing, rows
 from simulator.engine.compiled import daily
 from simulator.engine.policy_layout import Book, Records
 
@@ -152,7 +152,7 @@ def advance_span(
             open_line,
         )
         if approvals:  # licences approved for the first day have shipped
-            line_values[kernel.APPROVED, :] = 0.0
+            line_values[rows.APPROVED, :] = 0.0
             approvals = False
         if priced:
             price_state[pricing.UNSERVED] = pricing.unserved_share(
@@ -164,7 +164,7 @@ def advance_span(
             return day
         for i in range(n):  # expansion watches: a day more (or less) of unmet requests
             if watching[i]:
-                streak[i] = streak[i] + 1 if state[kernel.UNMET_EXTRA, i] > _EPS else 0
+                streak[i] = streak[i] + 1 if state[rows.UNMET_EXTRA, i] > _EPS else 0
         if ramping:
             for i in range(n):
                 physical[i] = min(physical[i] + ramp_per_day[i], capacity_ceiling[i])
@@ -176,9 +176,9 @@ def advance_span(
         if has_policies:
             policy_kernel.policy_replenish(day, state, book, policy_calendar, policy_records)
         for j in range(n):  # step 9
-            inventory[day, j] = state[kernel.STOCK, j]
-            in_transit[day, j] = state[kernel.TRADE_TRANSIT, j]
-            policy_in_transit[day, j] = state[kernel.POLICY_TRANSIT, j]
+            inventory[day, j] = state[rows.STOCK, j]
+            in_transit[day, j] = state[rows.TRADE_TRANSIT, j]
+            policy_in_transit[day, j] = state[rows.POLICY_TRANSIT, j]
         if priced:
             price_state[pricing.INVENTORY_GAP] = pricing.inventory_gap_share(state)
     return end_day
@@ -190,6 +190,6 @@ def _state_event(
 ) -> bool:
     """Whether a supplier's unmet extra requests reach its expansion's sustain time today."""
     for i in range(state.shape[1]):
-        if watching[i] and state[kernel.UNMET_EXTRA, i] > _EPS and streak[i] + 1 >= sustain[i]:
+        if watching[i] and state[rows.UNMET_EXTRA, i] > _EPS and streak[i] + 1 >= sustain[i]:
             return True
     return False

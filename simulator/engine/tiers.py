@@ -47,7 +47,7 @@ import networkx as nx
 import numpy as np
 import numpy.typing as npt
 
-from simulator.engine import kernel
+from simulator.engine import rows
 from simulator.engine.market import Market
 from simulator.engine.pricing import WorldPrice
 from simulator.engine.records import CommodityRecords
@@ -187,7 +187,7 @@ class CommodityTier:
         """Before steps 1–5: the output ceiling the inputs allow (capacity row, for today)."""
         if not self.uses:
             return
-        capacity = self.market.state[kernel.CAPACITY]
+        capacity = self.market.state[rows.CAPACITY]
         self.ceiling = capacity[self.producers].copy()
         limit = self.ceiling.copy()
         for use in self.uses:
@@ -209,7 +209,7 @@ class CommodityTier:
         if not self.uses:
             return
         state = self.market.state
-        state[kernel.CAPACITY, self.producers] = self.ceiling
+        state[rows.CAPACITY, self.producers] = self.ceiling
         made = self.record.arrays["production"][day, self.producers]
         for use in self.uses:
             source = self.inputs[use.commodity]
@@ -220,7 +220,7 @@ class CommodityTier:
             stock[use.at] = after
             source.used_today[use.at] += before - after
             source.record.substituted[day, use.at] += need - (before - after)
-        wanted = made + state[kernel.UNMET_EXTRA, self.producers]
+        wanted = made + state[rows.UNMET_EXTRA, self.producers]
         self.plan = np.maximum(self.base, np.minimum(self.ceiling, wanted))
 
 
@@ -278,13 +278,13 @@ def build_tiers(
         for name in needed:
             k = tier(name)
             k_index = k.market.countries
-            rows, at, per_unit, share, delay, ramp = [], [], [], [], [], []
+            uses_at, at, per_unit, share, delay, ramp = [], [], [], [], [], []
             for row, (country, recipe) in enumerate(entries):
                 if name not in recipe.inputs:
                     continue
                 a = float(recipe.inputs[name])
                 i = k_index.index(country)
-                rows.append(row)
+                uses_at.append(row)
                 at.append(i)
                 per_unit.append(a)
                 use0 = a * p.base[row]
@@ -298,13 +298,13 @@ def build_tiers(
                 delay.append(0 if spec is None else _delay(spec.delay_days, label, streams, drawn))
             use = _Use(
                 name,
-                np.array(rows, dtype=np.int64),
+                np.array(uses_at, dtype=np.int64),
                 np.array(at, dtype=np.int64),
                 np.array(per_unit),
                 np.array(share),
                 np.array(delay, dtype=np.int64),
                 np.array(ramp),
-                np.full(len(rows), -1, dtype=np.int64),
+                np.full(len(uses_at), -1, dtype=np.int64),
             )
             p.uses.append(use)
             p.inputs[name] = k

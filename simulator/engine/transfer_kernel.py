@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from simulator.engine import kernel
+from simulator.engine import rows
 from simulator.engine.compiled import daily
 from simulator.engine.policy_layout import (
     AVAILABLE,
@@ -41,7 +41,7 @@ def _receives(
 ) -> bool:  # fmt: skip
     """Whether member ``a`` of agreement ``t`` is below the trigger (and may receive) today."""
     j = members[t, a]
-    coverage = state[kernel.STOCK, j] / state[kernel.DEMAND, j] if has_demand[j] else np.inf
+    coverage = state[rows.STOCK, j] / state[rows.DEMAND, j] if has_demand[j] else np.inf
     below = bool(coverage < values[t, TRIGGER])
     if ints[t, RECIPROCAL]:
         below = below and bool(honours[t, a])
@@ -79,11 +79,11 @@ def transfer(
             continue
         country = members[t, r]
         need = (
-            state[kernel.INVENTORY_TARGET, country]
-            + state[kernel.DEMAND, country]
-            - state[kernel.STOCK, country]
+            state[rows.INVENTORY_TARGET, country]
+            + state[rows.DEMAND, country]
+            - state[rows.STOCK, country]
         )
-        need -= state[kernel.POLICY_TRANSIT, country]
+        need -= state[rows.POLICY_TRANSIT, country]
         if need <= EPS:
             continue
         total_available = 0.0
@@ -92,7 +92,7 @@ def transfer(
             available[d] = 0.0
             if honours[t, d] and d != r:
                 available[d] = max(
-                    state[kernel.STOCK, j] - state[kernel.DEMAND, j] * (1 + values[t, DONOR_FLOOR]),
+                    state[rows.STOCK, j] - state[rows.DEMAND, j] * (1 + values[t, DONOR_FLOOR]),
                     0.0,
                 )
             total_available += available[d]
@@ -103,7 +103,7 @@ def transfer(
             if ints[t, SPARE_STOCK]:
                 weight[d] = available[d]
             else:
-                weight[d] = state[kernel.DEMAND, members[t, d]] if available[d] > 0 else 0.0
+                weight[d] = state[rows.DEMAND, members[t, d]] if available[d] > 0 else 0.0
             total_weight += weight[d]
         if total_weight <= EPS:
             continue
@@ -112,7 +112,7 @@ def transfer(
             if not q > EPS:
                 continue
             j = members[t, d]
-            state[kernel.STOCK, j] -= q
+            state[rows.STOCK, j] -= q
             send(day, ints[t, T_LEAD], country, q, state, policy_calendar)
             transfers_out[day, j] += q
             transfers_in[day, country] += q
@@ -155,11 +155,11 @@ def repay(
         if not owed[b] > EPS:
             continue
         country = members[t, b]
-        surplus = state[kernel.STOCK, country] - state[kernel.INVENTORY_TARGET, country]
+        surplus = state[rows.STOCK, country] - state[rows.INVENTORY_TARGET, country]
         if surplus <= EPS:
             continue
         pay = min(surplus, owed[b])
-        state[kernel.STOCK, country] -= pay
+        state[rows.STOCK, country] -= pay
         for lender in range(k):
             part = loans[t, lender, b] * (pay / owed[b])
             loans[t, lender, b] -= part
