@@ -12,6 +12,8 @@
   the manifest after every chunk would grow with it.  On resume every chunk
   already written is checked against its record (:func:`chunk_problem`); a
   truncated, corrupt or unrecorded one is recomputed.
+* :func:`discard_untrusted` — on resume, every written chunk whose files do
+  not match their records is removed (with a message), so it runs again.
 * :func:`completeness_problems` — what a reader of the folder must know before
   trusting it: a batch that did not complete, variants with fewer
   replications than planned, missing chunk files.
@@ -24,14 +26,19 @@ import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
 
 from simulator.experiments.store import JOURNAL
+
+if TYPE_CHECKING:
+    from simulator.experiments.plan import Variant
+    from simulator.experiments.store import ResultsLayout
 
 __all__ = [
     "JOURNAL",
@@ -40,6 +47,7 @@ __all__ = [
     "batch_lock",
     "chunk_problem",
     "completeness_problems",
+    "discard_untrusted",
     "file_record",
     "missing_chunks",
 ]
@@ -161,6 +169,46 @@ class ChunkJournal:
         """Start an empty journal (a folder being cleared)."""
         self.records.clear()
         self.path.unlink(missing_ok=True)
+
+
+def discard_untrusted(
+    layout: ResultsLayout,
+    journal: ChunkJournal,
+    chunks: Iterable[tuple[Variant, int, int]],
+    daily: bool,
+    log: Callable[[str], None] | None,
+) -> None:
+    """Remove every written chunk whose files do not match their records, so it runs again.
+
+    A chunk's files are its summary and, with ``daily``, its daily rows; each
+    is checked against ``journal`` (:func:`chunk_problem`).  The first problem
+    found is told to ``log`` (else printed to stderr as a warning), and the
+    chunk's files, records and failures are removed.
+    """
+    for variant, first, last in chunks:
+        summary = layout.summary(variant.name, first, last)
+        if not summary.exists():
+            continue
+        files = [summary]
+        if daily:
+            files.append(layout.daily(variant.name, first, last))
+        problems = [(f, journal.problem(f)) for f in files]
+        bad = [(f, p) for f, p in problems if p is not None]
+        if not bad:
+            continue
+        file, problem = bad[0]
+        message = (
+            f"chunk {first}-{last} of variant {variant.name}: {file.relative_to(layout.out)}:"
+            f" {problem}; recomputing it"
+        )
+        if log is not None:
+            log(message)
+        else:
+            print(f"warning: {message}", file=sys.stderr)
+        for path in (summary, layout.daily(variant.name, first, last)):
+            path.unlink(missing_ok=True)
+            journal.forget(path)
+        layout.chunk_failures(variant.name, first, last).unlink(missing_ok=True)
 
 
 def missing_chunks(out: Path, manifest: Mapping[str, Any]) -> list[str]:

@@ -16,7 +16,6 @@ command that reproduces it.
 from __future__ import annotations
 
 import contextlib
-import sys
 import time
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from simulator.experiments.executors import Backend, InProcessBackend
-from simulator.experiments.integrity import ChunkJournal, batch_lock
+from simulator.experiments.integrity import ChunkJournal, batch_lock, discard_untrusted
 from simulator.experiments.plan import Plan, Variant
 from simulator.experiments.seeding import CHUNK_SIZE, chunk_bounds
 from simulator.experiments.store import (
@@ -201,7 +200,7 @@ def _run_locked(
     bounds = chunk_bounds(plan.replications, chunk_size)
     chunks = [(v, first, last) for v in plan.variants for first, last in bounds]
     if previous is not None:
-        _discard_untrusted(writer, chunks, log)
+        discard_untrusted(layout, writer.journal, chunks, daily_every is not None, log)
     pending = [c for c in chunks if not layout.summary(c[0].name, c[1], c[2]).exists()]
     waiting = {(v.name, first) for v, first, _ in pending}
     load_failures(writer, [c for c in chunks if (c[0].name, c[1]) not in waiting])
@@ -266,37 +265,6 @@ def _run_locked(
         parent_cpu_seconds=0.0,
         workers=backend.workers,
     )
-
-
-def _discard_untrusted(
-    writer: ChunkWriter, chunks: list[Chunk], log: Callable[[str], None] | None
-) -> None:
-    """Remove every written chunk whose files do not match their records, so it runs again."""
-    layout, journal = writer.layout, writer.journal
-    for variant, first, last in chunks:
-        summary = layout.summary(variant.name, first, last)
-        if not summary.exists():
-            continue
-        files = [summary]
-        if writer.daily_every is not None:
-            files.append(layout.daily(variant.name, first, last))
-        problems = [(f, journal.problem(f)) for f in files]
-        bad = [(f, p) for f, p in problems if p is not None]
-        if not bad:
-            continue
-        file, problem = bad[0]
-        message = (
-            f"chunk {first}-{last} of variant {variant.name}: {file.relative_to(layout.out)}:"
-            f" {problem}; recomputing it"
-        )
-        if log is not None:
-            log(message)
-        else:
-            print(f"warning: {message}", file=sys.stderr)
-        for path in (summary, layout.daily(variant.name, first, last)):
-            path.unlink(missing_ok=True)
-            journal.forget(path)
-        layout.chunk_failures(variant.name, first, last).unlink(missing_ok=True)
 
 
 def _execute(
