@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
-from simulator.analysis import network_metrics, network_plot
+from simulator.analysis import network_graph, network_metrics, network_plot, network_shares
 from simulator.analysis.network_metrics import (
     HHI_POINTS,
     Chokepoint,
@@ -457,7 +457,7 @@ def test_plot_refuses_bad_options(four: nx.DiGraph, tmp_path: Path) -> None:
         plot_network(four, positions={"CHN": (0.0, 0.0)})
 
 
-@pytest.mark.parametrize("module", [network_metrics, network_plot])
+@pytest.mark.parametrize("module", [network_graph, network_shares, network_metrics, network_plot])
 def test_docstring_examples(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0

@@ -23,7 +23,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
 from simulator.analysis.figures import new_figure
-from simulator.analysis.network_metrics import NetworkLike, commodity_graph
+from simulator.analysis.network_graph import NetworkLike, commodity_graph
 from simulator.model.network import TradeNetwork
 
 __all__ = ["PLOT_FORMATS", "NodeSize", "plot_network"]
