@@ -36,8 +36,13 @@ from simulator.experiments.plan_checks import (
     PlanIssues,
     check_file_names,
     check_names,
+    check_path,
     check_points,
     check_quantity,
+    is_integer,
+    param_key,
+    under,
+    variant_at_point,
 )
 from simulator.experiments.points import SweepPoint, sweep_points
 from simulator.experiments.spec import MAX_SEED, Experiment
@@ -203,10 +208,10 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
     warnings = _same_scenarios(resolved, positions)
     for name, data in resolved.items():
         for path in parameters:
-            _check_path(data, path, _param_key(spec, path), positions, issues, name)
+            check_path(data, path, param_key(spec, path), positions, issues, name)
         for path in spec.uncertainties:
             key: tuple[PathPart, ...] = ("uncertainties", path)
-            if _check_path(data, path, key, positions, issues, name):
+            if check_path(data, path, key, positions, issues, name):
                 check_quantity(get_path(data, path), path, positions.locate_key(key), issues, name)
     for path, quantity in spec.uncertainties.items():
         if truncated(quantity):
@@ -240,14 +245,16 @@ def _experiment_plan(document: YamlDocument, replications: int | None) -> Plan:
     design = DataDesign.sample(ranges, seed, n)
 
     uncertainties = tuple(
-        Uncertainty(path, q, any(_is_integer(get_path(d, path)) for d in resolved.values()))
+        Uncertainty(path, q, any(is_integer(get_path(d, path)) for d in resolved.values()))
         for path, q in spec.uncertainties.items()
     )
     variants: list[Variant] = []
     for name, (overlay, _) in named.items():
         paths = {r.label: range_path(resolved[name], r) or "" for r in ranges}
         for point in points:
-            variant = _at_point(name, overlay, resolved[name], point, baseline, positions, issues)
+            variant = variant_at_point(
+                name, overlay, resolved[name], point, baseline, positions, issues
+            )
             if variant is not None:
                 variants.append(dataclasses.replace(variant, data_paths=paths))
     check_file_names(variants, positions, issues)
@@ -299,7 +306,7 @@ def _set_dotted(
         data = set_path(data, path, value)
     for issue in validate_scenario_data(data):
         written_at = next(
-            (p for p in written if _under(issue.path, resolve_path(data, p))), next(iter(written))
+            (p for p in written if under(issue.path, resolve_path(data, p))), next(iter(written))
         )
         issues.add(
             Issue(issue.path, issue.message, positions.locate(("variants", name, written_at))),
@@ -362,78 +369,3 @@ def _baseline(
             )
         )
     return chosen
-
-
-def _param_key(spec: Experiment, path: str) -> tuple[PathPart, ...]:
-    if spec.sweep is not None and spec.sweep.grid and path in spec.sweep.grid:
-        return ("sweep", "grid", path)
-    return ("sweep", "sample", "ranges", path)
-
-
-def _check_path(
-    data: dict[str, Any],
-    path: str,
-    key: tuple[PathPart, ...],
-    positions: SourceMap,
-    issues: PlanIssues,
-    variant: str | None,
-) -> bool:
-    """Whether ``path`` names something in ``data``; adds a located issue if not."""
-    try:
-        resolve_path(data, path)
-    except PathNotFoundError as error:
-        where = "the scenario" if variant is None else "this variant"
-        issues.add(
-            Issue(key, f"path not found in {where}: {error.reason}", positions.locate_key(key)),
-            variant,
-        )
-        return False
-    return True
-
-
-def _is_integer(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _at_point(
-    named: str | None,
-    overlay: dict[str, Any],
-    data: dict[str, Any],
-    point: SweepPoint | None,
-    baseline: str,
-    positions: SourceMap,
-    issues: PlanIssues,
-) -> Variant | None:
-    """The variant ``named`` at sweep ``point``, validated (None if invalid, with issues added)."""
-    parts = [p for p in (named, point.name if point else None) if p is not None]
-    name = "/".join(parts) or BASE_VARIANT
-    if point is None:
-        scenario = Scenario.model_validate(data)
-        return Variant(name, named, None, baseline, overlay, {}, scenario, data)
-    params: dict[str, Any] = {}
-    for path, value in point.values.items():
-        if isinstance(value, float) and _is_integer(get_path(data, path)):
-            value = round(value)
-        params[path] = value
-        data = set_path(data, path, value)
-    found = validate_scenario_data(data)
-    if found:
-        for issue in found:
-            origin = next(
-                (o for p, o in point.origin.items() if _under(issue.path, resolve_path(data, p))),
-                next(iter(point.origin.values())),
-            )
-            located = Issue(
-                issue.path,
-                f"at sweep point {point.name}: {issue.message}",
-                positions.locate(origin),
-            )
-            issues.add(located, named)
-        return None
-    scenario = Scenario.model_validate(data)
-    base_name = baseline if named is None else "/".join([baseline, point.name])
-    return Variant(name, named, point.name, base_name, overlay, params, scenario, data)
-
-
-def _under(path: tuple[PathPart, ...], prefix: tuple[PathPart, ...]) -> bool:
-    return path[: len(prefix)] == prefix

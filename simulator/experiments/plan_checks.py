@@ -1,9 +1,12 @@
-"""Checks of an experiment's plan that need no scenario: names, sweep points, uncertainty targets.
+"""Checks of an experiment's plan: names, sweep points, swept and uncertain paths, variants.
 
 :class:`PlanIssues` gathers the issues found while planning; one repeated for
 several variants is reported once, naming them.  The checks here look at the
-experiment's names (variants, sweep points: they name files) and at what an
-uncertainty's path names; :mod:`simulator.experiments.design` runs them.
+experiment's names (variants, sweep points: they name files), at what a swept
+or uncertain path names (:func:`check_path`), and at the scenario of a
+variant at a sweep point (:func:`variant_at_point`, which locates each issue
+at the swept value that caused it); :mod:`simulator.experiments.design` runs
+them.
 """
 
 from __future__ import annotations
@@ -13,18 +16,25 @@ from typing import Any
 from urllib.parse import quote
 
 from simulator.errors import InputError, Issue, Location, PathPart
-from simulator.experiments.plan import Variant
+from simulator.experiments.plan import BASE_VARIANT, Variant, validate_scenario_data
 from simulator.experiments.points import SweepPoint
 from simulator.experiments.spec import Experiment
+from simulator.io.paths import PathNotFoundError, get_path, resolve_path, set_path
 from simulator.io.yaml import SourceMap
+from simulator.model.scenario import Scenario
 
 __all__ = [
     "MAX_NAME_BYTES",
     "PlanIssues",
     "check_file_names",
     "check_names",
+    "check_path",
     "check_points",
     "check_quantity",
+    "is_integer",
+    "param_key",
+    "under",
+    "variant_at_point",
 ]
 
 _RESERVED = frozenset("/=,%")
@@ -147,3 +157,81 @@ def check_quantity(
         ),
         variant,
     )
+
+
+def param_key(spec: Experiment, path: str) -> tuple[PathPart, ...]:
+    """Where swept ``path`` is written in the experiment file (its grid, or its sample's ranges)."""
+    if spec.sweep is not None and spec.sweep.grid and path in spec.sweep.grid:
+        return ("sweep", "grid", path)
+    return ("sweep", "sample", "ranges", path)
+
+
+def check_path(
+    data: dict[str, Any],
+    path: str,
+    key: tuple[PathPart, ...],
+    positions: SourceMap,
+    issues: PlanIssues,
+    variant: str | None,
+) -> bool:
+    """Whether ``path`` names something in ``data``; adds a located issue if not."""
+    try:
+        resolve_path(data, path)
+    except PathNotFoundError as error:
+        where = "the scenario" if variant is None else "this variant"
+        issues.add(
+            Issue(key, f"path not found in {where}: {error.reason}", positions.locate_key(key)),
+            variant,
+        )
+        return False
+    return True
+
+
+def is_integer(value: Any) -> bool:
+    """Whether ``value`` is an ``int`` (a ``bool`` is not)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def variant_at_point(
+    named: str | None,
+    overlay: dict[str, Any],
+    data: dict[str, Any],
+    point: SweepPoint | None,
+    baseline: str,
+    positions: SourceMap,
+    issues: PlanIssues,
+) -> Variant | None:
+    """The variant ``named`` at sweep ``point``, validated (None if invalid, with issues added)."""
+    parts = [p for p in (named, point.name if point else None) if p is not None]
+    name = "/".join(parts) or BASE_VARIANT
+    if point is None:
+        scenario = Scenario.model_validate(data)
+        return Variant(name, named, None, baseline, overlay, {}, scenario, data)
+    params: dict[str, Any] = {}
+    for path, value in point.values.items():
+        if isinstance(value, float) and is_integer(get_path(data, path)):
+            value = round(value)
+        params[path] = value
+        data = set_path(data, path, value)
+    found = validate_scenario_data(data)
+    if found:
+        for issue in found:
+            origin = next(
+                (o for p, o in point.origin.items() if under(issue.path, resolve_path(data, p))),
+                next(iter(point.origin.values())),
+            )
+            located = Issue(
+                issue.path,
+                f"at sweep point {point.name}: {issue.message}",
+                positions.locate(origin),
+            )
+            issues.add(located, named)
+        return None
+    scenario = Scenario.model_validate(data)
+    base_name = baseline if named is None else "/".join([baseline, point.name])
+    return Variant(name, named, point.name, base_name, overlay, params, scenario, data)
+
+
+def under(path: tuple[PathPart, ...], prefix: tuple[PathPart, ...]) -> bool:
+    """Whether ``path`` is ``prefix`` or lies below it."""
+    return path[: len(prefix)] == prefix
