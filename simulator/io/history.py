@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from simulator.errors import InputError, Issue
-from simulator.io.dataset import CsvTable, RowPlace, read_csv_table
+from simulator.io.csv_tables import CsvTable, RowPlace, read_csv_table
 from simulator.model.calendar import Month
 
 __all__ = [

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from simulator.errors import InputError, Issue, Location
-from simulator.io.dataset import _field_columns
+from simulator.io.csv_tables import field_columns
 
 __all__ = [
     "SourcedRow",
@@ -146,7 +146,7 @@ def check_sourced_rows(
         line = reader.line_num
         if skip_blank and not any(cell.strip() for cell in record):
             continue
-        starts = _field_columns(lines[line - 1]) if line <= len(lines) else [1]
+        starts = field_columns(lines[line - 1]) if line <= len(lines) else [1]
 
         def at(column: str, *, _starts: list[int] = starts, _line: int = line) -> Location:
             return Location(name, _line, _starts[min(columns_of.index(column), len(_starts) - 1)])
