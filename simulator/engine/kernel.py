@@ -78,6 +78,11 @@ LICENCE_QUEUED, LICENCE_APPROVED_NOW, LICENCE_DENIED_NOW = 0, 1, 2
 # of the one before.  The loops below keep the sum of the current run of lines from one
 # source in a local variable and store it when the source changes: the same additions in
 # the same order (the result is identical for any order of the links), without the wait.
+#
+# _LOCALS: a value a loop stores in a matrix and uses again is kept in a local variable
+# (``request``, ``served``) rather than read back.  The compiler cannot tell that two rows
+# of one matrix never overlap (their stride is only known at run time), so each read after
+# a store to the matrix is a load that waits for that store; the local is a register.
 
 
 @daily()
@@ -170,19 +175,19 @@ def trade_day(
                 country_work[COMMITTED_OUT, run] = run_committed
             run = i
             run_committed = country_work[COMMITTED_OUT, i]
-        line_work[REQUEST, k] = (
-            line_values[SHARE, k] * country_work[ORDER, line_ints[DESTINATION, k]]
-        )
+        request = line_values[SHARE, k] * country_work[ORDER, line_ints[DESTINATION, k]]
+        base = line_values[BASE, k]
         if k < m:
             line_work[LEAK, k] = 0.0
             line_values[LICENCE_REQUESTS, k] = 0.0
-            if line_ints[MODE, k] == 0:
-                line_work[REQUEST, k] += line_values[APPROVED, k]
+            mode = line_ints[MODE, k]
+            if mode == 0:
+                request += line_values[APPROVED, k]
             else:
-                asked = line_work[REQUEST, k]
-                if line_ints[MODE, k] == _BAN:
+                asked = request
+                if mode == _BAN:
                     allowed = 0.0
-                elif line_ints[MODE, k] == _QUOTA:
+                elif mode == _QUOTA:
                     allowed = min(asked, line_values[QUOTA, k])
                 elif line_ints[LICENCE_TODAY, k] == LICENCE_APPROVED_NOW:
                     allowed = asked
@@ -192,17 +197,20 @@ def trade_day(
                     allowed = 0.0
                     asked = 0.0
                 cut = asked - allowed
-                if line_values[LEAK_SHARE, k] > 0.0 and cut > 0.0:
-                    line_work[LEAK, k] = min(cut, line_values[BASE, k]) * line_values[LEAK_SHARE, k]
-                    cut -= line_work[LEAK, k]
+                leak_share = line_values[LEAK_SHARE, k]
+                if leak_share > 0.0 and cut > 0.0:
+                    leak = min(cut, base) * leak_share
+                    line_work[LEAK, k] = leak
+                    cut -= leak
                     any_leak = True
                 if cut > 0.0:
                     country_work[CUT, line_ints[DESTINATION, k]] += cut
                     any_cut = True
-                line_work[REQUEST, k] = allowed + line_values[APPROVED, k]
-        c = min(line_work[REQUEST, k], line_values[BASE, k])
+                request = allowed + line_values[APPROVED, k]
+        line_work[REQUEST, k] = request
+        c = min(request, base)
         line_work[COMMITTED, k] = c
-        line_work[EXTRA, k] = line_work[REQUEST, k] - c
+        line_work[EXTRA, k] = request - c
         run_committed += c
     if run >= 0:
         country_work[COMMITTED_OUT, run] = run_committed
@@ -249,13 +257,15 @@ def trade_day(
             if priority and priority_importers[j]
             else country_work[OTHER_RATIO, i]
         )
-        line_work[SERVED_EXTRA, k] = line_work[EXTRA, k] * ratio
-        unmet = line_work[EXTRA, k] - line_work[SERVED_EXTRA, k]
+        extra = line_work[EXTRA, k]
+        served = extra * ratio
+        line_work[SERVED_EXTRA, k] = served
+        unmet = extra - served
         if unmet > 1e-12:
             run_unmet += unmet
             country_work[UNMET_IN, j] += unmet
             any_unmet = True
-        run_spare -= line_work[SERVED_EXTRA, k]
+        run_spare -= served
     if run >= 0:
         state[UNMET_EXTRA, run] = run_unmet
         country_work[SPARE, run] = run_spare
@@ -279,8 +289,9 @@ def trade_day(
                     if priority and priority_importers[line_ints[DESTINATION, k]]
                     else country_work[OTHER_RATIO, i]
                 )
-                line_work[RESTOCK, k] = line_work[SECOND, k] * ratio
-                line_work[SERVED_EXTRA, k] += line_work[RESTOCK, k]
+                restock = line_work[SECOND, k] * ratio
+                line_work[RESTOCK, k] = restock
+                line_work[SERVED_EXTRA, k] += restock
 
     # Step 5: production and shipping (simulator.engine.shipping).
     return ship_day(

@@ -79,9 +79,10 @@ def open_lines(
         if k >= m:
             is_open = True
         else:
-            if line_ints[CONTRACT_DAY, k] < 0 and country_work[wanted, j] > _WANTED:
-                line_ints[CONTRACT_DAY, k] = day + line_ints[CONTRACT_DELAY, k]
             contract_day = line_ints[CONTRACT_DAY, k]
+            if contract_day < 0 and country_work[wanted, j] > _WANTED:
+                contract_day = day + line_ints[CONTRACT_DELAY, k]
+                line_ints[CONTRACT_DAY, k] = contract_day
             is_open = line_ints[MODE, k] == 0 and 0 <= contract_day <= day
         open_line[k] = is_open
         if is_open:
@@ -129,16 +130,18 @@ def reroute_and_sum(
             run = i
             run_extra = country_work[EXTRA_BY_SOURCE, i]
             run_member = country_work[MEMBER_EXTRA, i]
+        value = line_work[extra, k]
         want = country_work[wanted, j]
         if rerouting and open_line[k] and want > _WANTED:
             if country_work[TOTAL, j] > 0.0:
-                line_work[extra, k] += country_work[SPARE, i] * want / country_work[TOTAL, j]
+                value += country_work[SPARE, i] * want / country_work[TOTAL, j]
             else:
-                line_work[extra, k] += want / country_work[COUNT, j]
+                value += want / country_work[COUNT, j]
+            line_work[extra, k] = value
             rerouted = True
-        run_extra += line_work[extra, k]
+        run_extra += value
         if priority and priority_importers[j]:
-            run_member += line_work[extra, k]
+            run_member += value
     if run >= 0:
         country_work[EXTRA_BY_SOURCE, run] = run_extra
         country_work[MEMBER_EXTRA, run] = run_member

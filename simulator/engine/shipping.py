@@ -5,8 +5,9 @@ set each supply line's committed request, the share of its source's capacity
 that serves it (``SCALE``), and what the reroutings got served
 (``SERVED_EXTRA``, ``RESTOCK``).  Own supply enters inventory at once; trade
 goes into the arrival calendar, ``LEAD`` days on.  Sums per source keep a
-run's total local (``kernel._RUNS``).  Inlined into the daily step: a call
-there, with its dozen arrays, cost about 5% of a day.
+run's total local (``kernel._RUNS``), and so do the values a line uses twice
+(``kernel._LOCALS``).  Inlined into the daily step: a call there, with its
+dozen arrays, cost about 5% of a day.
 """
 
 from __future__ import annotations
@@ -87,26 +88,31 @@ def ship_day(
             run = i
             run_made = production_record[day, i]
             run_exported = exported_record[day, i]
+        served_extra = line_work[SERVED_EXTRA, k]
+        restock = line_work[RESTOCK, k] if restocked else 0.0
         if k < m:
             ramp = line_values[RAMP_DAYS, k]
-            if ramp > 0.0 and line_work[SERVED_EXTRA, k] > 0.0:
+            if ramp > 0.0 and served_extra > 0.0:
                 running = day - line_ints[CONTRACT_DAY, k] + 1
                 if running < ramp:
-                    line_work[SERVED_EXTRA, k] *= running / ramp
+                    served_extra *= running / ramp
+                    line_work[SERVED_EXTRA, k] = served_extra
                     if restocked:
-                        line_work[RESTOCK, k] *= running / ramp
-        served = line_work[COMMITTED, k] * country_work[SCALE, i] + line_work[SERVED_EXTRA, k]
+                        restock *= running / ramp
+                        line_work[RESTOCK, k] = restock
+        served = line_work[COMMITTED, k] * country_work[SCALE, i] + served_extra
         run_made += served
         if k >= m:
             state[STOCK, j] += served
         else:
-            trade_calendar[day + line_ints[LEAD, k], j] += served
+            lead = line_ints[LEAD, k]
+            trade_calendar[day + lead, j] += served
             shipped_record[day, j] += served
             run_exported += served
             link_record[day, k] = served
-            own = served - line_work[RESTOCK, k] if restocked else served
+            own = served - restock if restocked else served
             country_work[CARRIED, j] += own
-            country_work[CARRIED_DAYS, j] += own * line_ints[LEAD, k]
+            country_work[CARRIED_DAYS, j] += own * lead
     if run >= 0:
         production_record[day, run] = run_made
         exported_record[day, run] = run_exported
