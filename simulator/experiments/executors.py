@@ -32,6 +32,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
+from simulator.experiments.allocator import keep_freed_memory
+
 __all__ = [
     "DASK_CONNECT_TIMEOUT_SECONDS",
     "Backend",
@@ -143,12 +145,15 @@ PARENT_POLL_SECONDS = 1.0
 
 
 def _init_worker(parent: int) -> None:
-    """Set up a pool worker: ignore SIGINT, and exit if the batch process dies.
+    """Set up a pool worker: ignore SIGINT, exit if the batch process dies, keep freed memory.
 
     A process-pool worker whose parent is killed (SIGKILL, or SIGTERM from a
     job scheduler) would otherwise wait forever for work that never comes.
+    Its C allocator keeps the memory one replication frees for the next
+    (:func:`simulator.experiments.allocator.keep_freed_memory`).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    keep_freed_memory()
     if os.name == "posix":  # os.kill(pid, 0) only probes on POSIX
         threading.Thread(
             target=_watch_parent, args=(parent,), name="supplyshock-parent-watch", daemon=True

@@ -53,7 +53,10 @@ operating system (glibc trims the top of its heap) and the next one pays page
 faults to get it again: a third more CPU per replication at 40 countries.
 Held, it is reused.  A world-sized result (hundreds of MiB, by
 :func:`~simulator.engine.footprint.estimate_replication_bytes`) is freed
-first: two at once would raise a worker's peak memory by half."""
+first: two at once would raise a worker's peak memory by half.  Where the
+process's allocator keeps freed memory anyway (the command line's process and
+pool workers: :mod:`simulator.experiments.allocator`), holding changes nothing
+measurable; it still helps a batch run from a caller's own process."""
 
 ROWS_PER_BATCH = 5_000
 """Summary rows a chunk holds as NumPy columns before it packs them into an Arrow batch.
