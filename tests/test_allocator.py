@@ -15,6 +15,7 @@ import sys
 import textwrap
 
 import pytest
+from pool_workers import answers_of_pool_workers
 
 from simulator.experiments.allocator import (
     MMAP_THRESHOLD,
@@ -22,7 +23,6 @@ from simulator.experiments.allocator import (
     freed_memory_kept,
     user_malloc_settings,
 )
-from simulator.experiments.executors import ProcessPoolBackend
 
 
 def _glibc() -> bool:
@@ -120,10 +120,4 @@ def test_the_library_leaves_the_callers_allocator_alone() -> None:
     "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here"
 )
 def test_pool_workers_keep_freed_memory() -> None:
-    backend = ProcessPoolBackend(2)
-    executor = backend.open()
-    try:
-        kept = {executor.submit(freed_memory_kept).result(timeout=120) for _ in range(4)}
-    finally:
-        executor.shutdown()
-    assert kept == {True}
+    assert answers_of_pool_workers(freed_memory_kept) == {True}
