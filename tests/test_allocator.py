@@ -23,7 +23,6 @@ from simulator.experiments.allocator import (
     freed_memory_kept,
     user_malloc_settings,
 )
-from simulator.experiments.executors import DaskBackend
 
 
 def _glibc() -> bool:
@@ -122,34 +121,3 @@ def test_the_library_leaves_the_callers_allocator_alone() -> None:
 )
 def test_pool_workers_keep_freed_memory() -> None:
     assert answers_of_pool_workers(freed_memory_kept) == {True}
-
-
-@glibc_only
-@pytest.mark.slow
-def test_the_workers_of_a_local_dask_cluster_keep_freed_memory() -> None:
-    """Dask's nannies set the trim threshold alone; ``--dask local``'s cluster sets both."""
-
-    def mapped_for_a_mebibyte() -> int:  # runs in a worker (pickled by value)
-        import ctypes
-
-        import numpy as np
-
-        class Info(ctypes.Structure):
-            _fields_ = [(f"f{i}", ctypes.c_size_t) for i in range(10)]  # struct mallinfo2
-
-        mallinfo2 = ctypes.CDLL(None).mallinfo2
-        mallinfo2.restype = Info
-        before = mallinfo2().f4  # hblkhd: bytes in blocks mapped on their own
-        block = np.ones(2**20 // 8)
-        mapped = int(mallinfo2().f4 - before)
-        del block
-        return mapped
-
-    backend = DaskBackend("local", 2)
-    executor = backend.open()
-    try:
-        mapped = backend._client.run(mapped_for_a_mebibyte)
-    finally:
-        backend.close(executor)
-    assert len(mapped) == 2
-    assert set(mapped.values()) == {0}

@@ -20,15 +20,10 @@ is worse than the default (``benchmarks/README.md``).
 
 It is called where the process is the simulator's: the command line's own
 process (:func:`simulator.cli.entry`) and the workers of a process pool
-(:mod:`simulator.experiments.executors`).  The workers of the ``LocalCluster``
-that ``--dask local`` starts get the same thresholds as environment variables
-(:func:`spawn_environment`), since Dask's nannies set glibc's trim threshold
-alone (``MALLOC_TRIM_THRESHOLD_=65536``, its ``pre-spawn-environ``), the
-setting that costs most here.  Never in a caller's process, nor on the
-workers of a user's Dask scheduler.  A user's own setting of glibc's malloc
-(the ``MALLOC_*_`` variables, or ``glibc.malloc`` tunables in
-``GLIBC_TUNABLES``, as they were when this module was imported) is left
-alone, as is any other C library.
+(:mod:`simulator.experiments.executors`); never by the library in a caller's
+process, nor on a Dask cluster's workers.  A user's own setting of glibc's
+malloc (the ``MALLOC_*_`` variables, or ``glibc.malloc`` tunables in
+``GLIBC_TUNABLES``) is left alone, as is any other C library.
 """
 
 from __future__ import annotations
@@ -36,14 +31,12 @@ from __future__ import annotations
 import ctypes
 import os
 import sys
-from collections.abc import Mapping
 
 __all__ = [
     "MMAP_THRESHOLD",
     "TRIM_THRESHOLD",
     "freed_memory_kept",
     "keep_freed_memory",
-    "spawn_environment",
     "user_malloc_settings",
 ]
 
@@ -66,36 +59,6 @@ def user_malloc_settings(environment: dict[str, str] | None = None) -> bool:
     return any(name in env for name in named) or "glibc.malloc" in env.get("GLIBC_TUNABLES", "")
 
 
-_USER_SETTINGS = user_malloc_settings()
-"""Whether the user set malloc's parameters, read at import: Dask's nannies later write
-their own into ``os.environ`` of the process that starts a local cluster."""
-
-
-def spawn_environment(base: Mapping[str, object]) -> dict[str, object]:
-    """``base`` with the variables that set both thresholds in a process about to start.
-
-    glibc reads ``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_`` when
-    a process starts.  ``base`` is returned as it is where the user set
-    malloc's parameters, or where the C library is not glibc.
-
-    Examples
-    --------
-    Dask's default for a nanny's worker, on Linux with glibc:
-
-    >>> spawned = spawn_environment({"MALLOC_TRIM_THRESHOLD_": 65536, "OMP_NUM_THREADS": 1})
-    >>> sorted(spawned.items()) if _glibc() else "not glibc"  # doctest: +NORMALIZE_WHITESPACE
-    [('MALLOC_MMAP_THRESHOLD_', '16777216'), ('MALLOC_TRIM_THRESHOLD_', '67108864'),
-     ('OMP_NUM_THREADS', 1)]
-    """
-    if _USER_SETTINGS or sys.platform != "linux" or not _glibc():
-        return dict(base)
-    thresholds = {
-        "MALLOC_MMAP_THRESHOLD_": str(MMAP_THRESHOLD),
-        "MALLOC_TRIM_THRESHOLD_": str(TRIM_THRESHOLD),
-    }
-    return {**base, **thresholds}
-
-
 def freed_memory_kept() -> bool:
     """Whether :func:`keep_freed_memory` has set the thresholds in this process."""
     return _kept
@@ -112,14 +75,13 @@ def keep_freed_memory() -> bool:
     """Raise glibc's mmap and trim thresholds in this process; return whether they are set.
 
     False (and nothing changed) on another C library or platform, or when
-    the environment set malloc's parameters when this module was imported
-    (:func:`user_malloc_settings`).
+    the environment sets malloc's parameters (:func:`user_malloc_settings`).
     Calling it again does nothing more.
     """
     global _kept
     if _kept:
         return True
-    if sys.platform != "linux" or not _glibc() or _USER_SETTINGS:
+    if sys.platform != "linux" or not _glibc() or user_malloc_settings():
         return False
     try:
         mallopt = ctypes.CDLL(None).mallopt

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
-from simulator.experiments.allocator import keep_freed_memory, spawn_environment
+from simulator.experiments.allocator import keep_freed_memory
 
 __all__ = [
     "DASK_CONNECT_TIMEOUT_SECONDS",
@@ -252,18 +252,13 @@ class DaskBackend(Backend):
 
         if self._client is None:
             if self.local:
-                import dask.config
-
-                # Its workers are the simulator's own: their allocator keeps freed memory.
-                spawned = spawn_environment(dask.config.get("distributed.nanny.pre-spawn-environ"))
-                with dask.config.set({"distributed.nanny.pre-spawn-environ": spawned}):
-                    self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
-                        n_workers=self.workers,
-                        threads_per_worker=1,
-                        processes=True,
-                        host="127.0.0.1",
-                        dashboard_address=None,
-                    )
+                self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address=None,
+                )
                 self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
             else:
                 try:
