@@ -13,14 +13,13 @@ import os
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from pool_workers import answers_of_pool_workers
 
 from simulator.experiments.allocator import (
-    MMAP_THRESHOLD,
-    TRIM_THRESHOLD,
-    freed_memory_kept,
+    permitted,
     user_malloc_settings,
 )
 
@@ -100,24 +99,61 @@ def test_user_settings_are_recognised_by_name() -> None:
     assert user_malloc_settings({"GLIBC_TUNABLES": "glibc.malloc.trim_threshold=1"})
 
 
-def test_the_thresholds_leave_a_world_sized_replication_mapped() -> None:
-    """A world replication's arrays (hundreds of MiB) must still be returned when freed."""
-    assert MMAP_THRESHOLD <= 16 * 2**20 <= TRIM_THRESHOLD <= 64 * 2**20
+_CHUNK = textwrap.dedent(
+    """
+    import sys, tempfile
+    from simulator.cli import main
+    from simulator.experiments import tasks
+    from simulator.experiments.allocator import freed_memory_kept, permit
+
+    if "own" in sys.argv:
+        permit()
+    if "world-sized" in sys.argv:
+        tasks.HOLD_BYTES = 0  # every replication counts as too large to hold
+    with tempfile.TemporaryDirectory() as out:
+        main(["batch", sys.argv[1], "--replications", "2", "--workers", "1",
+              "--out", out + "/results", "--quiet"])
+    print(freed_memory_kept())
+    """
+)
 
 
+def _kept_after_a_batch(*words: str) -> bool:
+    """In a fresh interpreter: a two-replication batch in process, then whether memory is kept."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    env.pop("GLIBC_TUNABLES", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHUNK, str(_EXPERIMENT), *words],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return done.stdout.split()[-1] == "True"
+
+
+_EXPERIMENT = Path(__file__).resolve().parents[1] / "scenarios" / "experiments" / "gallium-kj.yaml"
+
+
+@glibc_only
+def test_a_process_of_ours_keeps_freed_memory_once_it_runs_small_replications() -> None:
+    assert _kept_after_a_batch("own")
+
+
+@glibc_only
+def test_world_sized_replications_keep_glibcs_defaults() -> None:
+    assert not _kept_after_a_batch("own", "world-sized")
+
+
+@glibc_only
 def test_the_library_leaves_the_callers_allocator_alone() -> None:
-    """Importing and running the simulator in a caller's process sets nothing."""
-    from simulator.engine import simulate
-    from simulator.experiments import warm
-    from simulator.model.scenario import Scenario
-
-    simulate(Scenario.model_validate(warm.WARM_SCENARIO))
-    assert not freed_memory_kept()
+    """A batch run from a caller's process (not the command line's entry point) sets nothing."""
+    assert not _kept_after_a_batch()
 
 
 @glibc_only
 @pytest.mark.skipif(
     "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server here"
 )
-def test_pool_workers_keep_freed_memory() -> None:
-    assert answers_of_pool_workers(freed_memory_kept) == {True}
+def test_pool_workers_are_the_simulators_own() -> None:
+    assert answers_of_pool_workers(permitted) == {True}

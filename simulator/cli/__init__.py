@@ -167,17 +167,17 @@ def entry() -> None:
 
     :func:`main`, then the exit, sparing shutdown the collector's passes over
     what the command left alive (:func:`simulator.cli.collector.freeze_for_exit`).
-    The process's C allocator keeps the memory a replication frees for the next
-    (:func:`simulator.experiments.allocator.keep_freed_memory`).
+    The process is the simulator's own, so its C allocator may keep the memory a
+    replication frees for the next (:func:`simulator.experiments.allocator.permit`).
     A batch on a process pool has its fork server started first
     (:func:`simulator.cli.pool_start.start_pool_early`).
     """
     from simulator.cli.collector import freeze_for_exit, own_process
     from simulator.cli.pool_start import start_pool_early
-    from simulator.experiments.allocator import keep_freed_memory
+    from simulator.experiments.allocator import permit
 
     own_process()
-    keep_freed_memory()
+    permit()
     start_pool_early(sys.argv[1:])
     code = main()
     freeze_for_exit()

@@ -6,24 +6,27 @@ space in a few blocks and frees them when the next one starts.  glibc's
 a freed one teaches it otherwise, and gives the top of its heap back to the
 operating system once 128 KB of it are free: either way the next
 replication gets its memory from the kernel again, with a page fault for
-each page it touches (20–30 a replication, at times 80, in a batch of the 40-country
-network of ``benchmarks/``, whether or not the chunk holds the previous
-result, ``simulator.experiments.tasks.HOLD_BYTES``).
+each page it touches (20–30 a replication, at times 80, in a batch of the
+40-country network of ``benchmarks/``, whether or not the chunk holds the
+previous result, ``simulator.experiments.tasks.HOLD_BYTES``).
 
 :func:`keep_freed_memory` raises both thresholds with ``mallopt`` (glibc's
 ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD``), so that blocks under 16 MiB
 come from the heap and up to 64 MiB of freed heap is kept for the next
-replication.  A world-sized replication's arrays (hundreds of MiB) are still
-mapped and unmapped on their own, so its memory is returned as before.  Set
-one threshold without the other and glibc stops adapting the second, which
-is worse than the default (``benchmarks/README.md``).
+replication.  Set one threshold without the other and glibc stops adapting
+the second, which is worse than the default (``benchmarks/README.md``).
 
-It is called where the process is the simulator's: the command line's own
-process (:func:`simulator.cli.entry`) and the workers of a process pool
-(:mod:`simulator.experiments.executors`); never by the library in a caller's
-process, nor on a Dask cluster's workers.  A user's own setting of glibc's
-malloc (the ``MALLOC_*_`` variables, or ``glibc.malloc`` tunables in
-``GLIBC_TUNABLES``) is left alone, as is any other C library.
+It is done only where the process is the simulator's own, the command line's
+(:func:`simulator.cli.entry`) and a process pool's workers
+(:mod:`simulator.experiments.executors`), which call :func:`permit`; and only
+once such a process runs a chunk of replications small enough for a chunk to
+hold one while the next runs (``simulator.experiments.tasks.HOLD_BYTES``,
+64 MiB): a world-sized batch keeps glibc's defaults, under which its workers'
+peak memory was 900 MiB against 1,080 with the thresholds raised
+(``benchmarks/README.md``).  Never in a caller's process, nor on Dask's
+workers, whose nannies set malloc's trim threshold themselves.  A user's own
+setting of glibc's malloc (the ``MALLOC_*_`` variables, or ``glibc.malloc``
+tunables in ``GLIBC_TUNABLES``) is left alone, as is any other C library.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ __all__ = [
     "TRIM_THRESHOLD",
     "freed_memory_kept",
     "keep_freed_memory",
+    "permit",
+    "permitted",
     "user_malloc_settings",
 ]
 
@@ -50,6 +55,7 @@ _M_TRIM_THRESHOLD = -1  # glibc's <malloc.h>
 _M_MMAP_THRESHOLD = -3
 
 _kept = False
+_permitted = False
 
 
 def user_malloc_settings(environment: dict[str, str] | None = None) -> bool:
@@ -57,6 +63,17 @@ def user_malloc_settings(environment: dict[str, str] | None = None) -> bool:
     env = os.environ if environment is None else environment
     named = ("MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_")
     return any(name in env for name in named) or "glibc.malloc" in env.get("GLIBC_TUNABLES", "")
+
+
+def permit() -> None:
+    """This process is the simulator's own: a chunk of small replications may tune it."""
+    global _permitted
+    _permitted = True
+
+
+def permitted() -> bool:
+    """Whether :func:`permit` was called in this process."""
+    return _permitted
 
 
 def freed_memory_kept() -> bool:

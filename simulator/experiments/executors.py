@@ -32,7 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
-from simulator.experiments.allocator import keep_freed_memory
+from simulator.experiments.allocator import permit
 
 __all__ = [
     "DASK_CONNECT_TIMEOUT_SECONDS",
@@ -145,15 +145,15 @@ PARENT_POLL_SECONDS = 1.0
 
 
 def _init_worker(parent: int) -> None:
-    """Set up a pool worker: ignore SIGINT, exit if the batch process dies, keep freed memory.
+    """Set up a pool worker: ignore SIGINT, exit if the batch process dies, own the allocator.
 
     A process-pool worker whose parent is killed (SIGKILL, or SIGTERM from a
     job scheduler) would otherwise wait forever for work that never comes.
-    Its C allocator keeps the memory one replication frees for the next
-    (:func:`simulator.experiments.allocator.keep_freed_memory`).
+    Its C allocator may keep the memory one replication frees for the next
+    (:func:`simulator.experiments.allocator.permit`).
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    keep_freed_memory()
+    permit()
     if os.name == "posix":  # os.kill(pid, 0) only probes on POSIX
         threading.Thread(
             target=_watch_parent, args=(parent,), name="supplyshock-parent-watch", daemon=True

@@ -24,6 +24,7 @@ from simulator.engine.footprint import estimate_replication_bytes
 from simulator.engine.records import RunResult
 from simulator.engine.simulation import simulate
 from simulator.errors import InputError
+from simulator.experiments.allocator import keep_freed_memory, permitted
 from simulator.experiments.plan import Uncertainty, validate_scenario_data
 from simulator.experiments.seeding import draw_uncertainties
 from simulator.experiments.shared import SharedScenario
@@ -53,10 +54,11 @@ operating system (glibc trims the top of its heap) and the next one pays page
 faults to get it again: a third more CPU per replication at 40 countries.
 Held, it is reused.  A world-sized result (hundreds of MiB, by
 :func:`~simulator.engine.footprint.estimate_replication_bytes`) is freed
-first: two at once would raise a worker's peak memory by half.  Where the
-process's allocator keeps freed memory anyway (the command line's process and
-pool workers: :mod:`simulator.experiments.allocator`), holding changes nothing
-measurable; it still helps a batch run from a caller's own process."""
+first: two at once would raise a worker's peak memory by half.  A chunk of
+results this small, in the command line's process or a pool worker, also has
+the allocator keep freed memory (:mod:`simulator.experiments.allocator`),
+after which holding changes nothing measurable; holding still helps a batch
+run from a caller's own process."""
 
 ROWS_PER_BATCH = 5_000
 """Summary rows a chunk holds as NumPy columns before it packs them into an Arrow batch.
@@ -214,6 +216,8 @@ def run_chunk(task: ChunkTask) -> ChunkResult:
     """
     cpu_start = time.process_time()
     prepared = _Prepared(task)
+    if prepared.hold and permitted():  # small replications, in a process of ours
+        keep_freed_memory()
     columns = (*(u.path for u in task.uncertainties), *task.data_paths)
     schema = pa.schema(worker_fields(columns))
     rows = _SummaryRows(schema, task.seed)
