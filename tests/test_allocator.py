@@ -22,6 +22,7 @@ from simulator.experiments.allocator import (
     permitted,
     user_malloc_settings,
 )
+from simulator.experiments.executors import DaskBackend
 
 
 def _glibc() -> bool:
@@ -157,3 +158,36 @@ def test_the_library_leaves_the_callers_allocator_alone() -> None:
 )
 def test_pool_workers_are_the_simulators_own() -> None:
     assert answers_of_pool_workers(permitted) == {True}
+
+
+@glibc_only
+@pytest.mark.slow
+def test_the_workers_of_the_local_dask_cluster_are_the_simulators_own() -> None:
+    """Dask's nannies start them with its trim threshold set; a small chunk may still tune them."""
+
+    def tuned_then_mapped_for_a_mebibyte() -> tuple[bool, int]:  # in a worker, pickled by value
+        import ctypes
+
+        import numpy as np
+
+        from simulator.experiments.allocator import keep_freed_memory
+
+        class Info(ctypes.Structure):
+            _fields_ = [(f"f{i}", ctypes.c_size_t) for i in range(10)]  # struct mallinfo2
+
+        mallinfo2 = ctypes.CDLL(None).mallinfo2
+        mallinfo2.restype = Info
+        kept = keep_freed_memory()
+        before = mallinfo2().f4  # hblkhd: bytes in blocks mapped on their own
+        block = np.ones(2**20 // 8)
+        mapped = int(mallinfo2().f4 - before)
+        del block
+        return kept, mapped
+
+    backend = DaskBackend("local", 2)
+    executor = backend.open()
+    try:
+        answers = backend._client.run(tuned_then_mapped_for_a_mebibyte)
+    finally:
+        backend.close(executor)
+    assert sorted(answers.values()) == [(True, 0), (True, 0)]

@@ -17,16 +17,18 @@ replication.  Set one threshold without the other and glibc stops adapting
 the second, which is worse than the default (``benchmarks/README.md``).
 
 It is done only where the process is the simulator's own, the command line's
-(:func:`simulator.cli.entry`) and a process pool's workers
+(:func:`simulator.cli.entry`), a process pool's workers and those of the
+local Dask cluster that ``--dask local`` starts
 (:mod:`simulator.experiments.executors`), which call :func:`permit`; and only
 once such a process runs a chunk of replications small enough for a chunk to
 hold one while the next runs (``simulator.experiments.tasks.HOLD_BYTES``,
-64 MiB): a world-sized batch keeps glibc's defaults, under which its workers'
-peak memory was 900 MiB against 1,080 with the thresholds raised
-(``benchmarks/README.md``).  Never in a caller's process, nor on Dask's
-workers, whose nannies set malloc's trim threshold themselves.  A user's own
-setting of glibc's malloc (the ``MALLOC_*_`` variables, or ``glibc.malloc``
-tunables in ``GLIBC_TUNABLES``) is left alone, as is any other C library.
+64 MiB): a world-sized batch keeps its allocator's settings (glibc's, or on
+Dask the trim threshold its nannies set), under which its Dask workers' peak
+memory was 900 MiB against 1,080 with the thresholds raised
+(``benchmarks/README.md``).  Never in a caller's process, nor on the workers
+of a user's Dask scheduler.  A user's own setting of glibc's malloc (the
+``MALLOC_*_`` variables, or ``glibc.malloc`` tunables in ``GLIBC_TUNABLES``)
+is left alone, as is any other C library.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ __all__ = [
     "permit",
     "permitted",
     "user_malloc_settings",
+    "user_set_malloc",
 ]
 
 MMAP_THRESHOLD = 16 * 2**20
@@ -56,6 +59,7 @@ _M_MMAP_THRESHOLD = -3
 
 _kept = False
 _permitted = False
+_dasks = False
 
 
 def user_malloc_settings(environment: dict[str, str] | None = None) -> bool:
@@ -65,10 +69,29 @@ def user_malloc_settings(environment: dict[str, str] | None = None) -> bool:
     return any(name in env for name in named) or "glibc.malloc" in env.get("GLIBC_TUNABLES", "")
 
 
-def permit() -> None:
-    """This process is the simulator's own: a chunk of small replications may tune it."""
-    global _permitted
+_USER_SETTINGS = user_malloc_settings()
+"""Whether malloc's parameters were set in the environment when this module was imported.
+
+Read once: the nannies of a Dask cluster started in this process later write
+Dask's own into ``os.environ``."""
+
+
+def permit(*, environment_is_dasks: bool = False) -> None:
+    """This process is the simulator's own: a chunk of small replications may tune it.
+
+    ``environment_is_dasks``: the ``MALLOC_*_`` variables this process
+    started with are Dask's (a worker of the local cluster ``--dask local``
+    starts, whose nannies set ``MALLOC_TRIM_THRESHOLD_``), not the user's, who
+    set none (checked where the cluster was started).
+    """
+    global _permitted, _dasks
     _permitted = True
+    _dasks = environment_is_dasks
+
+
+def user_set_malloc() -> bool:
+    """Whether the user set malloc's parameters (in the environment, at import)."""
+    return _USER_SETTINGS
 
 
 def permitted() -> bool:
@@ -92,13 +115,14 @@ def keep_freed_memory() -> bool:
     """Raise glibc's mmap and trim thresholds in this process; return whether they are set.
 
     False (and nothing changed) on another C library or platform, or when
-    the environment sets malloc's parameters (:func:`user_malloc_settings`).
+    the user set malloc's parameters in the environment
+    (:func:`user_malloc_settings`, read when this module was imported).
     Calling it again does nothing more.
     """
     global _kept
     if _kept:
         return True
-    if sys.platform != "linux" or not _glibc() or user_malloc_settings():
+    if sys.platform != "linux" or not _glibc() or (_USER_SETTINGS and not _dasks):
         return False
     try:
         mallopt = ctypes.CDLL(None).mallopt
