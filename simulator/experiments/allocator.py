@@ -42,10 +42,10 @@ __all__ = [
     "TRIM_THRESHOLD",
     "freed_memory_kept",
     "keep_freed_memory",
+    "malloc_set_by_user",
     "permit",
     "permitted",
     "user_malloc_settings",
-    "user_set_malloc",
 ]
 
 MMAP_THRESHOLD = 16 * 2**20
@@ -89,8 +89,8 @@ def permit(*, environment_is_dasks: bool = False) -> None:
     _dasks = environment_is_dasks
 
 
-def user_set_malloc() -> bool:
-    """Whether the user set malloc's parameters (in the environment, at import)."""
+def malloc_set_by_user() -> bool:
+    """Whether the user set malloc's parameters: :func:`user_malloc_settings` at import."""
     return _USER_SETTINGS
 
 

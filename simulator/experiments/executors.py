@@ -32,7 +32,7 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
-from simulator.experiments.allocator import permit, user_set_malloc
+from simulator.experiments.allocator import malloc_set_by_user, permit
 
 __all__ = [
     "DASK_CONNECT_TIMEOUT_SECONDS",
@@ -260,7 +260,7 @@ class DaskBackend(Backend):
                     dashboard_address=None,
                 )
                 self._client = Client(self._cluster)  # type: ignore[no-untyped-call]
-                if not user_set_malloc():  # its workers are the simulator's own processes
+                if not malloc_set_by_user():  # its workers are the simulator's own processes
                     from simulator.experiments.dask_workers import SimulatorWorker
 
                     self._client.register_plugin(SimulatorWorker())
