@@ -33,7 +33,6 @@ is left alone, as is any other C library.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 
@@ -124,6 +123,8 @@ def keep_freed_memory() -> bool:
         return True
     if sys.platform != "linux" or not _glibc() or (_USER_SETTINGS and not _dasks):
         return False
+    import ctypes  # here: the entry point imports this module for every command
+
     try:
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):

@@ -51,14 +51,15 @@ HOLD_BYTES = 64 * 2**20
 
 Freed before the next replication, a small result's memory goes back to the
 operating system (glibc trims the top of its heap) and the next one pays page
-faults to get it again: a third more CPU per replication at 40 countries.
-Held, it is reused.  A world-sized result (hundreds of MiB, by
+faults to get it again: a third more CPU per replication at 40 countries when
+this was measured.  Held, it was reused; on today's engine glibc still gives
+back or maps afresh much of it (20–30 page faults a replication either way).
+What keeps it is the allocator's thresholds: a chunk of results this small,
+in the command line's process or a pool worker, raises them
+(:mod:`simulator.experiments.allocator`), after which holding changes nothing
+measurable.  A world-sized result (hundreds of MiB, by
 :func:`~simulator.engine.footprint.estimate_replication_bytes`) is freed
-first: two at once would raise a worker's peak memory by half.  A chunk of
-results this small, in the command line's process or a pool worker, also has
-the allocator keep freed memory (:mod:`simulator.experiments.allocator`),
-after which holding changes nothing measurable; holding still helps a batch
-run from a caller's own process."""
+first: two at once would raise a worker's peak memory by half."""
 
 ROWS_PER_BATCH = 5_000
 """Summary rows a chunk holds as NumPy columns before it packs them into an Arrow batch.
